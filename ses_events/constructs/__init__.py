@@ -1,0 +1,50 @@
+"""Reusable CDK constructs for Amazon SES event publishing.
+
+Example::
+
+    from aws_cdk import App, Stack
+    from ses_events.constructs import (
+        CloudWatchDimension,
+        CloudWatchEventDestination,
+        EventPublishingConfigurationSet,
+        FirehoseEventDestination,
+    )
+
+    app = App()
+    stack = Stack(app, "Mail")
+    marketing = EventPublishingConfigurationSet(stack, "Marketing", configuration_set_name="marketing")
+    CloudWatchEventDestination(
+        stack, "MarketingMetrics",
+        configuration_set=marketing,
+        dimensions=[CloudWatchDimension.message_tag("campaign", default_value="none")],
+    )
+    FirehoseEventDestination(stack, "MarketingArchive", configuration_set=marketing)
+"""
+
+from ses_events.constructs.cloudwatch import CloudWatchDimension, CloudWatchEventDestination
+from ses_events.constructs.configuration_set import EventPublishingConfigurationSet
+from ses_events.constructs.event_destination import EventDestinationBase, EventTypeLike
+from ses_events.constructs.eventbridge import EventBridgeEventDestination
+from ses_events.constructs.firehose import (
+    ArchiveCompression,
+    FirehoseEventArchive,
+    FirehoseEventDestination,
+)
+from ses_events.constructs.sns import SnsEventDestination, SnsEventTopic
+from ses_events.rules import DimensionSource, EventType
+
+__all__ = [
+    "ArchiveCompression",
+    "CloudWatchDimension",
+    "CloudWatchEventDestination",
+    "DimensionSource",
+    "EventBridgeEventDestination",
+    "EventDestinationBase",
+    "EventPublishingConfigurationSet",
+    "EventType",
+    "EventTypeLike",
+    "FirehoseEventArchive",
+    "FirehoseEventDestination",
+    "SnsEventDestination",
+    "SnsEventTopic",
+]

@@ -1,0 +1,177 @@
+"""CloudWatch event destination: SES event counts as CloudWatch metrics, split by dimensions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aws_cdk import aws_ses as ses
+from constructs import Construct
+
+from ses_events import rules
+from ses_events.constructs.configuration_set import EventPublishingConfigurationSet
+from ses_events.constructs.event_destination import EventDestinationBase, EventTypeLike
+from ses_events.errors import Problems
+from ses_events.rules import DimensionSource
+
+__all__ = ["CloudWatchDimension", "CloudWatchEventDestination"]
+
+_AUTOMATIC_TAG_DEFAULT = "unknown"
+
+
+@dataclass(frozen=True)
+class CloudWatchDimension:
+    """A CloudWatch dimension of SES event metrics: its name, where SES reads it, its default.
+
+    SES publishes ``default_value`` when a message lacks the tag, header or link tag. Each
+    distinct combination of dimension values is a custom metric that CloudWatch bills.
+
+    Example::
+
+        CloudWatchDimension.message_tag("campaign", default_value="none")
+        CloudWatchDimension.email_header("X-Mailer", default_value="unknown")
+        CloudWatchDimension.from_domain()  # the automatic tag ses:from-domain
+    """
+
+    name: str
+    source: DimensionSource
+    default_value: str
+
+    @classmethod
+    def message_tag(cls, name: str, *, default_value: str) -> CloudWatchDimension:
+        """A dimension read from the message tag ``name``."""
+        return cls(name, DimensionSource.MESSAGE_TAG, default_value)
+
+    @classmethod
+    def email_header(cls, name: str, *, default_value: str) -> CloudWatchDimension:
+        """A dimension read from the email header ``name`` (some headers are refused by SES)."""
+        return cls(name, DimensionSource.EMAIL_HEADER, default_value)
+
+    @classmethod
+    def link_tag(cls, name: str, *, default_value: str) -> CloudWatchDimension:
+        """A dimension read from the link tag ``name`` of clicked links."""
+        return cls(name, DimensionSource.LINK_TAG, default_value)
+
+    @classmethod
+    def automatic_tag(
+        cls, tag: str, *, default_value: str = _AUTOMATIC_TAG_DEFAULT
+    ) -> CloudWatchDimension:
+        """A dimension read from one of the tags SES adds itself (``ses:from-domain``, ...)."""
+        return cls(tag, DimensionSource.MESSAGE_TAG, default_value)
+
+    @classmethod
+    def configuration_set(cls) -> CloudWatchDimension:
+        """``ses:configuration-set``: the configuration set the message was sent with."""
+        return cls.automatic_tag("ses:configuration-set")
+
+    @classmethod
+    def caller_identity(cls) -> CloudWatchDimension:
+        """``ses:caller-identity``: the IAM identity that called SES."""
+        return cls.automatic_tag("ses:caller-identity")
+
+    @classmethod
+    def from_domain(cls) -> CloudWatchDimension:
+        """``ses:from-domain``: the domain of the From address."""
+        return cls.automatic_tag("ses:from-domain")
+
+    @classmethod
+    def source_ip(cls) -> CloudWatchDimension:
+        """``ses:source-ip``: the IP address the caller sent the request from."""
+        return cls.automatic_tag("ses:source-ip")
+
+    @classmethod
+    def outgoing_ip(cls) -> CloudWatchDimension:
+        """``ses:outgoing-ip``: the IP address SES sent the message from."""
+        return cls.automatic_tag("ses:outgoing-ip")
+
+
+def check_dimensions(problems: Problems, dimensions: Sequence[CloudWatchDimension]) -> None:
+    """Record every way ``dimensions`` break the SES rules for a CloudWatch destination."""
+    if len(dimensions) == 0:
+        problems.add("dimensions", [], "must list at least one dimension")
+    if len(dimensions) > rules.MAX_DIMENSIONS_PER_CLOUDWATCH_DESTINATION:
+        problems.add(
+            "dimensions",
+            f"{len(dimensions)} dimensions",
+            f"SES allows at most {rules.MAX_DIMENSIONS_PER_CLOUDWATCH_DESTINATION} dimensions"
+            " per CloudWatch event destination",
+        )
+    for index, dimension in enumerate(dimensions):
+        field = f"dimensions[{index}]"
+        problems.check(f"{field}.name", dimension.name, rules.DIMENSION_NAME)
+        problems.check(f"{field}.default_value", dimension.default_value, rules.DIMENSION_DEFAULT_VALUE)
+        if (
+            dimension.source == DimensionSource.EMAIL_HEADER
+            and dimension.name.lower() in rules.FORBIDDEN_HEADER_DIMENSIONS
+        ):
+            problems.add(
+                f"{field}.name",
+                dimension.name,
+                "SES does not accept this email header as a dimension (Received, To, From,"
+                " DKIM-Signature, CC, message-id and Return-Path are refused)",
+            )
+    for name in rules.duplicates(d.name for d in dimensions):
+        problems.add("dimensions", name, "dimension names must be unique within a destination")
+
+
+class CloudWatchEventDestination(EventDestinationBase):
+    """Publish SES events of a configuration set as CloudWatch metrics (namespace ``AWS/SES``).
+
+    Example::
+
+        from ses_events.constructs import CloudWatchDimension, CloudWatchEventDestination
+
+        CloudWatchEventDestination(
+            stack, "MarketingMetrics",
+            configuration_set=marketing,
+            dimensions=[
+                CloudWatchDimension.configuration_set(),
+                CloudWatchDimension.message_tag("campaign", default_value="none"),
+            ],
+            event_types=["send", "delivery", "bounce", "complaint"],
+        )
+
+    :param configuration_set: the configuration set that publishes the events.
+    :param dimensions: up to 10 dimensions. Default: ``ses:configuration-set`` only.
+    :param destination_name: the event destination name in SES. Default: the construct id.
+    :param event_types: the event types to publish. Default: all ten.
+    :param enabled: whether SES publishes to this destination. Default: ``True``.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,  # noqa: A002 - the construct id, named as in aws-cdk-lib
+        *,
+        configuration_set: EventPublishingConfigurationSet,
+        dimensions: Sequence[CloudWatchDimension] | None = None,
+        destination_name: str | None = None,
+        event_types: Sequence[EventTypeLike] | None = None,
+        enabled: bool = True,
+    ) -> None:
+        chosen = (
+            tuple(dimensions) if dimensions is not None else (CloudWatchDimension.configuration_set(),)
+        )
+        super().__init__(
+            scope,
+            id,
+            configuration_set=configuration_set,
+            destination_name=destination_name,
+            event_types=event_types,
+            enabled=enabled,
+            check_kind=lambda problems: check_dimensions(problems, chosen),
+        )
+        self.dimensions: tuple[CloudWatchDimension, ...] = chosen
+        """The dimensions SES publishes the metrics with."""
+        self._create_event_destination(
+            cloud_watch_destination=ses.CfnConfigurationSetEventDestination.CloudWatchDestinationProperty(
+                dimension_configurations=[
+                    ses.CfnConfigurationSetEventDestination.DimensionConfigurationProperty(
+                        dimension_name=d.name,
+                        dimension_value_source=d.source.value,
+                        default_dimension_value=d.default_value,
+                    )
+                    for d in chosen
+                ]
+            )
+        )

@@ -1,0 +1,225 @@
+"""The configuration set that SES publishes events through."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Mapping
+
+from aws_cdk import ArnFormat, Duration, Stack, Tags, Token
+from aws_cdk import aws_ses as ses
+from constructs import Construct, IConstruct
+
+from ses_events import rules
+from ses_events.errors import Problem, Problems, SesEventsValidationError
+
+__all__ = ["EventPublishingConfigurationSet"]
+
+# Names already used, per app and per environment (account, region): SES names configuration
+# sets uniquely per account and region, so two stacks of one app may not both create "marketing"
+# for the same environment. Environment-agnostic stacks count as one environment.
+_NAMES_IN_APP: weakref.WeakKeyDictionary[IConstruct, dict[tuple[str, str], str]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+class EventPublishingConfigurationSet(Construct):
+    """An SES configuration set, with every property of ``AWS::SES::ConfigurationSet``.
+
+    Built on aws-cdk-lib's ``aws_ses.ConfigurationSet`` (exposed as ``configuration_set``), with
+    its gaps filled: the MailManager archive, resource tags and a sending pool given by name.
+    Settings are checked against the SES rules before anything is created; a bad one raises
+    :class:`~ses_events.errors.SesEventsValidationError` naming the construct, field, value and
+    rule.
+
+    Add event destinations with :class:`CloudWatchEventDestination`,
+    :class:`FirehoseEventDestination`, :class:`SnsEventDestination` and
+    :class:`EventBridgeEventDestination`, passing this construct as ``configuration_set``.
+
+    Example::
+
+        from aws_cdk import Duration
+        from aws_cdk import aws_ses as ses
+        from ses_events.constructs import EventPublishingConfigurationSet
+
+        marketing = EventPublishingConfigurationSet(
+            stack, "Marketing",
+            configuration_set_name="marketing",
+            tls_policy=ses.ConfigurationSetTlsPolicy.REQUIRE,
+            max_delivery_duration=Duration.hours(4),
+            suppression_reasons=ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+            tags={"team": "growth"},
+        )
+
+    :param configuration_set_name: the name senders pass to SES. Default: the construct id.
+        Changing it replaces the configuration set.
+    :param tls_policy: require TLS to the receiving server. Default: SES's default (OPTIONAL).
+    :param sending_pool_name: dedicated IP pool to send from. Default: the shared pool.
+    :param max_delivery_duration: how long SES keeps retrying delivery, 5 minutes to 14 hours.
+        Default: SES's default (14 hours).
+    :param reputation_metrics: publish per-configuration-set reputation metrics (bounce and
+        complaint rate) to CloudWatch. Default: ``True``. Always written to the template: the
+        CloudFormation default and its documentation disagree.
+    :param sending_enabled: whether SES sends mail with this set. Default: ``True``.
+    :param suppression_reasons: reasons that put a recipient on the account's suppression list.
+        Default: the account-level setting.
+    :param disable_suppression_list: ignore the account-level suppression list entirely.
+        Default: ``False``. Cannot be combined with ``suppression_reasons``.
+    :param validation_threshold: enable Auto Validation of recipients with this confidence
+        verdict threshold (MEDIUM, HIGH or MANAGED). Default: the account-level setting.
+    :param disable_validation: turn Auto Validation off for this set. Default: the account-level
+        setting. Cannot be combined with ``validation_threshold``.
+    :param custom_tracking_redirect_domain: your domain for open and click tracking links.
+        Default: SES's own tracking domain.
+    :param custom_tracking_https_policy: HTTPS policy of tracking links. Default: SES's default.
+    :param engagement_metrics: VDM engagement tracking. Default: the account-level setting.
+    :param optimized_shared_delivery: VDM optimized shared delivery. Default: the account-level
+        setting.
+    :param archive_arn: ARN of a MailManager archive that keeps a copy of every message sent.
+        Default: no archiving.
+    :param tags: resource tags of the configuration set. Default: none (stack tags still apply).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,  # noqa: A002 - the construct id, named as in aws-cdk-lib
+        *,
+        configuration_set_name: str | None = None,
+        tls_policy: ses.ConfigurationSetTlsPolicy | None = None,
+        sending_pool_name: str | None = None,
+        max_delivery_duration: Duration | None = None,
+        reputation_metrics: bool = True,
+        sending_enabled: bool = True,
+        suppression_reasons: ses.SuppressionReasons | None = None,
+        disable_suppression_list: bool = False,
+        validation_threshold: ses.AutoValidationThreshold | None = None,
+        disable_validation: bool | None = None,
+        custom_tracking_redirect_domain: str | None = None,
+        custom_tracking_https_policy: ses.HttpsPolicy | None = None,
+        engagement_metrics: bool | None = None,
+        optimized_shared_delivery: bool | None = None,
+        archive_arn: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> None:
+        name = configuration_set_name if configuration_set_name is not None else id
+        problems = Problems(f"{scope.node.path}/{id} (configuration set {name!r})".lstrip("/"))
+        problems.check("configuration_set_name", name, rules.CONFIGURATION_SET_NAME)
+        if max_delivery_duration is not None and not Token.is_unresolved(max_delivery_duration):
+            seconds = max_delivery_duration.to_seconds()
+            if not rules.MIN_DELIVERY_SECONDS <= seconds <= rules.MAX_DELIVERY_SECONDS:
+                problems.add(
+                    "max_delivery_duration",
+                    f"{seconds:g} seconds",
+                    f"must be {rules.MIN_DELIVERY_SECONDS} to {rules.MAX_DELIVERY_SECONDS} seconds"
+                    " (5 minutes to 14 hours)",
+                )
+        if disable_suppression_list and suppression_reasons is not None:
+            problems.add(
+                "suppression_reasons",
+                suppression_reasons.value,
+                "cannot be set together with disable_suppression_list=True",
+            )
+        if disable_validation and validation_threshold is not None:
+            problems.add(
+                "validation_threshold",
+                validation_threshold.value,
+                "cannot be set together with disable_validation=True",
+            )
+        if custom_tracking_https_policy is not None and custom_tracking_redirect_domain is None:
+            problems.add(
+                "custom_tracking_https_policy",
+                custom_tracking_https_policy.value,
+                "needs custom_tracking_redirect_domain",
+            )
+        problems.raise_if_any()
+
+        super().__init__(scope, id)
+        self._claim_name(name, problems.where)
+
+        self.configuration_set_name: str = name
+        """The name of the configuration set, as senders pass it to SES."""
+
+        vdm = None
+        if engagement_metrics is not None or optimized_shared_delivery is not None:
+            vdm = ses.VdmOptions(
+                engagement_metrics=engagement_metrics,
+                optimized_shared_delivery=optimized_shared_delivery,
+            )
+        self.configuration_set = ses.ConfigurationSet(
+            self,
+            "Resource",
+            configuration_set_name=name,
+            tls_policy=tls_policy,
+            max_delivery_duration=max_delivery_duration,
+            reputation_metrics=reputation_metrics,
+            sending_enabled=sending_enabled,
+            suppression_reasons=suppression_reasons,
+            disable_suppression_list=disable_suppression_list or None,
+            auto_validation_threshold=validation_threshold,
+            disable_auto_validation=disable_validation,
+            custom_tracking_redirect_domain=custom_tracking_redirect_domain,
+            custom_tracking_https_policy=custom_tracking_https_policy,
+            vdm_options=vdm,
+        )
+        """The aws-cdk-lib L2 configuration set."""
+
+        cfn = self.configuration_set.node.default_child
+        assert isinstance(cfn, ses.CfnConfigurationSet)
+        self.cfn_configuration_set: ses.CfnConfigurationSet = cfn
+        """The CloudFormation resource, for escape hatches."""
+        # Gaps of the L2, filled on the L1 resource.
+        if sending_pool_name is not None:
+            cfn.add_property_override("DeliveryOptions.SendingPoolName", sending_pool_name)
+        if archive_arn is not None:
+            cfn.add_property_override("ArchivingOptions.ArchiveArn", archive_arn)
+        for key, value in sorted((tags or {}).items()):
+            Tags.of(cfn).add(key, value)
+
+        self.configuration_set_arn: str = Stack.of(self).format_arn(
+            service="ses",
+            resource="configuration-set",
+            resource_name=name,
+            arn_format=ArnFormat.SLASH_RESOURCE_NAME,
+        )
+        """ARN of the configuration set, the ``aws:SourceArn`` SES presents to destinations."""
+
+        self._destination_names: list[str] = []
+
+    @property
+    def event_destination_names(self) -> tuple[str, ...]:
+        """Names of the event destinations added so far, in order."""
+        return tuple(self._destination_names)
+
+    def _register_destination(self, name: str) -> str | None:
+        """Reserve ``name`` for a new event destination; return the broken rule, if any."""
+        if name in self._destination_names:
+            return "is already the name of another event destination of this configuration set"
+        if len(self._destination_names) >= rules.MAX_DESTINATIONS_PER_CONFIGURATION_SET:
+            return (
+                f"would be event destination number {len(self._destination_names) + 1}: SES allows"
+                f" at most {rules.MAX_DESTINATIONS_PER_CONFIGURATION_SET} per configuration set"
+            )
+        self._destination_names.append(name)
+        return None
+
+    def _claim_name(self, name: str, where: str) -> None:
+        stack = Stack.of(self)
+        environment = tuple(
+            "*" if Token.is_unresolved(value) else value for value in (stack.account, stack.region)
+        )
+        names = _NAMES_IN_APP.setdefault(self.node.root, {})
+        key = (name, "/".join(environment))
+        if key in names:
+            raise SesEventsValidationError(
+                where,
+                [
+                    Problem(
+                        "configuration_set_name",
+                        name,
+                        f"is already used by {names[key]} in this app for the same account and"
+                        " region: configuration set names are unique per account and region",
+                    )
+                ],
+            )
+        names[key] = self.node.path
+

@@ -1,0 +1,138 @@
+"""What every kind of event destination shares: its name, event types, checks and CFN resource."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import jsii
+from aws_cdk import IStableListProducer, Lazy
+from aws_cdk import aws_ses as ses
+from constructs import Construct
+
+from ses_events import rules
+from ses_events.constructs.configuration_set import EventPublishingConfigurationSet
+from ses_events.errors import Problems
+from ses_events.rules import EventType
+
+__all__ = ["EventDestinationBase", "EventTypeLike", "ConfigurationSetSources"]
+
+EventTypeLike = EventType | str
+"""An :class:`~ses_events.rules.EventType`, or its name as text (``"bounce"``, ``"RENDERING_FAILURE"``)."""
+
+
+class EventDestinationBase(Construct):
+    """Base of the event destination constructs; not used directly.
+
+    The event destination name is explicit and derived from what the caller wrote (the
+    ``destination_name``, or else the construct id), never generated. Renaming a destination
+    is therefore a visible change in the template. Beware: CloudFormation has been seen to
+    quietly keep the old destination when only its name changes, so rename by adding a new
+    destination and removing the old one in two deployments.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,  # noqa: A002 - the construct id, named as in aws-cdk-lib
+        *,
+        configuration_set: EventPublishingConfigurationSet,
+        destination_name: str | None,
+        event_types: Sequence[EventTypeLike] | None,
+        enabled: bool,
+        check_kind: Callable[[Problems], None] | None = None,
+    ) -> None:
+        name = destination_name if destination_name is not None else id
+        problems = Problems(
+            f"{scope.node.path}/{id} (configuration set"
+            f" {configuration_set.configuration_set_name!r}, event destination {name!r})"
+        )
+        problems.check("destination_name", name, rules.EVENT_DESTINATION_NAME)
+        types = _event_types(problems, event_types)
+        if check_kind is not None:
+            check_kind(problems)
+        if not problems.items:
+            broken = configuration_set._register_destination(name)
+            if broken is not None:
+                problems.add("destination_name", name, broken)
+        problems.raise_if_any()
+
+        super().__init__(scope, id)
+        self.configuration_set = configuration_set
+        """The configuration set this destination belongs to."""
+        self.destination_name: str = name
+        """The event destination name in SES."""
+        self.event_types: tuple[EventType, ...] = types
+        """The event types published to this destination, in a fixed order."""
+        self.enabled = enabled
+        self.cfn_event_destination: ses.CfnConfigurationSetEventDestination | None = None
+        """The CloudFormation resource, once the subclass has created it."""
+
+    def _create_event_destination(
+        self, **destination: Any
+    ) -> ses.CfnConfigurationSetEventDestination:
+        """Create the ``AWS::SES::ConfigurationSetEventDestination`` with the kind's properties."""
+        self.cfn_event_destination = ses.CfnConfigurationSetEventDestination(
+            self,
+            "Resource",
+            # A Ref to the configuration set: CloudFormation creates the set first.
+            configuration_set_name=self.configuration_set.configuration_set.configuration_set_name,
+            event_destination=ses.CfnConfigurationSetEventDestination.EventDestinationProperty(
+                name=self.destination_name,
+                # CloudFormation's default for Enabled is false: always say it.
+                enabled=self.enabled,
+                matching_event_types=[event_type.value for event_type in self.event_types],
+                **destination,
+            ),
+        )
+        return self.cfn_event_destination
+
+
+def _event_types(
+    problems: Problems, event_types: Sequence[EventTypeLike] | None
+) -> tuple[EventType, ...]:
+    if event_types is None:
+        return tuple(EventType)
+    if isinstance(event_types, str) or len(event_types) == 0:
+        problems.add("event_types", event_types, "must list at least one event type")
+        return ()
+    chosen: set[EventType] = set()
+    for index, value in enumerate(event_types):
+        event_type = rules.parse_event_type(value)
+        if event_type is None:
+            problems.add(f"event_types[{index}]", value, rules.EVENT_TYPE_RULE)
+        else:
+            chosen.add(event_type)
+    return tuple(event_type for event_type in EventType if event_type in chosen)
+
+
+@jsii.implements(IStableListProducer)
+class _ListProducer:
+    def __init__(self, values: list[str]) -> None:
+        self._values = values
+
+    def produce(self) -> list[str]:
+        return list(self._values)
+
+
+class ConfigurationSetSources:
+    """The configuration sets allowed to publish to a shared resource (a stream or a topic).
+
+    ``arns`` is a list token, resolved at synth time, for the ``aws:SourceArn`` condition that
+    protects the resource from the confused-deputy problem: SES may act only on behalf of these
+    configuration sets of this account. Sets added after the policy was written are included.
+    """
+
+    def __init__(self) -> None:
+        self._arns: list[str] = []
+        self._names: list[str] = []
+        self.arns: list[str] = Lazy.list(_ListProducer(self._arns))
+
+    def add(self, configuration_set: EventPublishingConfigurationSet) -> None:
+        if configuration_set.configuration_set_name not in self._names:
+            self._names.append(configuration_set.configuration_set_name)
+            self._arns.append(configuration_set.configuration_set_arn)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self._names)

@@ -1,0 +1,434 @@
+"""Kinesis Data Firehose event destination: every SES event archived as JSON in S3."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Sequence
+
+import jsii
+
+from aws_cdk import (
+    Acknowledgment,
+    ArnFormat,
+    Duration,
+    Names,
+    RemovalPolicy,
+    Stack,
+    Token,
+    Validations,
+)
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kinesisfirehose as firehose
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_ses as ses
+from constructs import Construct, IValidation
+
+from ses_events.constructs.configuration_set import EventPublishingConfigurationSet
+from ses_events.constructs.event_destination import (
+    ConfigurationSetSources,
+    EventDestinationBase,
+    EventTypeLike,
+)
+from ses_events.errors import Problems
+
+__all__ = ["ArchiveCompression", "FirehoseEventArchive", "FirehoseEventDestination"]
+
+# Firehose limits that apply to this archive, from the Firehose developer guide:
+# - dynamic partitioning needs a buffer of 64 to 128 MiB and an interval of 60 to 900 seconds
+#   https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning.html
+# - delivery stream names: 1 to 64 of [a-zA-Z0-9_.-]
+#   https://docs.aws.amazon.com/firehose/latest/APIReference/API_CreateDeliveryStream.html
+_BUFFER_MIB = (64, 128)
+_BUFFER_SECONDS = (60, 900)
+_STREAM_NAME = r"[a-zA-Z0-9_.-]{1,64}"
+_PREFIX = r"([a-zA-Z0-9_=-]+/)+"
+
+# SES writes the configuration set into every event record as mail.tags."ses:configuration-set"
+# (a list of one value); Firehose's JQ metadata extraction turns it into a partition key.
+# https://docs.aws.amazon.com/ses/latest/dg/event-publishing-retrieving-firehose-contents.html
+_PARTITION_QUERY = '{configuration_set: .mail.tags."ses:configuration-set"[0]}'
+_TIME_PARTITIONS = "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/"
+
+
+class ArchiveCompression(str, enum.Enum):
+    """How Firehose compresses the objects it writes to S3."""
+
+    GZIP = "GZIP"
+    SNAPPY = "Snappy"
+    HADOOP_SNAPPY = "HADOOP_SNAPPY"
+    ZIP = "ZIP"
+    UNCOMPRESSED = "UNCOMPRESSED"
+
+
+class FirehoseEventArchive(Construct):
+    """A Firehose delivery stream that archives SES events to S3, shareable by many sets.
+
+    One archive serves any number of configuration sets: records are partitioned in S3 per
+    configuration set and per hour (``<prefix>configuration_set=<name>/year=/month=/day=/hour=/``),
+    so a stream per set (and its Firehose quota) is not needed. Records that cannot be
+    partitioned or delivered land under ``error_output_prefix``; delivery errors are logged to
+    CloudWatch Logs.
+
+    It creates, unless given:
+
+    - ``bucket``: private, SSE-S3 encrypted, TLS-only, versioned, and retained when the stack is
+      deleted (event data is never deleted with a stack);
+    - ``delivery_stream``: Direct PUT, encrypted at rest, buffered, compressed;
+    - ``firehose_role``: what Firehose assumes to write to the bucket and the log, trusted only
+      by Firehose for this account and this stream;
+    - ``ses_role``: what SES assumes to publish, trusted only by ``ses.amazonaws.com`` with
+      ``aws:SourceAccount`` and ``aws:SourceArn`` (the configuration sets that use the archive),
+      allowed only ``firehose:PutRecordBatch`` on this stream.
+
+    Example::
+
+        archive = FirehoseEventArchive(stack, "EventArchive")
+        for configuration_set in (marketing, transactional):
+            FirehoseEventDestination(
+                stack, f"{configuration_set.node.id}Archive",
+                configuration_set=configuration_set,
+                archive=archive,
+                destination_name="archive",
+            )
+
+    :param bucket: an existing bucket to write to. Default: a bucket is created.
+    :param server_access_logs_bucket: where the created bucket writes its S3 access logs.
+        Default: no access logs. Only with a created bucket.
+    :param delivery_stream_name: Default: derived from the construct path (stable).
+    :param buffering_interval: 60 seconds to 15 minutes. Default: 5 minutes.
+    :param buffering_size_mib: 64 to 128 MiB. Default: 64.
+    :param compression: Default: GZIP.
+    :param prefix: key prefix of event objects, ending in ``/``. Default: ``ses-events/``.
+    :param error_output_prefix: key prefix of failed records. Default: ``ses-events-errors/``.
+    :param log_retention: how long delivery error logs are kept. Default: one year.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,  # noqa: A002 - the construct id, named as in aws-cdk-lib
+        *,
+        bucket: s3.IBucket | None = None,
+        server_access_logs_bucket: s3.IBucket | None = None,
+        delivery_stream_name: str | None = None,
+        buffering_interval: Duration | None = None,
+        buffering_size_mib: int = 64,
+        compression: ArchiveCompression = ArchiveCompression.GZIP,
+        prefix: str = "ses-events/",
+        error_output_prefix: str = "ses-events-errors/",
+        log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
+    ) -> None:
+        interval = buffering_interval if buffering_interval is not None else Duration.minutes(5)
+        problems = Problems(f"{scope.node.path}/{id} (Firehose event archive)".lstrip("/"))
+        if bucket is not None and server_access_logs_bucket is not None:
+            problems.add(
+                "server_access_logs_bucket",
+                "given",
+                "configures the bucket this construct creates: pass either bucket or"
+                " server_access_logs_bucket, not both",
+            )
+        if not _BUFFER_MIB[0] <= buffering_size_mib <= _BUFFER_MIB[1]:
+            problems.add(
+                "buffering_size_mib",
+                buffering_size_mib,
+                f"must be {_BUFFER_MIB[0]} to {_BUFFER_MIB[1]} MiB (Firehose dynamic partitioning)",
+            )
+        if not Token.is_unresolved(interval):
+            seconds = interval.to_seconds()
+            if not _BUFFER_SECONDS[0] <= seconds <= _BUFFER_SECONDS[1]:
+                problems.add(
+                    "buffering_interval",
+                    f"{seconds:g} seconds",
+                    f"must be {_BUFFER_SECONDS[0]} to {_BUFFER_SECONDS[1]} seconds"
+                    " (Firehose dynamic partitioning)",
+                )
+        for field, value in (("prefix", prefix), ("error_output_prefix", error_output_prefix)):
+            if re.fullmatch(_PREFIX, value) is None:
+                problems.add(
+                    field,
+                    value,
+                    "must be one or more path segments of letters, digits, '_', '=' or '-',"
+                    " each ending in '/'",
+                )
+        if prefix == error_output_prefix:
+            problems.add("error_output_prefix", error_output_prefix, "must differ from prefix")
+        if delivery_stream_name is not None and re.fullmatch(_STREAM_NAME, delivery_stream_name) is None:
+            problems.add(
+                "delivery_stream_name",
+                delivery_stream_name,
+                f"must be 1 to 64 ASCII letters, digits, '_', '.' or '-' (pattern {_STREAM_NAME})",
+            )
+        problems.raise_if_any()
+
+        super().__init__(scope, id)
+        stack = Stack.of(self)
+        self._sources = ConfigurationSetSources()
+        self.node.add_validation(_UsedByAConfigurationSet(self._sources))
+
+        self.bucket: s3.IBucket = bucket or s3.Bucket(
+            self,
+            "Bucket",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            enforce_ssl=True,
+            minimum_tls_version=1.2,
+            versioned=True,
+            removal_policy=RemovalPolicy.RETAIN,
+            server_access_logs_bucket=server_access_logs_bucket,
+            server_access_logs_prefix="ses-events-bucket/" if server_access_logs_bucket else None,
+        )
+        """The bucket that holds the event data."""
+        if bucket is None and server_access_logs_bucket is None:
+            Validations.of(self.bucket).acknowledge(
+                Acknowledgment(
+                    id="AwsSolutions-S1",
+                    reason="Only the archive's own Firehose role writes here, and every object is"
+                    " an SES event already; pass server_access_logs_bucket to log S3 access.",
+                )
+            )
+
+        self.delivery_stream_name: str = delivery_stream_name or Names.unique_resource_name(
+            self, max_length=64, separator="-"
+        )
+        stream_arn = stack.format_arn(
+            service="firehose",
+            resource="deliverystream",
+            resource_name=self.delivery_stream_name,
+            arn_format=ArnFormat.SLASH_RESOURCE_NAME,
+        )
+
+        self.log_group = logs.LogGroup(self, "DeliveryLogs", retention=log_retention)
+        """Where Firehose logs records it failed to deliver."""
+        log_stream = logs.LogStream(
+            self, "DeliveryLogStream", log_group=self.log_group, log_stream_name="S3Delivery"
+        )
+
+        self.firehose_role = iam.Role(
+            self,
+            "FirehoseRole",
+            description="Lets Firehose write SES events to the archive bucket and log errors",
+            assumed_by=iam.ServicePrincipal(
+                "firehose.amazonaws.com",
+                conditions={
+                    "StringEquals": {
+                        "aws:SourceAccount": stack.account,
+                        "aws:SourceArn": stream_arn,
+                    }
+                },
+            ),
+        )
+        """The role Firehose assumes to write to the bucket."""
+        # What the Firehose developer guide lists for an S3 destination, on this bucket and its
+        # two prefixes only. https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html
+        object_arns = [self.bucket.arn_for_objects(f"{p}*") for p in (prefix, error_output_prefix)]
+        self.firehose_role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
+                resources=[self.bucket.bucket_arn],
+            )
+        )
+        self.firehose_role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"],
+                resources=object_arns,
+            )
+        )
+        self.firehose_role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["logs:PutLogEvents"],
+                resources=[
+                    stack.format_arn(
+                        service="logs",
+                        resource="log-group",
+                        resource_name=f"{self.log_group.log_group_name}:log-stream:"
+                        f"{log_stream.log_stream_name}",
+                        arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                    )
+                ],
+            )
+        )
+        if self.bucket.encryption_key is not None:
+            self.bucket.encryption_key.grant_encrypt_decrypt(self.firehose_role)
+        self._acknowledge_prefix_wildcards(bucket is None, (prefix, error_output_prefix))
+
+        self.delivery_stream = firehose.CfnDeliveryStream(
+            self,
+            "DeliveryStream",
+            delivery_stream_name=self.delivery_stream_name,
+            delivery_stream_type="DirectPut",
+            delivery_stream_encryption_configuration_input=firehose.CfnDeliveryStream.DeliveryStreamEncryptionConfigurationInputProperty(
+                key_type="AWS_OWNED_CMK"
+            ),
+            extended_s3_destination_configuration=firehose.CfnDeliveryStream.ExtendedS3DestinationConfigurationProperty(
+                bucket_arn=self.bucket.bucket_arn,
+                role_arn=self.firehose_role.role_arn,
+                prefix=f"{prefix}configuration_set=!{{partitionKeyFromQuery:configuration_set}}/"
+                + _TIME_PARTITIONS,
+                error_output_prefix=f"{error_output_prefix}!{{firehose:error-output-type}}/"
+                + _TIME_PARTITIONS,
+                buffering_hints=firehose.CfnDeliveryStream.BufferingHintsProperty(
+                    interval_in_seconds=int(interval.to_seconds()),
+                    size_in_m_bs=buffering_size_mib,
+                ),
+                compression_format=compression.value,
+                cloud_watch_logging_options=firehose.CfnDeliveryStream.CloudWatchLoggingOptionsProperty(
+                    enabled=True,
+                    log_group_name=self.log_group.log_group_name,
+                    log_stream_name=log_stream.log_stream_name,
+                ),
+                dynamic_partitioning_configuration=firehose.CfnDeliveryStream.DynamicPartitioningConfigurationProperty(
+                    enabled=True,
+                    retry_options=firehose.CfnDeliveryStream.RetryOptionsProperty(
+                        duration_in_seconds=300
+                    ),
+                ),
+                processing_configuration=firehose.CfnDeliveryStream.ProcessingConfigurationProperty(
+                    enabled=True,
+                    processors=[
+                        _processor(
+                            "MetadataExtraction",
+                            MetadataExtractionQuery=_PARTITION_QUERY,
+                            JsonParsingEngine="JQ-1.6",
+                        ),
+                        _processor("AppendDelimiterToRecord", Delimiter="\\n"),
+                    ],
+                ),
+            ),
+        )
+        """The ``AWS::KinesisFirehose::DeliveryStream``."""
+        # Firehose checks its role when the stream is created: create the policy first.
+        self.delivery_stream.node.add_dependency(self.firehose_role)
+        self.delivery_stream_arn: str = self.delivery_stream.attr_arn
+
+        self.ses_role = iam.Role(
+            self,
+            "SesRole",
+            description="Lets SES publish email sending events to the archive's delivery stream",
+            assumed_by=iam.ServicePrincipal(
+                "ses.amazonaws.com",
+                conditions={
+                    "StringEquals": {
+                        "aws:SourceAccount": stack.account,
+                        "aws:SourceArn": self._sources.arns,
+                    }
+                },
+            ),
+        )
+        """The role SES assumes to publish events; trusted only for this archive's sets."""
+        # The one action SES documents for a Firehose event destination.
+        # https://docs.aws.amazon.com/ses/latest/dg/event-publishing-add-event-destination-firehose.html
+        self.ses_role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["firehose:PutRecordBatch"], resources=[self.delivery_stream_arn]
+            )
+        )
+
+    @property
+    def configuration_set_names(self) -> tuple[str, ...]:
+        """The configuration sets that publish to this archive."""
+        return self._sources.names
+
+    def allow_configuration_set(self, configuration_set: EventPublishingConfigurationSet) -> None:
+        """Let SES publish events of ``configuration_set`` to this archive."""
+        self._sources.add(configuration_set)
+
+    def _acknowledge_prefix_wildcards(self, created_bucket: bool, prefixes: Sequence[str]) -> None:
+        """Acknowledge cdk-nag's IAM5 for the object grants, which must end in a wildcard."""
+        if created_bucket:
+            cfn_bucket = self.bucket.node.default_child
+            assert isinstance(cfn_bucket, s3.CfnBucket)
+            bucket_arn = f"<{Stack.of(self).get_logical_id(cfn_bucket)}.Arn>"
+        elif not Token.is_unresolved(self.bucket.bucket_arn):
+            bucket_arn = self.bucket.bucket_arn
+        else:
+            return  # a bucket of another stack: its owner knows the finding's name
+        policy = self.firehose_role.node.find_child("DefaultPolicy")
+        Validations.of(policy).acknowledge(
+            *(
+                Acknowledgment(
+                    id=f"AwsSolutions-IAM5[Resource::{bucket_arn}/{prefix}*]",
+                    reason="Firehose writes objects under time- and set-partitioned keys that"
+                    " are not known in advance; the grant is limited to the archive's prefixes.",
+                )
+                for prefix in prefixes
+            )
+        )
+
+
+def _processor(kind: str, **parameters: str) -> firehose.CfnDeliveryStream.ProcessorProperty:
+    return firehose.CfnDeliveryStream.ProcessorProperty(
+        type=kind,
+        parameters=[
+            firehose.CfnDeliveryStream.ProcessorParameterProperty(
+                parameter_name=name, parameter_value=value
+            )
+            for name, value in parameters.items()
+        ],
+    )
+
+
+@jsii.implements(IValidation)
+class _UsedByAConfigurationSet:
+    """Validation: an archive with no configuration set would have an SES role nobody may assume."""
+
+    def __init__(self, sources: ConfigurationSetSources) -> None:
+        self._sources = sources
+
+    def validate(self) -> list[str]:
+        if self._sources.names:
+            return []
+        return ["no configuration set publishes to this Firehose event archive"]
+
+
+class FirehoseEventDestination(EventDestinationBase):
+    """Publish SES events of a configuration set to a Firehose → S3 archive.
+
+    Example::
+
+        FirehoseEventDestination(
+            stack, "MarketingArchive",
+            configuration_set=marketing,
+            archive=shared_archive,  # omit to create an archive for this destination alone
+        )
+
+    :param configuration_set: the configuration set that publishes the events.
+    :param archive: the archive to publish to. Default: one is created inside this construct.
+        Share one archive between configuration sets rather than creating one each.
+    :param destination_name: the event destination name in SES. Default: the construct id.
+    :param event_types: the event types to publish. Default: all ten.
+    :param enabled: whether SES publishes to this destination. Default: ``True``.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,  # noqa: A002 - the construct id, named as in aws-cdk-lib
+        *,
+        configuration_set: EventPublishingConfigurationSet,
+        archive: FirehoseEventArchive | None = None,
+        destination_name: str | None = None,
+        event_types: Sequence[EventTypeLike] | None = None,
+        enabled: bool = True,
+    ) -> None:
+        super().__init__(
+            scope,
+            id,
+            configuration_set=configuration_set,
+            destination_name=destination_name,
+            event_types=event_types,
+            enabled=enabled,
+        )
+        self.archive: FirehoseEventArchive = archive or FirehoseEventArchive(self, "Archive")
+        """The archive the events go to."""
+        self.archive.allow_configuration_set(configuration_set)
+        destination = self._create_event_destination(
+            kinesis_firehose_destination=ses.CfnConfigurationSetEventDestination.KinesisFirehoseDestinationProperty(
+                delivery_stream_arn=self.archive.delivery_stream_arn,
+                iam_role_arn=self.archive.ses_role.role_arn,
+            )
+        )
+        # SES checks that it may assume the role when the destination is created.
+        destination.node.add_dependency(self.archive.ses_role)

@@ -1,0 +1,61 @@
+"""The one error type of ses-events, and the collector that gathers problems before raising it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ses_events.rules import PatternRule
+
+__all__ = ["Problem", "Problems", "SesEventsValidationError"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule: which field, the value it had, and the rule it broke."""
+
+    field: str
+    value: object
+    rule: str
+
+    def __str__(self) -> str:
+        return f"{self.field} = {self.value!r}: {self.rule}"
+
+
+class SesEventsValidationError(ValueError):
+    """Input that SES (or ses-events) would reject, found at synth time.
+
+    The message names where the problem is (construct path, configuration set, event
+    destination, or the place in the spec file), each bad field, its value and the rule.
+    ``problems`` holds the same facts for programs.
+    """
+
+    def __init__(self, where: str, problems: Sequence[Problem]) -> None:
+        self.where = where
+        self.problems = tuple(problems)
+        lines = [f"{where}: invalid SES event publishing settings"]
+        lines += [f"  - {problem}" for problem in self.problems]
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class Problems:
+    """Collects problems so that one error can report all of them at once."""
+
+    where: str
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, field_name: str, value: object, rule: str) -> None:
+        self.items.append(Problem(field_name, value, rule))
+
+    def check(self, field_name: str, value: object, rule: PatternRule) -> bool:
+        """Record a problem if ``value`` breaks ``rule``; return whether it passed."""
+        violation = rule.violation(value)
+        if violation is not None:
+            self.add(field_name, value, violation)
+            return False
+        return True
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise SesEventsValidationError(self.where, self.items)

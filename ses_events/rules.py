@@ -1,0 +1,209 @@
+"""The Amazon SES rules that ses-events enforces, in one place.
+
+Every name pattern, quota and closed set that the spec, the constructs and (later) the sender
+helpers check lives here, with the source it comes from. Nothing in this module touches jsii or
+CloudFormation, so it is cheap to call and easy to test.
+
+Where the SES API reference and the CloudFormation resource schema disagree, SES wins: SES is
+what accepts or rejects the call when CloudFormation creates the resource.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = [
+    "CONFIGURATION_SET_NAME",
+    "DEFAULT_EVENT_BUS_NAME",
+    "DIMENSION_DEFAULT_VALUE",
+    "DIMENSION_NAME",
+    "EVENT_DESTINATION_NAME",
+    "FORBIDDEN_HEADER_DIMENSIONS",
+    "MAX_DELIVERY_SECONDS",
+    "MAX_DESTINATIONS_PER_CONFIGURATION_SET",
+    "MAX_DIMENSIONS_PER_CLOUDWATCH_DESTINATION",
+    "MESSAGE_TAG_NAME",
+    "MESSAGE_TAG_VALUE",
+    "MIN_DELIVERY_SECONDS",
+    "SES_AUTOMATIC_TAGS",
+    "DimensionSource",
+    "EventType",
+    "PatternRule",
+    "parse_event_type",
+]
+
+
+@dataclass(frozen=True)
+class PatternRule:
+    """A regular expression that a whole value must match, with a sentence that says it."""
+
+    pattern: str
+    description: str
+
+    def violation(self, value: object) -> str | None:
+        """Return the rule as a sentence if ``value`` breaks it, else ``None``."""
+        if not isinstance(value, str) or re.fullmatch(self.pattern, value) is None:
+            return f"must be {self.description} (pattern {self.pattern})"
+        return None
+
+
+# Configuration set names: SES API v2 CreateConfigurationSet and the CloudFormation schema of
+# AWS::SES::ConfigurationSet (property Name, pattern ^[a-zA-Z0-9_-]{1,64}$) agree.
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-configurationset.html
+CONFIGURATION_SET_NAME = PatternRule(
+    r"[a-zA-Z0-9_-]{1,64}", "1 to 64 ASCII letters, digits, '_' or '-'"
+)
+
+# Event destination names: SES API reference, EventDestination.Name ("can contain no more than 64
+# characters; ASCII letters, numbers, underscores, dashes"). The CloudFormation schema allows an
+# empty name ({0,64}); SES does not, and we always set one.
+# https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_EventDestinationDefinition.html
+EVENT_DESTINATION_NAME = PatternRule(
+    r"[a-zA-Z0-9_-]{1,64}", "1 to 64 ASCII letters, digits, '_' or '-'"
+)
+
+# CloudWatch dimensions. The SES API reference (v1, CloudWatchDimensionConfiguration) allows in a
+# dimension name ASCII letters, digits, '_', '-' and ':' (the colon is what lets the automatic tags
+# such as ses:from-domain be dimensions), and in a default value ASCII letters, digits, '_', '-',
+# '@' and '.'. The CloudFormation schema of AWS::SES::ConfigurationSetEventDestination
+# (DefaultDimensionValue ^[a-zA-Z0-9_-]{1,256}$) leaves out '@' and '.': we follow SES, so a
+# default such as "noreply@example.com" is accepted here (cfn-lint will flag it; SES takes it).
+# https://docs.aws.amazon.com/ses/latest/APIReference/API_CloudWatchDimensionConfiguration.html
+# https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CloudWatchDimensionConfiguration.html
+DIMENSION_NAME = PatternRule(
+    r"[a-zA-Z0-9_:-]{1,256}", "1 to 256 ASCII letters, digits, '_', '-' or ':'"
+)
+DIMENSION_DEFAULT_VALUE = PatternRule(
+    r"[a-zA-Z0-9_.@-]{1,256}", "1 to 256 ASCII letters, digits, '_', '-', '@' or '.'"
+)
+
+# Email headers that SES refuses as CloudWatch dimensions (compared without regard to case).
+# https://docs.aws.amazon.com/ses/latest/dg/event-publishing-add-event-destination-cloudwatch.html
+FORBIDDEN_HEADER_DIMENSIONS = frozenset(
+    h.lower()
+    for h in ("Received", "To", "From", "DKIM-Signature", "CC", "message-id", "Return-Path")
+)
+
+# Quotas on event publishing: at most 10 event destinations per configuration set, and at most
+# 10 dimensions per CloudWatch event destination.
+# https://docs.aws.amazon.com/ses/latest/dg/quotas.html
+MAX_DESTINATIONS_PER_CONFIGURATION_SET = 10
+MAX_DIMENSIONS_PER_CLOUDWATCH_DESTINATION = 10
+
+# DeliveryOptions.MaxDeliverySeconds: 300 to 50400 seconds (5 minutes to 14 hours).
+# https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_DeliveryOptions.html
+MIN_DELIVERY_SECONDS = 300
+MAX_DELIVERY_SECONDS = 50_400
+
+# SES accepts only the account's default event bus as an EventBridge event destination.
+# https://docs.aws.amazon.com/ses/latest/dg/event-publishing-add-event-destination-eventbridge.html
+DEFAULT_EVENT_BUS_NAME = "default"
+
+# Message tags that senders set: ASCII letters, digits, '_' and '-', at most 256 characters; the
+# "ses:" prefix is reserved for the automatic tags SES adds itself.
+# https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_MessageTag.html
+MESSAGE_TAG_NAME = PatternRule(r"[a-zA-Z0-9_-]{1,256}", "1 to 256 ASCII letters, digits, '_' or '-'")
+MESSAGE_TAG_VALUE = MESSAGE_TAG_NAME
+
+# Tags SES adds to every message sent through a configuration set.
+# https://docs.aws.amazon.com/ses/latest/dg/event-publishing-how-works.html
+SES_AUTOMATIC_TAGS = (
+    "ses:configuration-set",
+    "ses:caller-identity",
+    "ses:from-domain",
+    "ses:source-ip",
+    "ses:outgoing-ip",
+)
+
+
+class DimensionSource(str, enum.Enum):
+    """Where SES reads the value of a CloudWatch dimension (CloudFormation spelling)."""
+
+    MESSAGE_TAG = "messageTag"
+    """A message tag, set through the API or the ``X-SES-MESSAGE-TAGS`` header."""
+    EMAIL_HEADER = "emailHeader"
+    """An email header of the message; the dimension name is the header name."""
+    LINK_TAG = "linkTag"
+    """A tag on a link in the message (``ses:tags="name:value"``)."""
+
+
+class EventType(str, enum.Enum):
+    """The ten email sending event types SES publishes.
+
+    The value is the spelling CloudFormation's ``MatchingEventTypes`` and the SES v1 API use.
+    """
+
+    SEND = "send"
+    REJECT = "reject"
+    BOUNCE = "bounce"
+    COMPLAINT = "complaint"
+    DELIVERY = "delivery"
+    OPEN = "open"
+    CLICK = "click"
+    RENDERING_FAILURE = "renderingFailure"
+    DELIVERY_DELAY = "deliveryDelay"
+    SUBSCRIPTION = "subscription"
+
+    @property
+    def api_v2_name(self) -> str:
+        """The SES API v2 spelling (``RENDERING_FAILURE``)."""
+        return self.name
+
+    @property
+    def eventbridge_detail_type(self) -> str:
+        """The ``detail-type`` of the event SES puts on the default event bus.
+
+        https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-ses.html
+        """
+        return _EVENTBRIDGE_DETAIL_TYPES[self]
+
+
+_EVENTBRIDGE_DETAIL_TYPES = {
+    EventType.SEND: "Email Sent",
+    EventType.REJECT: "Email Rejected",
+    EventType.BOUNCE: "Email Bounced",
+    EventType.COMPLAINT: "Email Complaint Received",
+    EventType.DELIVERY: "Email Delivered",
+    EventType.OPEN: "Email Opened",
+    EventType.CLICK: "Email Clicked",
+    EventType.RENDERING_FAILURE: "Email Rendering Failed",
+    EventType.DELIVERY_DELAY: "Email Delivery Delayed",
+    EventType.SUBSCRIPTION: "Email Subscribed",
+}
+
+_EVENT_TYPE_SPELLINGS = {
+    spelling.lower().replace("_", "").replace("-", ""): event_type
+    for event_type in EventType
+    for spelling in (event_type.value, event_type.name)
+}
+
+EVENT_TYPE_RULE = (
+    "must be one of " + ", ".join(e.value for e in EventType) + " (any case, '_' or '-' allowed)"
+)
+
+
+def parse_event_type(value: object) -> EventType | None:
+    """Read an event type written as ``bounce``, ``BOUNCE``, ``renderingFailure`` or ``rendering_failure``.
+
+    Returns ``None`` for anything else.
+    """
+    if isinstance(value, EventType):
+        return value
+    if not isinstance(value, str):
+        return None
+    return _EVENT_TYPE_SPELLINGS.get(value.lower().replace("_", "").replace("-", ""))
+
+
+def duplicates(values: Iterable[str], *, fold_case: bool = False) -> list[str]:
+    """Values that appear more than once, in the order they first repeat."""
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for value in values:
+        key = value.lower() if fold_case else value
+        if key in seen and value not in repeated:
+            repeated.append(value)
+        seen.add(key)
+    return repeated

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ses_events.rules import PatternRule
@@ -55,6 +55,11 @@ class Problems:
             self.add(field_name, value, violation)
             return False
         return True
+
+    def extend(self, found: Iterable[tuple[str, object, str]], *, prefix: str = "") -> None:
+        """Record ``(field, value, rule)`` triples, such as the rules module returns."""
+        for field_name, value, rule in found:
+            self.add(prefix + field_name, value, rule)
 
     def raise_if_any(self) -> None:
         if self.items:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 __all__ = [
     "CONFIGURATION_SET_NAME",
@@ -105,7 +106,9 @@ DEFAULT_EVENT_BUS_NAME = "default"
 # Message tags that senders set: ASCII letters, digits, '_' and '-', at most 256 characters; the
 # "ses:" prefix is reserved for the automatic tags SES adds itself.
 # https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_MessageTag.html
-MESSAGE_TAG_NAME = PatternRule(r"[a-zA-Z0-9_-]{1,256}", "1 to 256 ASCII letters, digits, '_' or '-'")
+MESSAGE_TAG_NAME = PatternRule(
+    r"[a-zA-Z0-9_-]{1,256}", "1 to 256 ASCII letters, digits, '_' or '-'"
+)
 MESSAGE_TAG_VALUE = MESSAGE_TAG_NAME
 
 # Tags SES adds to every message sent through a configuration set.
@@ -117,9 +120,11 @@ SES_AUTOMATIC_TAGS = (
     "ses:source-ip",
     "ses:outgoing-ip",
 )
+# SES always sets the automatic tags, so their dimension default is only ever a formality.
+AUTOMATIC_TAG_DEFAULT_VALUE = "unknown"
 
 
-class DimensionSource(str, enum.Enum):
+class DimensionSource(enum.StrEnum):
     """Where SES reads the value of a CloudWatch dimension (CloudFormation spelling)."""
 
     MESSAGE_TAG = "messageTag"
@@ -130,7 +135,7 @@ class DimensionSource(str, enum.Enum):
     """A tag on a link in the message (``ses:tags="name:value"``)."""
 
 
-class EventType(str, enum.Enum):
+class EventType(enum.StrEnum):
     """The ten email sending event types SES publishes.
 
     The value is the spelling CloudFormation's ``MatchingEventTypes`` and the SES v1 API use.
@@ -207,3 +212,57 @@ def duplicates(values: Iterable[str], *, fold_case: bool = False) -> list[str]:
             repeated.append(value)
         seen.add(key)
     return repeated
+
+
+class Dimension(Protocol):
+    """What the dimension rules look at: a CloudWatch dimension's name, source and default."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def source(self) -> DimensionSource: ...
+    @property
+    def default_value(self) -> str: ...
+
+
+def dimension_problems(dimensions: Sequence[Dimension]) -> list[tuple[str, object, str]]:
+    """Every way ``dimensions`` break the SES rules of one CloudWatch event destination.
+
+    Returns ``(field, value, rule)`` triples; fields are relative (``dimensions[2].name``).
+    """
+    found: list[tuple[str, object, str]] = []
+    if len(dimensions) == 0:
+        found.append(("dimensions", [], "must list at least one dimension"))
+    if len(dimensions) > MAX_DIMENSIONS_PER_CLOUDWATCH_DESTINATION:
+        found.append(
+            (
+                "dimensions",
+                f"{len(dimensions)} dimensions",
+                f"SES allows at most {MAX_DIMENSIONS_PER_CLOUDWATCH_DESTINATION} dimensions per"
+                " CloudWatch event destination",
+            )
+        )
+    for index, dimension in enumerate(dimensions):
+        field = f"dimensions[{index}]"
+        for part, value, rule in (
+            ("name", dimension.name, DIMENSION_NAME),
+            ("default_value", dimension.default_value, DIMENSION_DEFAULT_VALUE),
+        ):
+            violation = rule.violation(value)
+            if violation is not None:
+                found.append((f"{field}.{part}", value, violation))
+        if (
+            dimension.source == DimensionSource.EMAIL_HEADER
+            and dimension.name.lower() in FORBIDDEN_HEADER_DIMENSIONS
+        ):
+            found.append(
+                (
+                    f"{field}.name",
+                    dimension.name,
+                    "SES does not accept this email header as a dimension (Received, To, From,"
+                    " DKIM-Signature, CC, message-id and Return-Path are refused)",
+                )
+            )
+    for name in duplicates(d.name for d in dimensions):
+        found.append(("dimensions", name, "dimension names must be unique within a destination"))
+    return found

@@ -11,12 +11,9 @@ from constructs import Construct
 from ses_events import rules
 from ses_events.constructs.configuration_set import EventPublishingConfigurationSet
 from ses_events.constructs.event_destination import EventDestinationBase, EventTypeLike
-from ses_events.errors import Problems
 from ses_events.rules import DimensionSource
 
 __all__ = ["CloudWatchDimension", "CloudWatchEventDestination"]
-
-_AUTOMATIC_TAG_DEFAULT = "unknown"
 
 
 @dataclass(frozen=True)
@@ -54,7 +51,7 @@ class CloudWatchDimension:
 
     @classmethod
     def automatic_tag(
-        cls, tag: str, *, default_value: str = _AUTOMATIC_TAG_DEFAULT
+        cls, tag: str, *, default_value: str = rules.AUTOMATIC_TAG_DEFAULT_VALUE
     ) -> CloudWatchDimension:
         """A dimension read from one of the tags SES adds itself (``ses:from-domain``, ...)."""
         return cls(tag, DimensionSource.MESSAGE_TAG, default_value)
@@ -83,35 +80,6 @@ class CloudWatchDimension:
     def outgoing_ip(cls) -> CloudWatchDimension:
         """``ses:outgoing-ip``: the IP address SES sent the message from."""
         return cls.automatic_tag("ses:outgoing-ip")
-
-
-def check_dimensions(problems: Problems, dimensions: Sequence[CloudWatchDimension]) -> None:
-    """Record every way ``dimensions`` break the SES rules for a CloudWatch destination."""
-    if len(dimensions) == 0:
-        problems.add("dimensions", [], "must list at least one dimension")
-    if len(dimensions) > rules.MAX_DIMENSIONS_PER_CLOUDWATCH_DESTINATION:
-        problems.add(
-            "dimensions",
-            f"{len(dimensions)} dimensions",
-            f"SES allows at most {rules.MAX_DIMENSIONS_PER_CLOUDWATCH_DESTINATION} dimensions"
-            " per CloudWatch event destination",
-        )
-    for index, dimension in enumerate(dimensions):
-        field = f"dimensions[{index}]"
-        problems.check(f"{field}.name", dimension.name, rules.DIMENSION_NAME)
-        problems.check(f"{field}.default_value", dimension.default_value, rules.DIMENSION_DEFAULT_VALUE)
-        if (
-            dimension.source == DimensionSource.EMAIL_HEADER
-            and dimension.name.lower() in rules.FORBIDDEN_HEADER_DIMENSIONS
-        ):
-            problems.add(
-                f"{field}.name",
-                dimension.name,
-                "SES does not accept this email header as a dimension (Received, To, From,"
-                " DKIM-Signature, CC, message-id and Return-Path are refused)",
-            )
-    for name in rules.duplicates(d.name for d in dimensions):
-        problems.add("dimensions", name, "dimension names must be unique within a destination")
 
 
 class CloudWatchEventDestination(EventDestinationBase):
@@ -150,7 +118,9 @@ class CloudWatchEventDestination(EventDestinationBase):
         enabled: bool = True,
     ) -> None:
         chosen = (
-            tuple(dimensions) if dimensions is not None else (CloudWatchDimension.configuration_set(),)
+            tuple(dimensions)
+            if dimensions is not None
+            else (CloudWatchDimension.configuration_set(),)
         )
         super().__init__(
             scope,
@@ -159,7 +129,7 @@ class CloudWatchEventDestination(EventDestinationBase):
             destination_name=destination_name,
             event_types=event_types,
             enabled=enabled,
-            check_kind=lambda problems: check_dimensions(problems, chosen),
+            check_kind=lambda problems: problems.extend(rules.dimension_problems(chosen)),
         )
         self.dimensions: tuple[CloudWatchDimension, ...] = chosen
         """The dimensions SES publishes the metrics with."""

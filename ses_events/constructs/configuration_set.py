@@ -222,4 +222,3 @@ class EventPublishingConfigurationSet(Construct):
                 ],
             )
         names[key] = self.node.path
-

@@ -15,7 +15,7 @@ from ses_events.constructs.configuration_set import EventPublishingConfiguration
 from ses_events.errors import Problems
 from ses_events.rules import EventType
 
-__all__ = ["EventDestinationBase", "EventTypeLike", "ConfigurationSetSources"]
+__all__ = ["ConfigurationSetSources", "EventDestinationBase", "EventTypeLike"]
 
 EventTypeLike = EventType | str
 """An :class:`~ses_events.rules.EventType`, or its name as text (``"bounce"``, ``"RENDERING_FAILURE"``)."""

@@ -88,7 +88,9 @@ class EventBridgeEventDestination(EventDestinationBase):
             )
         )
 
-    def event_pattern(self, event_types: Sequence[EventTypeLike] | None = None) -> events.EventPattern:
+    def event_pattern(
+        self, event_types: Sequence[EventTypeLike] | None = None
+    ) -> events.EventPattern:
         """The pattern of this configuration set's events of ``event_types`` (default: all published)."""
         types = self._routed_types("event_types", event_types)
         return events.EventPattern(
@@ -96,7 +98,9 @@ class EventBridgeEventDestination(EventDestinationBase):
             detail_type=[event_type.eventbridge_detail_type for event_type in types],
             detail={
                 "mail": {
-                    "tags": {"ses:configuration-set": [self.configuration_set.configuration_set_name]}
+                    "tags": {
+                        "ses:configuration-set": [self.configuration_set.configuration_set_name]
+                    }
                 }
             },
         )

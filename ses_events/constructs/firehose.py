@@ -7,7 +7,6 @@ import re
 from collections.abc import Sequence
 
 import jsii
-
 from aws_cdk import (
     Acknowledgment,
     ArnFormat,
@@ -49,10 +48,12 @@ _PREFIX = r"([a-zA-Z0-9_=-]+/)+"
 # (a list of one value); Firehose's JQ metadata extraction turns it into a partition key.
 # https://docs.aws.amazon.com/ses/latest/dg/event-publishing-retrieving-firehose-contents.html
 _PARTITION_QUERY = '{configuration_set: .mail.tags."ses:configuration-set"[0]}'
-_TIME_PARTITIONS = "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/"
+_TIME_PARTITIONS = (
+    "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/"
+)
 
 
-class ArchiveCompression(str, enum.Enum):
+class ArchiveCompression(enum.StrEnum):
     """How Firehose compresses the objects it writes to S3."""
 
     GZIP = "GZIP"
@@ -154,7 +155,10 @@ class FirehoseEventArchive(Construct):
                 )
         if prefix == error_output_prefix:
             problems.add("error_output_prefix", error_output_prefix, "must differ from prefix")
-        if delivery_stream_name is not None and re.fullmatch(_STREAM_NAME, delivery_stream_name) is None:
+        if (
+            delivery_stream_name is not None
+            and re.fullmatch(_STREAM_NAME, delivery_stream_name) is None
+        ):
             problems.add(
                 "delivery_stream_name",
                 delivery_stream_name,

@@ -1,0 +1,435 @@
+"""The declarative spec: which configuration sets a team wants, and where their events go.
+
+A spec is YAML (see ``ses_events/examples/ses-events.yaml`` for every field in use). It is
+validated with pydantic against the same SES rules the constructs use, and every problem is
+reported with its place in the file, for example::
+
+    examples/bad.yaml: invalid SES event publishing settings
+      - configuration_sets[1].destinations[0].dimensions[2].name = 'bad name': must be ...
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from ses_events import rules
+from ses_events.errors import Problem, SesEventsValidationError
+
+__all__ = [
+    "ArchiveSpec",
+    "CloudWatchDestinationSpec",
+    "ConfigurationSetSpec",
+    "DeliverySpec",
+    "DestinationSpec",
+    "DimensionSpec",
+    "EnvironmentSpec",
+    "EventBridgeDestinationSpec",
+    "EventPublishingSpec",
+    "FirehoseDestinationSpec",
+    "SnsDestinationSpec",
+    "SpecError",
+    "SuppressionSpec",
+    "TopicSpec",
+    "TrackingSpec",
+    "ValidationSpec",
+    "VdmSpec",
+    "load_spec",
+    "parse_spec",
+]
+
+
+class SpecError(SesEventsValidationError):
+    """A spec that breaks a rule; each problem's field is its place in the file."""
+
+
+def _rule(rule: rules.PatternRule) -> Any:
+    def check(value: str) -> str:
+        violation = rule.violation(value)
+        if violation is not None:
+            raise ValueError(violation)
+        return value
+
+    return check
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EnvironmentSpec(_Spec):
+    """Where the stacks deploy. Both fields optional; without them stacks are environment-agnostic."""
+
+    account: Annotated[str, Field(pattern=r"^\d{12}$")] | None = None
+    """The 12-digit AWS account id."""
+    region: Annotated[str, Field(pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")] | None = None
+    """The AWS region, for example ``eu-west-1``."""
+
+
+_SOURCES = {
+    "message_tag": rules.DimensionSource.MESSAGE_TAG,
+    "email_header": rules.DimensionSource.EMAIL_HEADER,
+    "link_tag": rules.DimensionSource.LINK_TAG,
+}
+
+
+class DimensionSpec(_Spec):
+    """A CloudWatch dimension: ``name``, ``source`` and ``default_value``.
+
+    For the SES automatic tags (``ses:from-domain``, ...) ``default_value`` may be left out.
+    """
+
+    name: str
+    """Dimension name; for ``email_header`` the header, for ``link_tag`` the link tag."""
+    source: rules.DimensionSource = rules.DimensionSource.MESSAGE_TAG
+    """Where SES reads the value: ``message_tag`` (default), ``email_header`` or ``link_tag``."""
+    default_value: str
+    """Published when a message lacks the value. Required except for automatic tags."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthands(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = dict(data)
+            source = data.get("source")
+            if isinstance(source, str) and source in _SOURCES:
+                data["source"] = _SOURCES[source]
+            if "default_value" not in data and data.get("name") in rules.SES_AUTOMATIC_TAGS:
+                data["default_value"] = rules.AUTOMATIC_TAG_DEFAULT_VALUE
+        return data
+
+
+def _event_type_list(value: Any) -> Any:
+    if isinstance(value, list):
+        for item in value:
+            if rules.parse_event_type(item) is None:
+                raise ValueError(f"{item!r} {rules.EVENT_TYPE_RULE}")
+        if not value:
+            raise ValueError("must list at least one event type")
+    return value
+
+
+class _DestinationSpec(_Spec):
+    name: str
+    """Event destination name in SES, unique within the configuration set."""
+    event_types: list[str] | None = None
+    """Event types to publish (``send``, ``bounce``, ...). Default: all ten."""
+    enabled: bool = True
+    """Whether SES publishes to the destination. Default: ``true``."""
+
+    _name = field_validator("name")(_rule(rules.EVENT_DESTINATION_NAME))
+    _types = field_validator("event_types", mode="before")(_event_type_list)
+
+
+class CloudWatchDestinationSpec(_DestinationSpec):
+    """``type: cloudwatch``: event counts as CloudWatch metrics split by ``dimensions``."""
+
+    type: Literal["cloudwatch"]
+    dimensions: list[DimensionSpec] = Field(
+        default_factory=lambda: [DimensionSpec(name="ses:configuration-set")]
+    )
+    """Up to 10 dimensions. Default: ``ses:configuration-set``."""
+
+
+class FirehoseDestinationSpec(_DestinationSpec):
+    """``type: firehose``: events archived to S3 through a shared archive of ``archives``."""
+
+    type: Literal["firehose"]
+    archive: str = "default"
+    """Name of an entry of the top-level ``archives``. Default: ``default``."""
+
+
+class SnsDestinationSpec(_DestinationSpec):
+    """``type: sns``: events published to a topic of the top-level ``topics``."""
+
+    type: Literal["sns"]
+    topic: str
+    """Name of an entry of the top-level ``topics``."""
+
+
+class EventBridgeDestinationSpec(_DestinationSpec):
+    """``type: eventbridge``: events put on the account's default event bus."""
+
+    type: Literal["eventbridge"]
+    event_bus: str = rules.DEFAULT_EVENT_BUS_NAME
+    """Must be ``default``: SES publishes to no other bus."""
+
+    @field_validator("event_bus")
+    @classmethod
+    def _default_bus(cls, value: str) -> str:
+        if value != rules.DEFAULT_EVENT_BUS_NAME:
+            raise ValueError("SES publishes only to the default event bus: use 'default'")
+        return value
+
+
+DestinationSpec = Annotated[
+    CloudWatchDestinationSpec
+    | FirehoseDestinationSpec
+    | SnsDestinationSpec
+    | EventBridgeDestinationSpec,
+    Field(discriminator="type"),
+]
+
+
+class DeliverySpec(_Spec):
+    """Delivery options of a configuration set."""
+
+    tls_policy: Literal["REQUIRE", "OPTIONAL"] | None = None
+    """Require TLS to the receiving server. Default: SES's default (``OPTIONAL``)."""
+    sending_pool: str | None = None
+    """Dedicated IP pool name. Default: the shared pool."""
+    max_delivery_seconds: int | None = None
+    """How long SES retries delivery, 300 to 50400 seconds. Default: 14 hours."""
+
+    @field_validator("max_delivery_seconds")
+    @classmethod
+    def _range(cls, value: int | None) -> int | None:
+        if (
+            value is not None
+            and not rules.MIN_DELIVERY_SECONDS <= value <= rules.MAX_DELIVERY_SECONDS
+        ):
+            raise ValueError(
+                f"must be {rules.MIN_DELIVERY_SECONDS} to {rules.MAX_DELIVERY_SECONDS} seconds"
+                " (5 minutes to 14 hours)"
+            )
+        return value
+
+
+class ValidationSpec(_Spec):
+    """Auto Validation of recipients (suppression validation options)."""
+
+    enabled: bool | None = None
+    """Turn Auto Validation on or off for this set. Default: the account-level setting."""
+    confidence_threshold: Literal["MEDIUM", "HIGH", "MANAGED"] | None = None
+    """Confidence verdict threshold. Setting it enables Auto Validation."""
+
+
+class SuppressionSpec(_Spec):
+    """Suppression list options of a configuration set."""
+
+    reasons: Annotated[list[Literal["BOUNCE", "COMPLAINT"]], Field(min_length=1)] | None = None
+    """Reasons that add a recipient to the suppression list. Default: the account's."""
+    disable_account_list: bool = False
+    """Ignore the account-level suppression list for this set. Default: ``false``."""
+    validation: ValidationSpec | None = None
+
+
+class TrackingSpec(_Spec):
+    """Open and click tracking options."""
+
+    custom_redirect_domain: str
+    """Your domain for tracking links."""
+    https_policy: Literal["REQUIRE", "REQUIRE_OPEN_ONLY", "OPTIONAL"] | None = None
+
+
+class VdmSpec(_Spec):
+    """Virtual Deliverability Manager options."""
+
+    engagement_metrics: bool | None = None
+    optimized_shared_delivery: bool | None = None
+
+
+class ConfigurationSetSpec(_Spec):
+    """One configuration set and its event destinations."""
+
+    name: str
+    """The name senders pass to SES."""
+    delivery: DeliverySpec | None = None
+    reputation_metrics: bool = True
+    """Publish reputation metrics for this set. Default: ``true``."""
+    sending_enabled: bool = True
+    suppression: SuppressionSpec | None = None
+    tracking: TrackingSpec | None = None
+    vdm: VdmSpec | None = None
+    archive_arn: str | None = None
+    """MailManager archive ARN that keeps a copy of every message."""
+    tags: dict[str, str] = Field(default_factory=dict)
+    """Resource tags of the configuration set."""
+    destinations: list[DestinationSpec] = Field(default_factory=list)
+    """Up to 10 event destinations."""
+
+    _name = field_validator("name")(_rule(rules.CONFIGURATION_SET_NAME))
+
+
+class ArchiveSpec(_Spec):
+    """A shared Firehose → S3 archive that Firehose destinations refer to by ``name``."""
+
+    name: Annotated[str, Field(pattern=r"^[a-zA-Z0-9-]{1,32}$")]
+    buffering_interval_seconds: Annotated[int, Field(ge=60, le=900)] = 300
+    buffering_size_mib: Annotated[int, Field(ge=64, le=128)] = 64
+    compression: Literal["GZIP", "Snappy", "HADOOP_SNAPPY", "ZIP", "UNCOMPRESSED"] = "GZIP"
+    prefix: str = "ses-events/"
+    error_output_prefix: str = "ses-events-errors/"
+
+
+class TopicSpec(_Spec):
+    """A shared SNS topic that SNS destinations refer to by ``name``."""
+
+    name: Annotated[str, Field(pattern=r"^[a-zA-Z0-9-]{1,32}$")]
+    display_name: str | None = None
+    encrypted: bool = False
+    """Encrypt with a customer managed KMS key created for the topic. Default: ``false``."""
+
+
+class EventPublishingSpec(_Spec):
+    """The whole spec: stack settings, shared archives and topics, configuration sets."""
+
+    stack_name: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,127}$")] = "SesEvents"
+    """CloudFormation stack name. Context ``ses-events:stack-name`` overrides it."""
+    description: str | None = None
+    environment: EnvironmentSpec = Field(default_factory=EnvironmentSpec)
+    tags: dict[str, str] = Field(default_factory=dict)
+    """Tags of every resource in the stack."""
+    archives: list[ArchiveSpec] = Field(default_factory=lambda: [ArchiveSpec(name="default")])
+    topics: list[TopicSpec] = Field(default_factory=list)
+    configuration_sets: list[ConfigurationSetSpec]
+
+
+def _cross_checks(spec: EventPublishingSpec) -> list[Problem]:
+    """Rules that span entries: unique names, quotas and references."""
+    found: list[Problem] = []
+    archives = {a.name for a in spec.archives}
+    topics = {t.name for t in spec.topics}
+    for kind, names in (
+        ("archives", [a.name for a in spec.archives]),
+        ("topics", [t.name for t in spec.topics]),
+    ):
+        for name in rules.duplicates(names):
+            found.append(Problem(kind, name, f"{kind[:-1]} names must be unique"))
+    for name in rules.duplicates(cs.name for cs in spec.configuration_sets):
+        index = [cs.name for cs in spec.configuration_sets].index(name)
+        found.append(
+            Problem(
+                f"configuration_sets[{index}].name",
+                name,
+                "configuration set names must be unique in a spec (per account and region)",
+            )
+        )
+    for i, cs in enumerate(spec.configuration_sets):
+        where = f"configuration_sets[{i}]"
+        if len(cs.destinations) > rules.MAX_DESTINATIONS_PER_CONFIGURATION_SET:
+            found.append(
+                Problem(
+                    f"{where}.destinations",
+                    f"{len(cs.destinations)} destinations",
+                    f"SES allows at most {rules.MAX_DESTINATIONS_PER_CONFIGURATION_SET} event"
+                    " destinations per configuration set",
+                )
+            )
+        for name in rules.duplicates(d.name for d in cs.destinations):
+            found.append(
+                Problem(
+                    f"{where}.destinations",
+                    name,
+                    "event destination names must be unique within a configuration set",
+                )
+            )
+        if cs.suppression and cs.suppression.disable_account_list and cs.suppression.reasons:
+            found.append(
+                Problem(
+                    f"{where}.suppression.reasons",
+                    cs.suppression.reasons,
+                    "cannot be set together with disable_account_list: true",
+                )
+            )
+        for j, dest in enumerate(cs.destinations):
+            here = f"{where}.destinations[{j}]"
+            if isinstance(dest, FirehoseDestinationSpec) and dest.archive not in archives:
+                found.append(
+                    Problem(
+                        f"{here}.archive",
+                        dest.archive,
+                        f"must name an entry of archives {sorted(archives)}",
+                    )
+                )
+            if isinstance(dest, SnsDestinationSpec) and dest.topic not in topics:
+                found.append(
+                    Problem(
+                        f"{here}.topic",
+                        dest.topic,
+                        f"must name an entry of topics {sorted(topics)}",
+                    )
+                )
+            if isinstance(dest, CloudWatchDestinationSpec):
+                found += _dimension_problems(here, dest.dimensions)
+    return found
+
+
+def _dimension_problems(where: str, dimensions: list[DimensionSpec]) -> list[Problem]:
+    return [
+        Problem(f"{where}.{field}", value, rule)
+        for field, value, rule in rules.dimension_problems(dimensions)
+    ]
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    previous: int | str | None = None
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif (
+            previous is not None
+            and isinstance(previous, int)
+            and text.endswith("]")
+            and part
+            in (
+                "cloudwatch",
+                "firehose",
+                "sns",
+                "eventbridge",
+            )
+        ):
+            pass  # the union member pydantic tried: not a place in the file
+        else:
+            text += f".{part}" if text else str(part)
+        previous = part
+    return text or "(top level)"
+
+
+def parse_spec(data: Any, *, source: str = "spec") -> EventPublishingSpec:
+    """Validate ``data`` (a parsed YAML document) and return the spec, or raise :class:`SpecError`."""
+    if not isinstance(data, dict):
+        raise SpecError(source, [Problem("(top level)", type(data).__name__, "must be a mapping")])
+    try:
+        spec = EventPublishingSpec.model_validate(data)
+    except ValidationError as error:
+        problems = [
+            Problem(
+                _location(tuple(e["loc"])), e.get("input"), e["msg"].removeprefix("Value error, ")
+            )
+            for e in error.errors()
+        ]
+        raise SpecError(source, problems) from None
+    cross = _cross_checks(spec)
+    if cross:
+        raise SpecError(source, cross)
+    return spec
+
+
+def load_spec(path: str | Path) -> EventPublishingSpec:
+    """Read and validate the YAML spec at ``path``."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise SpecError(
+            str(path), [Problem("(file)", str(path), f"cannot be read: {error.strerror}")]
+        ) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise SpecError(
+            str(path), [Problem("(file)", str(path), f"is not valid YAML: {error}")]
+        ) from None
+    return parse_spec(data, source=str(path))

@@ -1,0 +1,38 @@
+"""Build the app's stacks from the spec named in CDK context."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from aws_cdk import App, Environment, Stack
+
+from ses_events.spec import load_spec
+from ses_events.stacks.event_publishing_stack import SesEventPublishingStack
+
+__all__ = ["EXAMPLE_SPEC", "SPEC_CONTEXT_KEY", "build_app"]
+
+SPEC_CONTEXT_KEY = "ses-events:spec"
+"""CDK context key of the spec path (``cdk synth -c ses-events:spec=my.yaml``)."""
+STACK_NAME_CONTEXT_KEY = "ses-events:stack-name"
+ACCOUNT_CONTEXT_KEY = "ses-events:account"
+REGION_CONTEXT_KEY = "ses-events:region"
+
+EXAMPLE_SPEC = Path(str(resources.files("ses_events") / "examples" / "ses-events.yaml"))
+"""The example spec shipped with the package, used when context names none."""
+
+
+def build_app(app: App) -> list[Stack]:
+    """Add the stacks of the spec named by context ``ses-events:spec`` (default: the example).
+
+    Stack name and environment come from the spec, and context overrides them:
+    ``ses-events:stack-name``, ``ses-events:account``, ``ses-events:region``. Without an
+    account and region the stack is environment-agnostic.
+    """
+    spec_path = app.node.try_get_context(SPEC_CONTEXT_KEY) or EXAMPLE_SPEC
+    spec = load_spec(spec_path)
+    account = app.node.try_get_context(ACCOUNT_CONTEXT_KEY) or spec.environment.account
+    region = app.node.try_get_context(REGION_CONTEXT_KEY) or spec.environment.region
+    stack_name = app.node.try_get_context(STACK_NAME_CONTEXT_KEY) or spec.stack_name
+    env = Environment(account=account, region=region) if account or region else None
+    return [SesEventPublishingStack(app, stack_name, spec=spec, env=env, stack_name=stack_name)]

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Set up everything ses-events needs on a fresh machine (Python 3.11, Node.js and npm present):
+# a virtual environment with the package and its pinned dev tools, and the pinned Node.js
+# tooling (CDK CLI, Node.js 22) from package-lock.json. Safe to run again: it redoes only
+# what changed. Source it to get PATH set up: `. scripts/setup.sh`.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+python="${PYTHON:-python3}"
+stamp=".venv/.ses-events-installed"
+want="$(cat pyproject.toml package-lock.json | sha256sum | cut -d' ' -f1)"
+if [ ! -x .venv/bin/python ]; then
+  echo "ses-events: creating .venv with $("$python" --version)"
+  "$python" -m venv .venv
+fi
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -d node_modules ]; then
+  echo "ses-events: installing Python packages (pinned in pyproject.toml)"
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -e ".[dev]"
+  echo "ses-events: installing the CDK CLI and Node.js 22 (pinned in package-lock.json)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" > "$stamp"
+fi
+
+# The project's own Node.js (22) and CDK CLI first, then the virtual environment.
+export PATH="$root/node_modules/.bin:$root/.venv/bin:$PATH"
+# jsii starts `node` from PATH; say which one so the project's Node.js 22 is used.
+export JSII_NODE="$root/node_modules/.bin/node"

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The main job: set up, synthesize the app with the real CDK CLI (example spec unless
+# `-c ses-events:spec=PATH` is passed), and summarize what the templates contain.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/setup.sh
+. "$root/scripts/setup.sh"
+cd "$root"
+rm -rf cdk.out
+npx --no-install cdk synth --quiet "$@"
+python -m ses_events summary cdk.out

@@ -1,0 +1,157 @@
+"""EventPublishingConfigurationSet: every property, and the checks before anything is built."""
+
+from __future__ import annotations
+
+import pytest
+from aws_cdk import Duration, Environment, Stack
+from aws_cdk import aws_ses as ses
+from aws_cdk.assertions import Match, Template
+
+from ses_events.constructs import EventPublishingConfigurationSet
+from ses_events.errors import SesEventsValidationError
+from tests.conftest import new_app
+
+
+def test_defaults_set_reputation_metrics_and_sending_explicitly(stack: Stack) -> None:
+    cs = EventPublishingConfigurationSet(stack, "Marketing")
+    template = Template.from_stack(stack)
+    template.has_resource_properties(
+        "AWS::SES::ConfigurationSet",
+        {
+            "Name": "Marketing",  # the construct id when no name is given
+            "ReputationOptions": {"ReputationMetricsEnabled": True},
+            "SendingOptions": {"SendingEnabled": True},
+        },
+    )
+    assert cs.configuration_set_name == "Marketing"
+    assert "configuration-set/Marketing" in stack.resolve(cs.configuration_set_arn)["Fn::Join"][1][-1]
+
+
+def test_every_property_reaches_the_template(stack: Stack, json_snapshot) -> None:  # type: ignore[no-untyped-def]
+    EventPublishingConfigurationSet(
+        stack,
+        "Marketing",
+        configuration_set_name="marketing",
+        tls_policy=ses.ConfigurationSetTlsPolicy.REQUIRE,
+        sending_pool_name="dedicated-pool",
+        max_delivery_duration=Duration.hours(4),
+        reputation_metrics=False,
+        sending_enabled=False,
+        suppression_reasons=ses.SuppressionReasons.COMPLAINTS_ONLY,
+        validation_threshold=ses.AutoValidationThreshold.MANAGED,
+        custom_tracking_redirect_domain="click.example.com",
+        custom_tracking_https_policy=ses.HttpsPolicy.REQUIRE_OPEN_ONLY,
+        engagement_metrics=True,
+        optimized_shared_delivery=False,
+        archive_arn="arn:aws:ses:eu-west-1:123456789012:mailmanager-archive/a-abc",
+        tags={"team": "growth", "cost-centre": "42"},
+    )
+    template = Template.from_stack(stack)
+    template.has_resource_properties(
+        "AWS::SES::ConfigurationSet",
+        {
+            "Name": "marketing",
+            "DeliveryOptions": {
+                "TlsPolicy": "REQUIRE",
+                "SendingPoolName": "dedicated-pool",
+                "MaxDeliverySeconds": 14400,
+            },
+            "ReputationOptions": {"ReputationMetricsEnabled": False},
+            "SendingOptions": {"SendingEnabled": False},
+            "SuppressionOptions": {
+                "SuppressedReasons": ["COMPLAINT"],
+                "ValidationOptions": {
+                    "ConditionThreshold": {
+                        "ConditionThresholdEnabled": "ENABLED",
+                        "OverallConfidenceThreshold": {"ConfidenceVerdictThreshold": "MANAGED"},
+                    }
+                },
+            },
+            "TrackingOptions": {
+                "CustomRedirectDomain": "click.example.com",
+                "HttpsPolicy": "REQUIRE_OPEN_ONLY",
+            },
+            "VdmOptions": {
+                "DashboardOptions": {"EngagementMetrics": "ENABLED"},
+                "GuardianOptions": {"OptimizedSharedDelivery": "DISABLED"},
+            },
+            "ArchivingOptions": {
+                "ArchiveArn": "arn:aws:ses:eu-west-1:123456789012:mailmanager-archive/a-abc"
+            },
+            "Tags": Match.array_with(
+                [{"Key": "cost-centre", "Value": "42"}, {"Key": "team", "Value": "growth"}]
+            ),
+        },
+    )
+    assert template.to_json() == json_snapshot
+
+
+def test_suppression_list_can_be_disabled_and_validation_turned_off(stack: Stack) -> None:
+    EventPublishingConfigurationSet(stack, "Tx", disable_suppression_list=True, disable_validation=True)
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::SES::ConfigurationSet",
+        {
+            "SuppressionOptions": {
+                "SuppressedReasons": [],
+                "ValidationOptions": {"ConditionThreshold": {"ConditionThresholdEnabled": "DISABLED"}},
+            }
+        },
+    )
+
+
+@pytest.mark.parametrize("name", ["has space", "x" * 65, "", "dots.are.not.ok"])
+def test_bad_names_are_refused_with_path_field_value_and_rule(stack: Stack, name: str) -> None:
+    with pytest.raises(SesEventsValidationError) as caught:
+        EventPublishingConfigurationSet(stack, "Marketing", configuration_set_name=name)
+    message = str(caught.value)
+    assert "Test/Marketing" in message
+    assert f"configuration_set_name = {name!r}" in message
+    assert "1 to 64 ASCII letters, digits, '_' or '-'" in message
+    assert isinstance(caught.value, ValueError)
+
+
+@pytest.mark.parametrize(("duration", "seconds"), [(Duration.seconds(299), "299"), (Duration.hours(15), "54000")])
+def test_max_delivery_out_of_range(stack: Stack, duration: Duration, seconds: str) -> None:
+    with pytest.raises(SesEventsValidationError, match=rf"max_delivery_duration = '{seconds} seconds': must be 300 to 50400 seconds"):
+        EventPublishingConfigurationSet(stack, "Tx", max_delivery_duration=duration)
+
+
+@pytest.mark.parametrize("duration", [Duration.seconds(300), Duration.seconds(50400)])
+def test_max_delivery_bounds_are_accepted(stack: Stack, duration: Duration) -> None:
+    EventPublishingConfigurationSet(stack, "Tx", max_delivery_duration=duration)
+
+
+def test_conflicting_options_are_all_reported_at_once(stack: Stack) -> None:
+    with pytest.raises(SesEventsValidationError) as caught:
+        EventPublishingConfigurationSet(
+            stack,
+            "Tx",
+            configuration_set_name="bad name",
+            disable_suppression_list=True,
+            suppression_reasons=ses.SuppressionReasons.BOUNCES_ONLY,
+            disable_validation=True,
+            validation_threshold=ses.AutoValidationThreshold.HIGH,
+        )
+    fields = [p.field for p in caught.value.problems]
+    assert fields == ["configuration_set_name", "suppression_reasons", "validation_threshold"]
+
+
+def test_the_same_name_twice_in_one_app_is_refused() -> None:
+    app = new_app()
+    EventPublishingConfigurationSet(Stack(app, "One"), "A", configuration_set_name="marketing")
+    with pytest.raises(SesEventsValidationError) as caught:
+        EventPublishingConfigurationSet(Stack(app, "Two"), "B", configuration_set_name="marketing")
+    message = str(caught.value)
+    assert "Two/B" in message and "already used by One/A" in message
+
+
+def test_the_same_name_in_two_regions_is_allowed() -> None:
+    app = new_app()
+    for region in ("eu-west-1", "us-east-1"):
+        stack = Stack(app, f"S-{region}", env=Environment(account="123456789012", region=region))
+        EventPublishingConfigurationSet(stack, "A", configuration_set_name="marketing")
+
+
+def test_names_are_tracked_per_app() -> None:
+    for _ in range(2):
+        EventPublishingConfigurationSet(Stack(new_app(), "S"), "A", configuration_set_name="marketing")

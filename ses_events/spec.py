@@ -136,7 +136,11 @@ class CloudWatchDestinationSpec(_DestinationSpec):
 
     type: Literal["cloudwatch"]
     dimensions: list[DimensionSpec] = Field(
-        default_factory=lambda: [DimensionSpec(name="ses:configuration-set")]
+        default_factory=lambda: [
+            DimensionSpec(
+                name="ses:configuration-set", default_value=rules.AUTOMATIC_TAG_DEFAULT_VALUE
+            )
+        ]
     )
     """Up to 10 dimensions. Default: ``ses:configuration-set``."""
 

@@ -17,12 +17,12 @@ ROOT = Path(__file__).resolve().parent.parent
 CDK_CONTEXT: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]
 
 
-def new_app(**context: Any) -> App:
+def new_app(*, outdir: str | None = None, **context: Any) -> App:
     """An App with cdk.json's context (the spec path made absolute) plus ``context``."""
     merged = dict(CDK_CONTEXT)
     merged["ses-events:spec"] = str(ROOT / merged["ses-events:spec"])
     merged.update(context)
-    return App(context=merged)
+    return App(context=merged, outdir=outdir)
 
 
 @pytest.fixture
@@ -45,3 +45,20 @@ def json_snapshot(snapshot: Any) -> Any:
 def resources_of_type(template: Template, type_: str) -> dict[str, Any]:
     found: dict[str, Any] = template.find_resources(type_)
     return found
+
+
+def without_cli_additions(template: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``template`` without what only the CDK CLI adds (version reporting and
+    ``aws:cdk:path`` metadata, which it turns on through context of its own)."""
+    template = json.loads(json.dumps(template))
+    template.get("Resources", {}).pop("CDKMetadata", None)
+    conditions = template.get("Conditions", {})
+    conditions.pop("CDKMetadataAvailable", None)
+    if not conditions:
+        template.pop("Conditions", None)
+    for resource in template.get("Resources", {}).values():
+        metadata = resource.get("Metadata", {})
+        metadata.pop("aws:cdk:path", None)
+        if not metadata:
+            resource.pop("Metadata", None)
+    return template

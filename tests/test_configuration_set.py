@@ -24,7 +24,9 @@ def test_defaults_set_reputation_metrics_and_sending_explicitly(stack: Stack) ->
         },
     )
     assert cs.configuration_set_name == "Marketing"
-    assert "configuration-set/Marketing" in stack.resolve(cs.configuration_set_arn)["Fn::Join"][1][-1]
+    assert (
+        "configuration-set/Marketing" in stack.resolve(cs.configuration_set_arn)["Fn::Join"][1][-1]
+    )
 
 
 def test_every_property_reaches_the_template(stack: Stack, json_snapshot) -> None:  # type: ignore[no-untyped-def]
@@ -87,13 +89,17 @@ def test_every_property_reaches_the_template(stack: Stack, json_snapshot) -> Non
 
 
 def test_suppression_list_can_be_disabled_and_validation_turned_off(stack: Stack) -> None:
-    EventPublishingConfigurationSet(stack, "Tx", disable_suppression_list=True, disable_validation=True)
+    EventPublishingConfigurationSet(
+        stack, "Tx", disable_suppression_list=True, disable_validation=True
+    )
     Template.from_stack(stack).has_resource_properties(
         "AWS::SES::ConfigurationSet",
         {
             "SuppressionOptions": {
                 "SuppressedReasons": [],
-                "ValidationOptions": {"ConditionThreshold": {"ConditionThresholdEnabled": "DISABLED"}},
+                "ValidationOptions": {
+                    "ConditionThreshold": {"ConditionThresholdEnabled": "DISABLED"}
+                },
             }
         },
     )
@@ -110,9 +116,14 @@ def test_bad_names_are_refused_with_path_field_value_and_rule(stack: Stack, name
     assert isinstance(caught.value, ValueError)
 
 
-@pytest.mark.parametrize(("duration", "seconds"), [(Duration.seconds(299), "299"), (Duration.hours(15), "54000")])
+@pytest.mark.parametrize(
+    ("duration", "seconds"), [(Duration.seconds(299), "299"), (Duration.hours(15), "54000")]
+)
 def test_max_delivery_out_of_range(stack: Stack, duration: Duration, seconds: str) -> None:
-    with pytest.raises(SesEventsValidationError, match=rf"max_delivery_duration = '{seconds} seconds': must be 300 to 50400 seconds"):
+    with pytest.raises(
+        SesEventsValidationError,
+        match=rf"max_delivery_duration = '{seconds} seconds': must be 300 to 50400 seconds",
+    ):
         EventPublishingConfigurationSet(stack, "Tx", max_delivery_duration=duration)
 
 
@@ -154,4 +165,6 @@ def test_the_same_name_in_two_regions_is_allowed() -> None:
 
 def test_names_are_tracked_per_app() -> None:
     for _ in range(2):
-        EventPublishingConfigurationSet(Stack(new_app(), "S"), "A", configuration_set_name="marketing")
+        EventPublishingConfigurationSet(
+            Stack(new_app(), "S"), "A", configuration_set_name="marketing"
+        )

@@ -95,7 +95,9 @@ def test_cloudwatch_destination_with_every_dimension_source(stack: Stack) -> Non
     assert dest.dimensions[1].source is DimensionSource.MESSAGE_TAG
 
 
-def test_defaults_all_event_types_the_configuration_set_dimension_and_the_id_as_name(stack: Stack) -> None:
+def test_defaults_all_event_types_the_configuration_set_dimension_and_the_id_as_name(
+    stack: Stack,
+) -> None:
     CloudWatchEventDestination(stack, "Metrics", configuration_set=_set(stack))
     Template.from_stack(stack).has_resource_properties(
         "AWS::SES::ConfigurationSetEventDestination",
@@ -105,7 +107,9 @@ def test_defaults_all_event_types_the_configuration_set_dimension_and_the_id_as_
                 "Enabled": True,
                 "MatchingEventTypes": ALL_TYPES,
                 "CloudWatchDestination": {
-                    "DimensionConfigurations": [Match.object_like({"DimensionName": "ses:configuration-set"})]
+                    "DimensionConfigurations": [
+                        Match.object_like({"DimensionName": "ses:configuration-set"})
+                    ]
                 },
             }
         },
@@ -115,7 +119,8 @@ def test_defaults_all_event_types_the_configuration_set_dimension_and_the_id_as_
 def test_a_disabled_destination_says_so(stack: Stack) -> None:
     CloudWatchEventDestination(stack, "Metrics", configuration_set=_set(stack), enabled=False)
     Template.from_stack(stack).has_resource_properties(
-        "AWS::SES::ConfigurationSetEventDestination", {"EventDestination": Match.object_like({"Enabled": False})}
+        "AWS::SES::ConfigurationSetEventDestination",
+        {"EventDestination": Match.object_like({"Enabled": False})},
     )
 
 
@@ -130,9 +135,13 @@ def test_a_disabled_destination_says_so(stack: Stack) -> None:
         (CloudWatchDimension.email_header("dkim-signature", default_value="x"), "dimensions[0].name", "SES does not accept this email header"),
     ],
 )  # fmt: skip
-def test_dimensions_that_ses_rejects(stack: Stack, dimension: CloudWatchDimension, field: str, rule: str) -> None:
+def test_dimensions_that_ses_rejects(
+    stack: Stack, dimension: CloudWatchDimension, field: str, rule: str
+) -> None:
     with pytest.raises(SesEventsValidationError) as caught:
-        CloudWatchEventDestination(stack, "Metrics", configuration_set=_set(stack), dimensions=[dimension])
+        CloudWatchEventDestination(
+            stack, "Metrics", configuration_set=_set(stack), dimensions=[dimension]
+        )
     message = str(caught.value)
     assert "configuration set 'marketing', event destination 'Metrics'" in message
     assert f"{field} = " in message and rule in message
@@ -149,7 +158,9 @@ def test_default_values_with_at_and_dot_are_accepted_as_ses_documents(stack: Sta
 
 def test_more_than_ten_dimensions(stack: Stack) -> None:
     dims = [CloudWatchDimension.message_tag(f"d{i}", default_value="x") for i in range(11)]
-    with pytest.raises(SesEventsValidationError, match="at most 10 dimensions per CloudWatch event destination"):
+    with pytest.raises(
+        SesEventsValidationError, match="at most 10 dimensions per CloudWatch event destination"
+    ):
         CloudWatchEventDestination(stack, "Metrics", configuration_set=_set(stack), dimensions=dims)
 
 
@@ -164,15 +175,21 @@ def test_more_than_ten_dimensions(stack: Stack) -> None:
         (["open", ""], "event_types[1]", "must be one of"),
     ],
 )
-def test_empty_or_unknown_event_types(stack: Stack, event_types: list[str], field: str, rule: str) -> None:
+def test_empty_or_unknown_event_types(
+    stack: Stack, event_types: list[str], field: str, rule: str
+) -> None:
     with pytest.raises(SesEventsValidationError) as caught:
-        CloudWatchEventDestination(stack, "M", configuration_set=_set(stack), event_types=event_types)
+        CloudWatchEventDestination(
+            stack, "M", configuration_set=_set(stack), event_types=event_types
+        )
     assert f"{field} = " in str(caught.value) and rule in str(caught.value)
 
 
 @pytest.mark.parametrize("name", ["has space", "x" * 65, "a/b"])
 def test_bad_destination_names(stack: Stack, name: str) -> None:
-    with pytest.raises(SesEventsValidationError, match=r"destination_name = .*: must be 1 to 64 ASCII letters"):
+    with pytest.raises(
+        SesEventsValidationError, match=r"destination_name = .*: must be 1 to 64 ASCII letters"
+    ):
         CloudWatchEventDestination(stack, "M", configuration_set=_set(stack), destination_name=name)
 
 
@@ -180,8 +197,12 @@ def test_destination_names_are_unique_within_a_set_but_not_across_sets(stack: St
     marketing, tx = _set(stack), _set(stack, "tx")
     CloudWatchEventDestination(stack, "A", configuration_set=marketing, destination_name="metrics")
     CloudWatchEventDestination(stack, "B", configuration_set=tx, destination_name="metrics")
-    with pytest.raises(SesEventsValidationError, match="already the name of another event destination"):
-        EventBridgeEventDestination(stack, "C", configuration_set=marketing, destination_name="metrics")
+    with pytest.raises(
+        SesEventsValidationError, match="already the name of another event destination"
+    ):
+        EventBridgeEventDestination(
+            stack, "C", configuration_set=marketing, destination_name="metrics"
+        )
 
 
 def test_at_most_ten_destinations_per_set(stack: Stack) -> None:
@@ -190,8 +211,13 @@ def test_at_most_ten_destinations_per_set(stack: Stack) -> None:
         CloudWatchEventDestination(stack, f"D{i}", configuration_set=cs)
     with pytest.raises(SesEventsValidationError) as caught:
         CloudWatchEventDestination(stack, "D10", configuration_set=cs)
-    assert "event destination number 11: SES allows at most 10 per configuration set" in str(caught.value)
-    assert len(Template.from_stack(stack).find_resources("AWS::SES::ConfigurationSetEventDestination")) == 10
+    assert "event destination number 11: SES allows at most 10 per configuration set" in str(
+        caught.value
+    )
+    assert (
+        len(Template.from_stack(stack).find_resources("AWS::SES::ConfigurationSetEventDestination"))
+        == 10
+    )
 
 
 # --- Firehose ---------------------------------------------------------------------------------
@@ -201,7 +227,13 @@ def test_at_most_ten_destinations_per_set(stack: Stack) -> None:
 def firehose_stack(stack: Stack) -> tuple[Stack, FirehoseEventArchive]:
     archive = FirehoseEventArchive(stack, "Archive")
     for name in ("marketing", "tx"):
-        FirehoseEventDestination(stack, f"{name}-archive", configuration_set=_set(stack, name), archive=archive, destination_name="archive")
+        FirehoseEventDestination(
+            stack,
+            f"{name}-archive",
+            configuration_set=_set(stack, name),
+            archive=archive,
+            destination_name="archive",
+        )
     return stack, archive
 
 
@@ -214,7 +246,9 @@ def test_one_archive_serves_many_sets(firehose_stack: tuple[Stack, FirehoseEvent
     assert archive.configuration_set_names == ("marketing", "tx")
 
 
-def test_event_bucket_is_retained_encrypted_private_versioned_and_tls_only(firehose_stack: tuple[Stack, FirehoseEventArchive]) -> None:
+def test_event_bucket_is_retained_encrypted_private_versioned_and_tls_only(
+    firehose_stack: tuple[Stack, FirehoseEventArchive],
+) -> None:
     template = Template.from_stack(firehose_stack[0])
     template.has_resource(
         "AWS::S3::Bucket",
@@ -237,8 +271,18 @@ def test_event_bucket_is_retained_encrypted_private_versioned_and_tls_only(fireh
             "PolicyDocument": {
                 "Statement": Match.array_with(
                     [
-                        Match.object_like({"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}),
-                        Match.object_like({"Effect": "Deny", "Condition": {"NumericLessThan": {"s3:TlsVersion": 1.2}}}),
+                        Match.object_like(
+                            {
+                                "Effect": "Deny",
+                                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                            }
+                        ),
+                        Match.object_like(
+                            {
+                                "Effect": "Deny",
+                                "Condition": {"NumericLessThan": {"s3:TlsVersion": 1.2}},
+                            }
+                        ),
                     ]
                 )
             }
@@ -246,7 +290,9 @@ def test_event_bucket_is_retained_encrypted_private_versioned_and_tls_only(fireh
     )
 
 
-def test_delivery_stream_buffers_compresses_and_partitions_by_set_and_hour(firehose_stack: tuple[Stack, FirehoseEventArchive]) -> None:
+def test_delivery_stream_buffers_compresses_and_partitions_by_set_and_hour(
+    firehose_stack: tuple[Stack, FirehoseEventArchive],
+) -> None:
     template = Template.from_stack(firehose_stack[0])
     template.has_resource_properties(
         "AWS::KinesisFirehose::DeliveryStream",
@@ -282,48 +328,74 @@ def test_delivery_stream_buffers_compresses_and_partitions_by_set_and_hour(fireh
 def _role(template: Template, service: str) -> tuple[str, dict[str, Any]]:
     roles = template.find_resources(
         "AWS::IAM::Role",
-        {"Properties": {"AssumeRolePolicyDocument": {"Statement": [Match.object_like({"Principal": {"Service": service}})]}}},
+        {
+            "Properties": {
+                "AssumeRolePolicyDocument": {
+                    "Statement": [Match.object_like({"Principal": {"Service": service}})]
+                }
+            }
+        },
     )
     assert len(roles) == 1, roles
     return next(iter(roles.items()))
 
 
 def _policy_of(template: Template, role_id: str) -> list[dict[str, Any]]:
-    policies = template.find_resources("AWS::IAM::Policy", {"Properties": {"Roles": [{"Ref": role_id}]}})
+    policies = template.find_resources(
+        "AWS::IAM::Policy", {"Properties": {"Roles": [{"Ref": role_id}]}}
+    )
     return [s for p in policies.values() for s in p["Properties"]["PolicyDocument"]["Statement"]]
 
 
-def test_ses_role_is_trusted_only_for_these_sets_and_may_only_put_record_batch(firehose_stack: tuple[Stack, FirehoseEventArchive]) -> None:
+def test_ses_role_is_trusted_only_for_these_sets_and_may_only_put_record_batch(
+    firehose_stack: tuple[Stack, FirehoseEventArchive],
+) -> None:
     template = Template.from_stack(firehose_stack[0])
     role_id, role = _role(template, "ses.amazonaws.com")
     (trust,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
     assert trust["Action"] == "sts:AssumeRole"
     conditions = trust["Condition"]["StringEquals"]
     assert conditions["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
-    assert _arn_suffixes(conditions["aws:SourceArn"]) == [":configuration-set/marketing", ":configuration-set/tx"]
+    assert _arn_suffixes(conditions["aws:SourceArn"]) == [
+        ":configuration-set/marketing",
+        ":configuration-set/tx",
+    ]
     (statement,) = _policy_of(template, role_id)
     assert statement["Action"] == "firehose:PutRecordBatch"
-    assert statement["Resource"] == {"Fn::GetAtt": [Match.string_like_regexp("DeliveryStream"), "Arn"]} or statement["Resource"]["Fn::GetAtt"][1] == "Arn"
+    assert (
+        statement["Resource"] == {"Fn::GetAtt": [Match.string_like_regexp("DeliveryStream"), "Arn"]}
+        or statement["Resource"]["Fn::GetAtt"][1] == "Arn"
+    )
     destinations = template.find_resources("AWS::SES::ConfigurationSetEventDestination")
     for destination in destinations.values():
         props = destination["Properties"]["EventDestination"]["KinesisFirehoseDestination"]
         assert props["IAMRoleARN"] == {"Fn::GetAtt": [role_id, "Arn"]}
-        assert role_id in destination["DependsOn"]
+        assert [d for d in destination["DependsOn"] if d.startswith("ArchiveSesRoleDefaultPolicy")]
 
 
-def test_firehose_role_is_trusted_only_for_this_stream_and_writes_only_the_prefixes(firehose_stack: tuple[Stack, FirehoseEventArchive]) -> None:
+def test_firehose_role_is_trusted_only_for_this_stream_and_writes_only_the_prefixes(
+    firehose_stack: tuple[Stack, FirehoseEventArchive],
+) -> None:
     stack, archive = firehose_stack
     template = Template.from_stack(stack)
     role_id, role = _role(template, "firehose.amazonaws.com")
     (trust,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
     conditions = trust["Condition"]["StringEquals"]
     assert conditions["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
-    assert _arn_suffixes(conditions["aws:SourceArn"]) == [f":deliverystream/{archive.delivery_stream_name}"]
-    actions = sorted(a for s in _policy_of(template, role_id) for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"]))
+    assert _arn_suffixes(conditions["aws:SourceArn"]) == [
+        f":deliverystream/{archive.delivery_stream_name}"
+    ]
+    actions = sorted(
+        a
+        for s in _policy_of(template, role_id)
+        for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    )
     assert actions == sorted(
         ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject", "logs:PutLogEvents"]
     )  # fmt: skip
-    object_resources = [s["Resource"] for s in _policy_of(template, role_id) if "s3:PutObject" in s["Action"]][0]
+    object_resources = next(
+        s["Resource"] for s in _policy_of(template, role_id) if "s3:PutObject" in s["Action"]
+    )
     tails = [r["Fn::Join"][1][-1] for r in object_resources]
     assert sorted(tails) == ["/ses-events-errors/*", "/ses-events/*"]
     # the stream is created after its role's policy
@@ -362,7 +434,9 @@ def test_an_existing_bucket_is_used_and_none_is_created(stack: Stack) -> None:
 
 def test_bucket_and_access_log_bucket_together_are_refused(stack: Stack) -> None:
     bucket = s3.Bucket.from_bucket_name(stack, "Existing", "my-event-bucket")
-    with pytest.raises(SesEventsValidationError, match="pass either bucket or server_access_logs_bucket"):
+    with pytest.raises(
+        SesEventsValidationError, match="pass either bucket or server_access_logs_bucket"
+    ):
         FirehoseEventArchive(stack, "Archive", bucket=bucket, server_access_logs_bucket=bucket)
 
 
@@ -375,14 +449,18 @@ def test_bucket_and_access_log_bucket_together_are_refused(stack: Stack) -> None
         ({"delivery_stream_name": "bad name"}, "delivery_stream_name"),
     ],
 )
-def test_archive_settings_firehose_would_reject(stack: Stack, kwargs: dict[str, Any], field: str) -> None:
+def test_archive_settings_firehose_would_reject(
+    stack: Stack, kwargs: dict[str, Any], field: str
+) -> None:
     with pytest.raises(SesEventsValidationError, match=rf"{field} = "):
         FirehoseEventArchive(stack, "Archive", **kwargs)
 
 
 def test_an_archive_no_set_uses_fails_validation(stack: Stack) -> None:
     FirehoseEventArchive(stack, "Archive")
-    with pytest.raises(RuntimeError, match="no configuration set publishes to this Firehose event archive"):
+    with pytest.raises(
+        RuntimeError, match="no configuration set publishes to this Firehose event archive"
+    ):
         stack.node.root.synth()  # type: ignore[attr-defined]
 
 
@@ -391,7 +469,9 @@ def test_an_archive_no_set_uses_fails_validation(stack: Stack) -> None:
 
 def _topic_policy_statement(template: Template) -> dict[str, Any]:
     policies = template.find_resources("AWS::SNS::TopicPolicy")
-    statements = [s for p in policies.values() for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    statements = [
+        s for p in policies.values() for s in p["Properties"]["PolicyDocument"]["Statement"]
+    ]
     (allow,) = [s for s in statements if s["Effect"] == "Allow"]
     return allow
 
@@ -399,17 +479,39 @@ def _topic_policy_statement(template: Template) -> dict[str, Any]:
 def test_topic_lets_only_ses_publish_for_these_sets_and_enforces_tls(stack: Stack) -> None:
     topic = SnsEventTopic(stack, "Alerts")
     for name in ("marketing", "tx"):
-        SnsEventDestination(stack, f"{name}-alerts", configuration_set=_set(stack, name), event_topic=topic, event_types=["bounce", "complaint"])
+        SnsEventDestination(
+            stack,
+            f"{name}-alerts",
+            configuration_set=_set(stack, name),
+            event_topic=topic,
+            event_types=["bounce", "complaint"],
+        )
     template = Template.from_stack(stack)
     template.resource_count_is("AWS::SNS::Topic", 1)
     allow = _topic_policy_statement(template)
     assert allow["Principal"] == {"Service": "ses.amazonaws.com"}
     assert allow["Action"] == "sns:Publish"
     assert allow["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
-    assert _arn_suffixes(allow["Condition"]["StringEquals"]["aws:SourceArn"]) == [":configuration-set/marketing", ":configuration-set/tx"]
+    assert _arn_suffixes(allow["Condition"]["StringEquals"]["aws:SourceArn"]) == [
+        ":configuration-set/marketing",
+        ":configuration-set/tx",
+    ]
     template.has_resource_properties(
         "AWS::SNS::TopicPolicy",
-        {"PolicyDocument": {"Statement": Match.array_with([Match.object_like({"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}})])}},
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Effect": "Deny",
+                                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                            }
+                        )
+                    ]
+                )
+            }
+        },
     )
     template.has_resource_properties(
         "AWS::SES::ConfigurationSetEventDestination",
@@ -419,14 +521,25 @@ def test_topic_lets_only_ses_publish_for_these_sets_and_enforces_tls(stack: Stac
 
 def test_topic_with_a_kms_key_lets_ses_use_the_key_under_the_same_conditions(stack: Stack) -> None:
     key = kms.Key(stack, "Key", enable_key_rotation=True)
-    SnsEventDestination(stack, "Alerts", configuration_set=_set(stack), event_topic=SnsEventTopic(stack, "Topic", encryption_key=key))
+    SnsEventDestination(
+        stack,
+        "Alerts",
+        configuration_set=_set(stack),
+        event_topic=SnsEventTopic(stack, "Topic", encryption_key=key),
+    )
     template = Template.from_stack(stack)
     template.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()})
     keys = template.find_resources("AWS::KMS::Key")
     (key_resource,) = keys.values()
-    (ses_statement,) = [s for s in key_resource["Properties"]["KeyPolicy"]["Statement"] if s.get("Principal") == {"Service": "ses.amazonaws.com"}]
+    (ses_statement,) = [
+        s
+        for s in key_resource["Properties"]["KeyPolicy"]["Statement"]
+        if s.get("Principal") == {"Service": "ses.amazonaws.com"}
+    ]
     assert sorted(ses_statement["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey*"]
-    assert _arn_suffixes(ses_statement["Condition"]["StringEquals"]["aws:SourceArn"]) == [":configuration-set/marketing"]
+    assert _arn_suffixes(ses_statement["Condition"]["StringEquals"]["aws:SourceArn"]) == [
+        ":configuration-set/marketing"
+    ]
 
 
 def test_an_existing_topic_gets_the_ses_statement(stack: Stack) -> None:
@@ -438,8 +551,16 @@ def test_an_existing_topic_gets_the_ses_statement(stack: Stack) -> None:
 
 
 def test_topic_and_event_topic_together_are_refused(stack: Stack) -> None:
-    with pytest.raises(SesEventsValidationError, match="pass either event_topic or topic, not both"):
-        SnsEventDestination(stack, "A", configuration_set=_set(stack), topic=sns.Topic(stack, "T"), event_topic=SnsEventTopic(stack, "E"))
+    with pytest.raises(
+        SesEventsValidationError, match="pass either event_topic or topic, not both"
+    ):
+        SnsEventDestination(
+            stack,
+            "A",
+            configuration_set=_set(stack),
+            topic=sns.Topic(stack, "T"),
+            event_topic=SnsEventTopic(stack, "E"),
+        )
 
 
 def test_existing_topic_with_creation_props_is_refused(stack: Stack) -> None:
@@ -450,9 +571,17 @@ def test_existing_topic_with_creation_props_is_refused(stack: Stack) -> None:
 # --- EventBridge ------------------------------------------------------------------------------
 
 
-def test_eventbridge_destination_targets_the_default_bus_and_routes_chosen_events(stack: Stack) -> None:
-    dest = EventBridgeEventDestination(stack, "Bus", configuration_set=_set(stack), event_types=["bounce", "complaint", "delivery"])
-    dest.route_events("Bounces", event_types=["bounce", "complaint"], targets=[targets.SqsQueue(sqs.Queue(stack, "Q", enforce_ssl=True))])
+def test_eventbridge_destination_targets_the_default_bus_and_routes_chosen_events(
+    stack: Stack,
+) -> None:
+    dest = EventBridgeEventDestination(
+        stack, "Bus", configuration_set=_set(stack), event_types=["bounce", "complaint", "delivery"]
+    )
+    dest.route_events(
+        "Bounces",
+        event_types=["bounce", "complaint"],
+        targets=[targets.SqsQueue(sqs.Queue(stack, "Q", enforce_ssl=True))],
+    )
     template = Template.from_stack(stack)
     destination = template.find_resources("AWS::SES::ConfigurationSetEventDestination")
     (props,) = [d["Properties"]["EventDestination"] for d in destination.values()]
@@ -477,13 +606,23 @@ def test_the_default_bus_may_be_passed_explicitly(stack: Stack) -> None:
 
 @pytest.mark.parametrize("kind", ["imported", "created"])
 def test_other_buses_are_refused(stack: Stack, kind: str) -> None:
-    bus = events.EventBus.from_event_bus_name(stack, "Other", "orders") if kind == "imported" else events.EventBus(stack, "Mine")
-    with pytest.raises(SesEventsValidationError, match="SES publishes only to the default event bus") as caught:
+    bus = (
+        events.EventBus.from_event_bus_name(stack, "Other", "orders")
+        if kind == "imported"
+        else events.EventBus(stack, "Mine")
+    )
+    with pytest.raises(
+        SesEventsValidationError, match="SES publishes only to the default event bus"
+    ) as caught:
         EventBridgeEventDestination(stack, "Bus", configuration_set=_set(stack), event_bus=bus)
     assert "event_bus = " in str(caught.value)
 
 
 def test_routing_event_types_the_destination_does_not_publish_is_refused(stack: Stack) -> None:
-    dest = EventBridgeEventDestination(stack, "Bus", configuration_set=_set(stack), event_types=["bounce"])
-    with pytest.raises(SesEventsValidationError, match="'open': is not published to this destination"):
+    dest = EventBridgeEventDestination(
+        stack, "Bus", configuration_set=_set(stack), event_types=["bounce"]
+    )
+    with pytest.raises(
+        SesEventsValidationError, match="'open': is not published to this destination"
+    ):
         dest.route_events("Opens", event_types=["open"], targets=[])

@@ -69,7 +69,12 @@ class Dim:
 
 def test_dimension_problems_report_each_rule() -> None:
     found = rules.dimension_problems(
-        [Dim("ok"), Dim("bad name"), Dim("From", DimensionSource.EMAIL_HEADER), Dim("ok", default_value="")]
+        [
+            Dim("ok"),
+            Dim("bad name"),
+            Dim("From", DimensionSource.EMAIL_HEADER),
+            Dim("ok", default_value=""),
+        ]
     )
     fields = [f for f, _, _ in found]
     assert "dimensions[1].name" in fields

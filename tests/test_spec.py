@@ -37,7 +37,9 @@ def test_the_example_spec_is_valid_and_uses_every_destination_kind() -> None:
 
 def test_dimension_errors_point_at_the_place_in_the_file() -> None:
     def change(d: dict[str, Any]) -> None:
-        d["configuration_sets"][1]["destinations"][0]["dimensions"].append({"name": "bad name", "default_value": "x"})
+        d["configuration_sets"][1]["destinations"][0]["dimensions"].append(
+            {"name": "bad name", "default_value": "x"}
+        )
 
     ((field, rule),) = _problems(_with(change))
     assert field == "configuration_sets[1].destinations[0].dimensions[2].name"

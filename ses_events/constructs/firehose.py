@@ -303,8 +303,11 @@ class FirehoseEventArchive(Construct):
             ),
         )
         """The ``AWS::KinesisFirehose::DeliveryStream``."""
-        # Firehose checks its role when the stream is created: create the policy first.
-        self.delivery_stream.node.add_dependency(self.firehose_role)
+        # Firehose checks its role when the stream is created: create the policy first (the
+        # role itself is already a dependency through RoleARN).
+        self.delivery_stream.node.add_dependency(
+            self.firehose_role.node.find_child("DefaultPolicy")
+        )
         self.delivery_stream_arn: str = self.delivery_stream.attr_arn
 
         self.ses_role = iam.Role(
@@ -434,5 +437,6 @@ class FirehoseEventDestination(EventDestinationBase):
                 iam_role_arn=self.archive.ses_role.role_arn,
             )
         )
-        # SES checks that it may assume the role when the destination is created.
-        destination.node.add_dependency(self.archive.ses_role)
+        # SES checks that it may publish when the destination is created: create the role's
+        # policy first (the role itself is already a dependency through IAMRoleARN).
+        destination.node.add_dependency(self.archive.ses_role.node.find_child("DefaultPolicy"))

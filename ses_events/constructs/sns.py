@@ -191,5 +191,8 @@ class SnsEventDestination(EventDestinationBase):
                 topic_arn=self.event_topic.topic.topic_arn
             )
         )
-        # SES checks that it may publish when the destination is created: policy first.
-        destination.node.add_dependency(self.event_topic)
+        # SES checks that it may publish when the destination is created: create the topic
+        # policy first (the topic itself is already a dependency through TopicARN).
+        policy = self.event_topic.topic.node.try_find_child("Policy")
+        if policy is not None:
+            destination.node.add_dependency(policy)

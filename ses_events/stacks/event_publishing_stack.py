@@ -108,7 +108,7 @@ class SesEventPublishingStack(Stack):
         for t in spec.topics:
             if t.name not in used_topics:
                 continue
-            key = (
+            encryption_key = (
                 kms.Key(
                     self,
                     f"TopicKey-{t.name}",
@@ -119,7 +119,7 @@ class SesEventPublishingStack(Stack):
                 else None
             )
             self.topics[t.name] = SnsEventTopic(
-                self, f"Topic-{t.name}", encryption_key=key, display_name=t.display_name
+                self, f"Topic-{t.name}", encryption_key=encryption_key, display_name=t.display_name
             )
 
         self.configuration_sets: dict[str, EventPublishingConfigurationSet] = {}

@@ -1,0 +1,119 @@
+"""The real CDK CLI (npm package aws-cdk, pinned in package-lock.json) on this app."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ses_events.cli import main as ses_events_main
+from tests.conftest import ROOT, new_app, without_cli_additions
+
+pytestmark = pytest.mark.cli
+
+CDK = ROOT / "node_modules" / ".bin" / "cdk"
+
+
+def _cdk(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    if not CDK.exists():
+        pytest.fail("the CDK CLI is not installed: run scripts/setup.sh (npm ci)")
+    env = dict(os.environ, CDK_DISABLE_CLI_TELEMETRY="true")
+    return subprocess.run(
+        [str(CDK), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def cli_assembly(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    outdir = tmp_path_factory.mktemp("cli") / "cdk.out"
+    result = _cdk("synth", "--quiet", "--output", str(outdir))
+    assert result.returncode == 0, result.stderr
+    return outdir
+
+
+def test_cdk_synth_writes_the_example_templates(cli_assembly: Path) -> None:
+    manifest = json.loads((cli_assembly / "manifest.json").read_text())
+    stacks = [a for a in manifest["artifacts"].values() if a["type"] == "aws:cloudformation:stack"]
+    assert [s["displayName"] for s in stacks] == ["SesEvents"]
+    template = json.loads((cli_assembly / "SesEvents.template.json").read_text())
+    types = [r["Type"] for r in template["Resources"].values()]
+    assert types.count("AWS::SES::ConfigurationSet") == 2
+    assert types.count("AWS::SES::ConfigurationSetEventDestination") == 7
+
+
+def test_cli_and_unit_tests_see_the_same_template(cli_assembly: Path) -> None:
+    """The unit tests pass cdk.json's context themselves; this shows it matches what the CLI does."""
+    from ses_events.stacks import build_app
+
+    app = new_app()
+    build_app(app)
+    expected: dict[str, Any] = app.synth().get_stack_by_name("SesEvents").template
+    actual = json.loads((cli_assembly / "SesEvents.template.json").read_text())
+    assert "CDKMetadata" in actual["Resources"]  # the CLI did add its own parts
+    assert without_cli_additions(actual) == without_cli_additions(expected)
+
+
+def test_a_bad_spec_fails_synth_with_a_clear_message_and_no_traceback(tmp_path: Path) -> None:
+    spec = tmp_path / "bad.yaml"
+    spec.write_text(
+        "configuration_sets:\n"
+        "  - name: ok\n"
+        "    destinations:\n"
+        "      - name: m\n"
+        "        type: cloudwatch\n"
+        "        dimensions:\n"
+        "          - {name: From, source: email_header, default_value: x}\n"
+    )
+    result = _cdk(
+        "synth", "--quiet", "-c", f"ses-events:spec={spec}", "--output", str(tmp_path / "out")
+    )
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert f"ses-events: {spec}: invalid SES event publishing settings" in output
+    assert "configuration_sets[0].destinations[0].dimensions[0].name = 'From'" in output
+    assert "Traceback" not in output and "jsii" not in output
+
+
+def test_summary_command_describes_the_templates(
+    cli_assembly: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert ses_events_main(["summary", str(cli_assembly)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "configuration set marketing: TLS REQUIRE, reputation metrics on, max delivery 14400s"
+        in out
+    )
+    assert "- deliverability (sns): bounce, complaint; topic SES bounces and complaints" in out
+    assert (
+        "- metrics (cloudwatch): all 10 event types; dimensions ses:configuration-set, campaign"
+        in out
+    )
+    assert "deletion policy Retain" in out
+    assert len(out.splitlines()) < 25  # one screen
+
+
+def test_summary_of_a_missing_assembly_fails_cleanly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert ses_events_main(["summary", str(tmp_path / "nope")]) == 1
+    assert "no cloud assembly at" in capsys.readouterr().err
+
+
+def test_the_cli_uses_the_projects_node() -> None:
+    node = shutil.which("node")
+    assert node is not None
+    version = subprocess.run([node, "--version"], capture_output=True, text=True, check=True).stdout
+    assert int(version.lstrip("v").split(".")[0]) >= 22, (
+        f"{node} is {version}: run via scripts/test.sh"
+    )

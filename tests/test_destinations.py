@@ -519,6 +519,14 @@ def test_topic_lets_only_ses_publish_for_these_sets_and_enforces_tls(stack: Stac
     )  # fmt: skip
 
 
+def test_sns_destination_is_created_after_the_topic_policy(stack: Stack) -> None:
+    SnsEventDestination(stack, "Alerts", configuration_set=_set(stack))
+    template = Template.from_stack(stack)
+    (policy_id,) = template.find_resources("AWS::SNS::TopicPolicy")
+    (destination,) = template.find_resources("AWS::SES::ConfigurationSetEventDestination").values()
+    assert destination["DependsOn"] == [policy_id]
+
+
 def test_topic_with_a_kms_key_lets_ses_use_the_key_under_the_same_conditions(stack: Stack) -> None:
     key = kms.Key(stack, "Key", enable_key_rotation=True)
     SnsEventDestination(

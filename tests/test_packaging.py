@@ -1,0 +1,60 @@
+"""The library installs with pip and works outside this checkout, as another team would use it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+USE_FROM_ANOTHER_APP = """
+import pathlib, sys
+import ses_events
+from aws_cdk import App, Stack
+from aws_cdk.assertions import Template
+from ses_events.constructs import CloudWatchEventDestination, EventPublishingConfigurationSet
+from ses_events.stacks import EXAMPLE_SPEC
+
+here = pathlib.Path(ses_events.__file__).parent
+assert str(here).startswith(sys.argv[1]), here            # the installed copy, not the checkout
+assert (here / "py.typed").is_file()
+assert EXAMPLE_SPEC.is_file()
+stack = Stack(App(), "TheirStack")
+cs = EventPublishingConfigurationSet(stack, "Theirs", configuration_set_name="theirs")
+CloudWatchEventDestination(stack, "Metrics", configuration_set=cs)
+Template.from_stack(stack).resource_count_is("AWS::SES::ConfigurationSetEventDestination", 1)
+print("ok")
+"""
+
+
+def test_pip_install_ships_the_package_its_types_and_the_example_spec(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    # Run from elsewhere, the installed copy first on the path; dependencies from this venv.
+    result = subprocess.run(
+        [sys.executable, "-c", USE_FROM_ANOTHER_APP, str(target)],
+        cwd=tmp_path,
+        env=dict(os.environ, PYTHONPATH=str(target)),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"

@@ -325,6 +325,9 @@ class FirehoseEventArchive(Construct):
             ),
         )
         """The role SES assumes to publish events; trusted only for this archive's sets."""
+        # Each set adds about 110 characters to the trust policy, which IAM caps at 2,048
+        # characters by default (4,096 on request): a few dozen sets per archive at most.
+        # Spreading thousands of sets over archives is the work of the scale issue.
         # The one action SES documents for a Firehose event destination.
         # https://docs.aws.amazon.com/ses/latest/dg/event-publishing-add-event-destination-firehose.html
         self.ses_role.add_to_policy(

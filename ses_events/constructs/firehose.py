@@ -325,7 +325,7 @@ class FirehoseEventArchive(Construct):
             ),
         )
         """The role SES assumes to publish events; trusted only for this archive's sets."""
-        # Each set adds about 110 characters to the trust policy, which IAM caps at 2,048
+        # Each set adds its ARN (60 to 130 characters) to the trust policy, which IAM caps at 2,048
         # characters by default (4,096 on request): a few dozen sets per archive at most.
         # Spreading thousands of sets over archives is the work of the scale issue.
         # The one action SES documents for a Firehose event destination.

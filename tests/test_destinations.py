@@ -362,10 +362,8 @@ def test_ses_role_is_trusted_only_for_these_sets_and_may_only_put_record_batch(
     ]
     (statement,) = _policy_of(template, role_id)
     assert statement["Action"] == "firehose:PutRecordBatch"
-    assert (
-        statement["Resource"] == {"Fn::GetAtt": [Match.string_like_regexp("DeliveryStream"), "Arn"]}
-        or statement["Resource"]["Fn::GetAtt"][1] == "Arn"
-    )
+    (stream_id,) = template.find_resources("AWS::KinesisFirehose::DeliveryStream")
+    assert statement["Resource"] == {"Fn::GetAtt": [stream_id, "Arn"]}  # this stream only
     destinations = template.find_resources("AWS::SES::ConfigurationSetEventDestination")
     for destination in destinations.values():
         props = destination["Properties"]["EventDestination"]["KinesisFirehoseDestination"]

@@ -158,6 +158,20 @@ class EventType(enum.StrEnum):
         return self.name
 
     @property
+    def metric_name(self) -> str:
+        """The CloudWatch metric name (namespace ``AWS/SES``) SES publishes these events under.
+
+        The event-type names in their CloudWatch spelling: ``Send``, ``Delivery``, ``Bounce``,
+        ``Complaint``, ``Reject``, ``Open``, ``Click``, ``RenderingFailure``, ``DeliveryDelay``,
+        ``Subscription``. Sources: the CloudWatch User Guide, "Amazon SES metrics and dimensions"
+        (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ses-metricscollected.html)
+        and the SES Developer Guide, "Retrieving Amazon SES event data from CloudWatch"
+        (https://docs.aws.amazon.com/ses/latest/dg/event-publishing-retrieving-cloudwatch.html),
+        whose console labels ("Rendering Failures", "Delivery Delays") name the same metrics.
+        """
+        return _METRIC_NAMES[self]
+
+    @property
     def eventbridge_detail_type(self) -> str:
         """The ``detail-type`` of the event SES puts on the default event bus.
 
@@ -165,6 +179,19 @@ class EventType(enum.StrEnum):
         """
         return _EVENTBRIDGE_DETAIL_TYPES[self]
 
+
+_METRIC_NAMES = {
+    EventType.SEND: "Send",
+    EventType.REJECT: "Reject",
+    EventType.BOUNCE: "Bounce",
+    EventType.COMPLAINT: "Complaint",
+    EventType.DELIVERY: "Delivery",
+    EventType.OPEN: "Open",
+    EventType.CLICK: "Click",
+    EventType.RENDERING_FAILURE: "RenderingFailure",
+    EventType.DELIVERY_DELAY: "DeliveryDelay",
+    EventType.SUBSCRIPTION: "Subscription",
+}
 
 _EVENTBRIDGE_DETAIL_TYPES = {
     EventType.SEND: "Email Sent",
@@ -266,3 +293,91 @@ def dimension_problems(dimensions: Sequence[Dimension]) -> list[tuple[str, objec
     for name in duplicates(d.name for d in dimensions):
         found.append(("dimensions", name, "dimension names must be unique within a destination"))
     return found
+
+
+# --- CloudWatch: where SES publishes metrics, what AWS reviews, and CloudWatch's own limits ------
+
+SES_METRIC_NAMESPACE = "AWS/SES"
+"""Namespace of every SES metric, account-level and event publishing alike."""
+
+REPUTATION_BOUNCE_RATE_METRIC = "Reputation.BounceRate"
+REPUTATION_COMPLAINT_RATE_METRIC = "Reputation.ComplaintRate"
+"""SES reputation metrics: account-level without dimensions, per configuration set with the
+``ses:configuration-set`` dimension when the set's reputation metrics are enabled. Their values are
+fractions from 0 to 1, not percentages ("multiply by 100 to get the percentage"): SES Developer
+Guide, "Creating reputation monitoring alarms using CloudWatch"
+(https://docs.aws.amazon.com/ses/latest/dg/reputationdashboard-cloudwatch-alarm.html)."""
+
+CONFIGURATION_SET_DIMENSION = "ses:configuration-set"
+"""The automatic tag (and dimension) naming the configuration set a message was sent with."""
+
+BOUNCE_RATE_REVIEW = 0.05
+BOUNCE_RATE_PAUSE = 0.10
+COMPLAINT_RATE_REVIEW = 0.001
+COMPLAINT_RATE_PAUSE = 0.005
+"""AWS review thresholds, as fractions. A bounce rate of 5% or more puts the account under review,
+10% or more may pause sending; for complaints 0.1% and 0.5%. SES Developer Guide, "Sending review
+process FAQs" (https://docs.aws.amazon.com/ses/latest/dg/faqs-enforcement.html) and the reputation
+metrics page (https://docs.aws.amazon.com/ses/latest/dg/reputationdashboard.html)."""
+
+FIREHOSE_METRIC_NAMESPACE = "AWS/Firehose"
+"""Firehose metrics (``IncomingRecords``, ``DeliveryToS3.Success``, ``DeliveryToS3.DataFreshness``)
+with the ``DeliveryStreamName`` dimension: Firehose Developer Guide, "Data delivery CloudWatch
+metrics" (https://docs.aws.amazon.com/firehose/latest/dev/monitoring-with-cloudwatch-metrics.html)."""
+
+MAX_WIDGETS_PER_DASHBOARD = 500
+MAX_METRICS_PER_WIDGET = 500
+MAX_METRICS_PER_DASHBOARD = 2500
+MAX_ALARMS_PER_ALARM_STATUS_WIDGET = 100
+"""CloudWatch dashboard quotas: up to 500 widgets per dashboard, 500 metrics per widget and 2,500
+metrics per dashboard across widgets (CloudWatch User Guide, "CloudWatch service quotas",
+https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html); an alarm
+status widget shows at most 100 alarms (dashboard body reference, "Properties of an Alarm Status
+Widget Object")."""
+
+MAX_DASHBOARD_BODY_BYTES = 100_000
+"""Our own budget per dashboard body, well below what CloudFormation and PutDashboard accept, so
+that many dashboards fit in one template (the template itself is limited to 1 MB)."""
+
+MAX_METRICS_INSIGHTS_ALARMS = 200
+"""Default quota of alarms on Metrics Insights queries, per account and Region (CloudWatch service
+quotas; adjustable). Such alarms evaluate only the latest 3 hours of data."""
+
+MAX_ALARM_NAME_LENGTH = 255
+MAX_DASHBOARD_NAME_LENGTH = 255
+DASHBOARD_NAME = PatternRule(
+    r"[A-Za-z0-9_-]{1,255}",
+    "1 to 255 ASCII letters, digits, '_' or '-' (CloudWatch dashboard names)",
+)
+ALARM_NAME_PREFIX = PatternRule(
+    r"[A-Za-z0-9_-]{1,100}",
+    "1 to 100 ASCII letters, digits, '_' or '-'",
+)
+
+
+def rate_threshold_problems(
+    warning: float | None, critical: float | None
+) -> list[tuple[str, object, str]]:
+    """Problems of a rate alarm's two levels, as ``(field, value, rule)`` triples.
+
+    Rates are fractions from 0 to 1 (0.05 is 5%), and the warning level may not lie above the
+    critical one.
+    """
+    found: list[tuple[str, object, str]] = []
+    for field, value in (("warning", warning), ("critical", critical)):
+        if value is not None and not 0 < value <= 1:
+            found.append(
+                (
+                    field,
+                    value,
+                    "must be a fraction above 0 and at most 1 (0.05 means 5%): SES rates are"
+                    " fractions, not percentages",
+                )
+            )
+    if not found and warning is not None and critical is not None and warning > critical:
+        found.append(("warning", warning, f"must not be above the critical level {critical}"))
+    return found
+
+
+EMAIL_ADDRESS = PatternRule(r"[^@\s]+@[^@\s]+\.[^@\s]+", "an email address such as ops@example.com")
+"""A plausible email address (for alarm notification subscriptions); SNS confirms the rest."""

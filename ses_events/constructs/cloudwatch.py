@@ -133,6 +133,7 @@ class CloudWatchEventDestination(EventDestinationBase):
         )
         self.dimensions: tuple[CloudWatchDimension, ...] = chosen
         """The dimensions SES publishes the metrics with."""
+        configuration_set._cloudwatch_destinations.append(self)
         self._create_event_destination(
             cloud_watch_destination=ses.CfnConfigurationSetEventDestination.CloudWatchDestinationProperty(
                 dimension_configurations=[

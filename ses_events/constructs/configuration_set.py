@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from aws_cdk import ArnFormat, Duration, Stack, Tags, Token
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ses as ses
 from constructs import Construct, IConstruct
 
 from ses_events import rules
+from ses_events.constructs.metrics import DEFAULT_PERIOD, ConfigurationSetMetrics
 from ses_events.errors import Problem, Problems, SesEventsValidationError
+from ses_events.rules import EventType
+
+if TYPE_CHECKING:
+    from ses_events.constructs.cloudwatch import CloudWatchEventDestination
 
 __all__ = ["EventPublishingConfigurationSet"]
 
@@ -138,6 +145,8 @@ class EventPublishingConfigurationSet(Construct):
 
         self.configuration_set_name: str = name
         """The name of the configuration set, as senders pass it to SES."""
+        self.reputation_metrics: bool = reputation_metrics
+        """Whether SES publishes this set's reputation metrics (bounce and complaint rate)."""
 
         vdm = None
         if engagement_metrics is not None or optimized_shared_delivery is not None:
@@ -184,6 +193,46 @@ class EventPublishingConfigurationSet(Construct):
         """ARN of the configuration set, the ``aws:SourceArn`` SES presents to destinations."""
 
         self._destination_names: list[str] = []
+        self._cloudwatch_destinations: list[CloudWatchEventDestination] = []
+        self.metrics = ConfigurationSetMetrics(self)
+        """The set's CloudWatch metrics: counts, per-dimension breakdowns, rates, reputation."""
+
+    @property
+    def cloudwatch_destinations(self) -> tuple[CloudWatchEventDestination, ...]:
+        """The CloudWatch event destinations added so far, in order."""
+        return tuple(self._cloudwatch_destinations)
+
+    def metric(
+        self, event_type: EventType, *, period: Duration = DEFAULT_PERIOD
+    ) -> cloudwatch.IMetric:
+        """Events of ``event_type`` sent with this set, summed per period (alarmable).
+
+        Needs a CloudWatch event destination publishing the event type with the
+        ``ses:configuration-set`` dimension. See :class:`ConfigurationSetMetrics`.
+        """
+        return self.metrics.metric(event_type, period=period)
+
+    def metric_per_value(
+        self, event_type: EventType, dimension: str, *, period: Duration = DEFAULT_PERIOD
+    ) -> cloudwatch.MathExpression:
+        """One series per value of ``dimension`` (a SEARCH expression, for graphs)."""
+        return self.metrics.metric_per_value(event_type, dimension, period=period)
+
+    def metric_bounce_rate(self, period: Duration = DEFAULT_PERIOD) -> cloudwatch.MathExpression:
+        """Bounces per send, a fraction from 0 to 1 (0 when nothing was sent)."""
+        return self.metrics.bounce_rate(period)
+
+    def metric_complaint_rate(self, period: Duration = DEFAULT_PERIOD) -> cloudwatch.MathExpression:
+        """Complaints per send, a fraction from 0 to 1 (0 when nothing was sent)."""
+        return self.metrics.complaint_rate(period)
+
+    def metric_reputation_bounce_rate(self) -> cloudwatch.Metric:
+        """SES's ``Reputation.BounceRate`` for this set (needs ``reputation_metrics=True``)."""
+        return self.metrics.reputation_bounce_rate()
+
+    def metric_reputation_complaint_rate(self) -> cloudwatch.Metric:
+        """SES's ``Reputation.ComplaintRate`` for this set (needs ``reputation_metrics=True``)."""
+        return self.metrics.reputation_complaint_rate()
 
     @property
     def event_destination_names(self) -> tuple[str, ...]:

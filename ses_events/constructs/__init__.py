@@ -21,8 +21,19 @@ Example::
     FirehoseEventDestination(stack, "MarketingArchive", configuration_set=marketing)
 """
 
+from ses_events.constructs.alarms import (
+    AccountReputationAlarms,
+    AlarmLevel,
+    AlarmThresholds,
+    AlarmTopic,
+    ConfigurationSetAlarms,
+    FirehoseArchiveAlarms,
+    RateThreshold,
+    SesAlarm,
+)
 from ses_events.constructs.cloudwatch import CloudWatchDimension, CloudWatchEventDestination
 from ses_events.constructs.configuration_set import EventPublishingConfigurationSet
+from ses_events.constructs.dashboard import EventPublishingDashboards
 from ses_events.constructs.event_destination import EventDestinationBase, EventTypeLike
 from ses_events.constructs.eventbridge import EventBridgeEventDestination
 from ses_events.constructs.firehose import (
@@ -30,21 +41,32 @@ from ses_events.constructs.firehose import (
     FirehoseEventArchive,
     FirehoseEventDestination,
 )
+from ses_events.constructs.metrics import ConfigurationSetMetrics
 from ses_events.constructs.sns import SnsEventDestination, SnsEventTopic
 from ses_events.rules import DimensionSource, EventType
 
 __all__ = [
+    "AccountReputationAlarms",
+    "AlarmLevel",
+    "AlarmThresholds",
+    "AlarmTopic",
     "ArchiveCompression",
     "CloudWatchDimension",
     "CloudWatchEventDestination",
+    "ConfigurationSetAlarms",
+    "ConfigurationSetMetrics",
     "DimensionSource",
     "EventBridgeEventDestination",
     "EventDestinationBase",
     "EventPublishingConfigurationSet",
+    "EventPublishingDashboards",
     "EventType",
     "EventTypeLike",
+    "FirehoseArchiveAlarms",
     "FirehoseEventArchive",
     "FirehoseEventDestination",
+    "RateThreshold",
+    "SesAlarm",
     "SnsEventDestination",
     "SnsEventTopic",
 ]

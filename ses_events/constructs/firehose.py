@@ -168,6 +168,8 @@ class FirehoseEventArchive(Construct):
 
         super().__init__(scope, id)
         stack = Stack.of(self)
+        self.buffering_interval: Duration = interval
+        """How long Firehose buffers records before writing them to S3."""
         self._sources = ConfigurationSetSources()
         self.node.add_validation(_UsedByAConfigurationSet(self._sources))
 

@@ -29,6 +29,7 @@ from ses_events.errors import Problem, SesEventsValidationError
 __all__ = [
     "ArchiveSpec",
     "CloudWatchDestinationSpec",
+    "ConfigurationSetMonitoringSpec",
     "ConfigurationSetSpec",
     "DeliverySpec",
     "DestinationSpec",
@@ -37,9 +38,13 @@ __all__ = [
     "EventBridgeDestinationSpec",
     "EventPublishingSpec",
     "FirehoseDestinationSpec",
+    "MonitoringSpec",
+    "NotificationsSpec",
+    "RateThresholdSpec",
     "SnsDestinationSpec",
     "SpecError",
     "SuppressionSpec",
+    "ThresholdsSpec",
     "TopicSpec",
     "TrackingSpec",
     "ValidationSpec",
@@ -243,6 +248,117 @@ class VdmSpec(_Spec):
     optimized_shared_delivery: bool | None = None
 
 
+AlarmName = Literal[
+    "bounce_rate", "complaint_rate", "rendering_failures", "rejects", "delivery_delays"
+]
+"""The alarms a configuration set can have (``ses_events.constructs.SesAlarm``)."""
+
+_REPUTATION_ALARMS = {"bounce_rate", "complaint_rate"}
+_COUNT_ALARMS = {
+    "rendering_failures": rules.EventType.RENDERING_FAILURE,
+    "rejects": rules.EventType.REJECT,
+    "delivery_delays": rules.EventType.DELIVERY_DELAY,
+}
+
+
+def _rate(value: float) -> float:
+    for _, _, rule in rules.rate_threshold_problems(value, None):
+        raise ValueError(rule)
+    return value
+
+
+class RateThresholdSpec(_Spec):
+    """Warning and critical levels of a rate alarm, as fractions: ``0.05`` is 5%."""
+
+    warning: float
+    critical: float
+
+    _levels = field_validator("warning", "critical")(_rate)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RateThresholdSpec:
+        for _, value, rule in rules.rate_threshold_problems(self.warning, self.critical):
+            raise ValueError(f"warning {value} {rule}")
+        return self
+
+
+class ThresholdsSpec(_Spec):
+    """Alarm thresholds; each one left out keeps its default (or the top-level value)."""
+
+    bounce_rate: RateThresholdSpec | None = None
+    """Default: warning 0.025, critical 0.05 (the AWS review level)."""
+    complaint_rate: RateThresholdSpec | None = None
+    """Default: warning 0.0005, critical 0.001 (the AWS review level)."""
+    rendering_failures: Annotated[int, Field(ge=1)] | None = None
+    """Rendering failures per 5 minutes. Default: 1."""
+    rejects: Annotated[int, Field(ge=1)] | None = None
+    """Rejects per 5 minutes. Default: 1."""
+    delivery_delays: Annotated[int, Field(ge=1)] | None = None
+    """Delivery delays per 5 minutes, 3 periods in a row. Default: 50."""
+
+
+class ConfigurationSetMonitoringSpec(_Spec):
+    """Which alarms a configuration set gets, its thresholds and its dashboard breakdowns."""
+
+    alarms: list[AlarmName] | None = None
+    """Alarms to create. Default: every alarm the set supports; ``[]`` for none."""
+    thresholds: ThresholdsSpec | None = None
+    """Overrides of the top-level ``monitoring.thresholds`` for this set."""
+    breakdowns: list[str] | None = None
+    """Dimensions to break events down by on the dashboard. Default: every dimension but
+    ``ses:configuration-set``."""
+    dashboard: bool = True
+    """Show the set on the dashboards. Default: ``true``."""
+
+
+class NotificationsSpec(_Spec):
+    """Where alarms notify."""
+
+    topic_arn: (
+        Annotated[
+            str, Field(pattern=r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$")
+        ]
+        | None
+    ) = None
+    """An existing SNS topic. Default: a topic is created (encrypted, TLS-only)."""
+    emails: list[str] = Field(default_factory=list)
+    """Email addresses to subscribe to the topic (each must confirm)."""
+    via_composite: bool = False
+    """Notify critical problems through each set's composite alarm only. Default: ``false``."""
+
+    @field_validator("emails")
+    @classmethod
+    def _emails(cls, value: list[str]) -> list[str]:
+        for email in value:
+            broken = rules.EMAIL_ADDRESS.violation(email)
+            if broken is not None:
+                raise ValueError(f"{email!r} {broken}")
+        return value
+
+
+class MonitoringSpec(_Spec):
+    """Dashboards and alarms for the spec's configuration sets."""
+
+    enabled: bool = True
+    """Create dashboards and alarms. Default: ``true``."""
+    prefix: str | None = None
+    """First part of alarm and dashboard names. Default: the spec's ``stack_name``."""
+    dashboards: Literal["per_environment", "per_configuration_set", "none"] = "per_environment"
+    """One dashboard for all sets (split when too big), one per set, or none."""
+    account_alarms: bool = True
+    """Alarms on the account's reputation (bounce and complaint rate). Default: ``true``."""
+    archive_alarms: bool = True
+    """Alarms on each used Firehose archive (freshness, S3 delivery). Default: ``true``."""
+    composite_alarms: bool = True
+    """A composite health alarm per configuration set. Default: ``true``."""
+    thresholds: ThresholdsSpec = Field(default_factory=ThresholdsSpec)
+    notifications: NotificationsSpec = Field(default_factory=NotificationsSpec)
+
+    _prefix = field_validator("prefix")(
+        lambda value: value if value is None else _rule(rules.ALARM_NAME_PREFIX)(value)
+    )
+
+
 class ConfigurationSetSpec(_Spec):
     """One configuration set and its event destinations."""
 
@@ -261,6 +377,9 @@ class ConfigurationSetSpec(_Spec):
     """Resource tags of the configuration set."""
     destinations: list[DestinationSpec] = Field(default_factory=list)
     """Up to 10 event destinations."""
+    monitoring: ConfigurationSetMonitoringSpec = Field(
+        default_factory=ConfigurationSetMonitoringSpec
+    )
 
     _name = field_validator("name")(_rule(rules.CONFIGURATION_SET_NAME))
 
@@ -274,6 +393,8 @@ class ArchiveSpec(_Spec):
     compression: Literal["GZIP", "Snappy", "HADOOP_SNAPPY", "ZIP", "UNCOMPRESSED"] = "GZIP"
     prefix: str = "ses-events/"
     error_output_prefix: str = "ses-events-errors/"
+    max_data_age_seconds: Annotated[int, Field(ge=60, le=86400)] | None = None
+    """Alarm when records wait longer to reach S3. Default: 3 buffering intervals, >= 900."""
 
 
 class TopicSpec(_Spec):
@@ -297,6 +418,8 @@ class EventPublishingSpec(_Spec):
     archives: list[ArchiveSpec] = Field(default_factory=lambda: [ArchiveSpec(name="default")])
     topics: list[TopicSpec] = Field(default_factory=list)
     configuration_sets: list[ConfigurationSetSpec]
+    monitoring: MonitoringSpec = Field(default_factory=MonitoringSpec)
+    """Dashboards and alarms. Default: on, with the defaults of each field."""
 
 
 def _cross_checks(spec: EventPublishingSpec) -> list[Problem]:
@@ -366,6 +489,82 @@ def _cross_checks(spec: EventPublishingSpec) -> list[Problem]:
                 )
             if isinstance(dest, CloudWatchDestinationSpec):
                 found += _dimension_problems(here, dest.dimensions)
+        if spec.monitoring.enabled:
+            found += _monitoring_problems(spec, where, cs)
+    return found
+
+
+def metric_dimensions(cs: ConfigurationSetSpec) -> dict[rules.EventType, list[str]]:
+    """For each event type in the set's metrics, the dimensions it is published with.
+
+    Like the constructs: the first enabled CloudWatch destination that publishes the event type
+    with the ``ses:configuration-set`` dimension.
+    """
+    found: dict[rules.EventType, list[str]] = {}
+    for dest in cs.destinations:
+        if not isinstance(dest, CloudWatchDestinationSpec) or not dest.enabled:
+            continue
+        names = [d.name for d in dest.dimensions]
+        if rules.CONFIGURATION_SET_DIMENSION not in names:
+            continue
+        types = [rules.parse_event_type(t) for t in dest.event_types or list(rules.EventType)]
+        for event_type in types:
+            if event_type is not None:
+                found.setdefault(event_type, names)
+    return found
+
+
+def _monitoring_problems(
+    spec: EventPublishingSpec, where: str, cs: ConfigurationSetSpec
+) -> list[Problem]:
+    found: list[Problem] = []
+    published = metric_dimensions(cs)
+    breakdowns = cs.monitoring.breakdowns or []
+    known = sorted(
+        {n for names in published.values() for n in names} - {rules.CONFIGURATION_SET_DIMENSION}
+    )
+    for k, dimension in enumerate(breakdowns):
+        if dimension not in known:
+            found.append(
+                Problem(
+                    f"{where}.monitoring.breakdowns[{k}]",
+                    dimension,
+                    "must be a dimension of the set's CloudWatch destination (other than"
+                    f" {rules.CONFIGURATION_SET_DIMENSION}): {known}",
+                )
+            )
+    for k, alarm in enumerate(cs.monitoring.alarms or []):
+        if alarm in _REPUTATION_ALARMS and not cs.reputation_metrics:
+            found.append(
+                Problem(
+                    f"{where}.monitoring.alarms[{k}]",
+                    alarm,
+                    "needs reputation_metrics: true on the configuration set",
+                )
+            )
+        event_type = _COUNT_ALARMS.get(alarm)
+        if event_type is not None and event_type not in published:
+            found.append(
+                Problem(
+                    f"{where}.monitoring.alarms[{k}]",
+                    alarm,
+                    f"needs a cloudwatch destination publishing {event_type.value} events with"
+                    f" the {rules.CONFIGURATION_SET_DIMENSION} dimension",
+                )
+            )
+    if (
+        spec.monitoring.account_alarms
+        and cs.name == "account"
+        and (cs.monitoring.alarms is None or _REPUTATION_ALARMS & set(cs.monitoring.alarms))
+    ):
+        found.append(
+            Problem(
+                f"{where}.name",
+                cs.name,
+                "its alarm names would clash with the account alarms (<prefix>-account-...):"
+                " rename the set, or set monitoring.account_alarms: false",
+            )
+        )
     return found
 
 

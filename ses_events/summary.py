@@ -29,6 +29,16 @@ def _name_of(value: Any, resources: dict[str, Any], attribute: str) -> str:
     return "(computed)"
 
 
+def _widget_count(body: Any) -> int:
+    """Widgets in a dashboard body, a JSON string or an ``Fn::Join`` of strings and tokens."""
+    if isinstance(body, dict) and "Fn::Join" in body:
+        body = "".join(p if isinstance(p, str) else "token" for p in body["Fn::Join"][1])
+    try:
+        return len(json.loads(body).get("widgets", []))
+    except (TypeError, ValueError):
+        return 0
+
+
 def summarize_template(template: dict[str, Any]) -> list[str]:
     resources: dict[str, Any] = template.get("Resources", {})
     lines: list[str] = []
@@ -91,6 +101,29 @@ def summarize_template(template: dict[str, Any]) -> list[str]:
         elif r["Type"] == "AWS::SNS::Topic":
             encrypted = "KMS-encrypted" if "KmsMasterKeyId" in props else "unencrypted"
             lines.append(f"  topic {props.get('DisplayName') or lid}: {encrypted}")
+        elif r["Type"] == "AWS::CloudWatch::Dashboard":
+            lines.append(
+                f"  dashboard {props.get('DashboardName', lid)}:"
+                f" {_widget_count(props.get('DashboardBody'))} widgets"
+            )
+    alarm_names = sorted(
+        r["Properties"].get("AlarmName", lid)
+        for lid, r in resources.items()
+        if r["Type"] in ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm")
+    )
+    if alarm_names:
+        set_names = sorted((p.get("Name", "") for p in sets.values()), key=len, reverse=True)
+        per_scope: Counter[str] = Counter()
+        for name in alarm_names:
+            scope = next((n for n in set_names if f"-{n}-" in name), None)
+            if scope is None:
+                scope = next((w for w in ("account", "archive") if f"-{w}-" in name), "other")
+            per_scope[scope] += 1
+        lines.append(
+            f"  {len(alarm_names)} alarms ("
+            + ", ".join(f"{scope} {n}" for scope, n in sorted(per_scope.items()))
+            + f"), for example {alarm_names[0]}"
+        )
     counts = Counter(r["Type"] for r in resources.values() if r["Type"] != "AWS::CDK::Metadata")
     lines.append(
         f"  {sum(counts.values())} resources: "

@@ -117,8 +117,9 @@ def test_example_stack_holds_what_the_spec_says(assembly: dict[str, Any]) -> Non
     template.resource_count_is("AWS::SES::ConfigurationSetEventDestination", 7)
     # one shared archive and one shared topic for both configuration sets
     template.resource_count_is("AWS::KinesisFirehose::DeliveryStream", 1)
-    template.resource_count_is("AWS::SNS::Topic", 1)
-    template.resource_count_is("AWS::KMS::Key", 1)
+    # the shared event topic, and the alarm topic of the monitoring
+    template.resource_count_is("AWS::SNS::Topic", 2)
+    template.resource_count_is("AWS::KMS::Key", 2)  # event topic key, alarm topic key
     template.has_resource_properties(
         "AWS::SES::ConfigurationSet",
         {

@@ -5,21 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk import Duration, Stack, Tags
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_ses as ses
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
+from ses_events import rules
 from ses_events.constructs import (
+    AccountReputationAlarms,
+    AlarmThresholds,
+    AlarmTopic,
     ArchiveCompression,
     CloudWatchDimension,
     CloudWatchEventDestination,
+    ConfigurationSetAlarms,
     EventBridgeEventDestination,
     EventPublishingConfigurationSet,
+    EventPublishingDashboards,
+    FirehoseArchiveAlarms,
     FirehoseEventArchive,
     FirehoseEventDestination,
+    RateThreshold,
     SnsEventDestination,
     SnsEventTopic,
 )
+from ses_events.errors import Problem, SesEventsValidationError
 from ses_events.spec import (
     CloudWatchDestinationSpec,
     ConfigurationSetSpec,
@@ -27,6 +39,7 @@ from ses_events.spec import (
     EventPublishingSpec,
     FirehoseDestinationSpec,
     SnsDestinationSpec,
+    ThresholdsSpec,
 )
 
 __all__ = ["SesEventPublishingStack"]
@@ -127,6 +140,13 @@ class SesEventPublishingStack(Stack):
         for cs in spec.configuration_sets:
             self.configuration_sets[cs.name] = self._configuration_set(cs)
 
+        self.monitoring: Monitoring | None = (
+            Monitoring(self, "ses-events.monitoring", stack=self)
+            if spec.monitoring.enabled
+            else None
+        )
+        """Dashboards and alarms (the spec's ``monitoring``), unless turned off."""
+
     def _configuration_set(self, cs: ConfigurationSetSpec) -> EventPublishingConfigurationSet:
         delivery, suppression, validation = cs.delivery, cs.suppression, None
         if suppression is not None:
@@ -189,3 +209,166 @@ class SesEventPublishingStack(Stack):
             elif isinstance(d, EventBridgeDestinationSpec):
                 EventBridgeEventDestination(self, scope_id, **common)
         return construct
+
+
+def _thresholds(*layers: ThresholdsSpec | None) -> AlarmThresholds:
+    """Defaults, overridden by each layer in turn (top-level, then the set's)."""
+    values: dict[str, Any] = {}
+    for layer in layers:
+        if layer is None:
+            continue
+        for name in ("bounce_rate", "complaint_rate"):
+            rate = getattr(layer, name)
+            if rate is not None:
+                values[name] = RateThreshold(warning=rate.warning, critical=rate.critical)
+        for name in ("rendering_failures", "rejects", "delivery_delays"):
+            if getattr(layer, name) is not None:
+                values[name] = getattr(layer, name)
+    return AlarmThresholds(**values)
+
+
+class Monitoring(Construct):
+    """The spec's ``monitoring``: alarm topic, alarms, dashboards. Built by the stack.
+
+    Attributes expose every created construct: ``alarm_topic``, ``account_alarms``,
+    ``archive_alarms`` (by archive name), ``set_alarms`` (by set name) and ``dashboards``.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,  # noqa: A002 - the construct id, named as in aws-cdk-lib
+        *,
+        stack: SesEventPublishingStack,
+    ) -> None:
+        super().__init__(scope, id)
+        spec = stack.spec
+        monitoring = spec.monitoring
+        prefix = monitoring.prefix or spec.stack_name
+        notifications = monitoring.notifications
+
+        self.alarm_topic: sns.ITopic
+        """The topic alarms notify (created, or the spec's ``topic_arn``)."""
+        if notifications.topic_arn:
+            self.alarm_topic = sns.Topic.from_topic_arn(self, "AlarmTopic", notifications.topic_arn)
+            for email in notifications.emails:
+                self.alarm_topic.add_subscription(subscriptions.EmailSubscription(email))
+        else:
+            self.alarm_topic = AlarmTopic(
+                self, "AlarmTopic", prefix=prefix, emails=notifications.emails
+            ).topic
+
+        self.account_alarms = (
+            AccountReputationAlarms(
+                self,
+                "Account",
+                prefix=prefix,
+                alarm_topic=self.alarm_topic,
+                thresholds=_thresholds(monitoring.thresholds),
+            )
+            if monitoring.account_alarms
+            else None
+        )
+        archive_specs = {a.name: a for a in spec.archives}
+        self.archive_alarms: dict[str, FirehoseArchiveAlarms] = {}
+        if monitoring.archive_alarms:
+            for name, archive in stack.archives.items():
+                age = archive_specs[name].max_data_age_seconds
+                self.archive_alarms[name] = FirehoseArchiveAlarms(
+                    self,
+                    f"Archive-{name}",
+                    archive=archive,
+                    archive_name=name,
+                    prefix=prefix,
+                    alarm_topic=self.alarm_topic,
+                    max_data_age=Duration.seconds(age) if age is not None else None,
+                )
+
+        self.set_alarms: dict[str, ConfigurationSetAlarms] = {}
+        insights = 0
+        for cs in spec.configuration_sets:
+            used = [d.archive for d in cs.destinations if isinstance(d, FirehoseDestinationSpec)]
+            related: list[cloudwatch.IAlarm] = [
+                alarm
+                for name in dict.fromkeys(used)
+                if name in self.archive_alarms
+                for alarm in self.archive_alarms[name].alarms.values()
+            ]
+            alarms = ConfigurationSetAlarms(
+                self,
+                f"Set-{cs.name}",
+                configuration_set=stack.configuration_sets[cs.name],
+                prefix=prefix,
+                alarm_topic=self.alarm_topic,
+                alarms=cs.monitoring.alarms,
+                thresholds=_thresholds(monitoring.thresholds, cs.monitoring.thresholds),
+                related_alarms=related,
+                composite=monitoring.composite_alarms,
+                notify_via_composite=notifications.via_composite and monitoring.composite_alarms,
+            )
+            insights += alarms.metrics_insights_alarms
+            self.set_alarms[cs.name] = alarms
+        if insights > rules.MAX_METRICS_INSIGHTS_ALARMS:
+            raise SesEventsValidationError(
+                f"{self.node.path} (monitoring)",
+                [
+                    Problem(
+                        "monitoring",
+                        f"{insights} Metrics Insights alarms",
+                        f"exceeds CloudWatch's default quota of {rules.MAX_METRICS_INSIGHTS_ALARMS}"
+                        " per account and Region: choose fewer count alarms per set"
+                        " (monitoring.alarms), or give sets a CloudWatch destination whose only"
+                        " dimension is ses:configuration-set",
+                    )
+                ],
+            )
+
+        shown = [cs for cs in spec.configuration_sets if cs.monitoring.dashboard]
+
+        def alarms_of(names: list[str]) -> dict[str, list[cloudwatch.IAlarm]]:
+            found: dict[str, list[cloudwatch.IAlarm]] = {}
+            for name in names:
+                alarms = self.set_alarms[name]
+                listed: list[cloudwatch.IAlarm] = list(alarms.alarms.values())
+                if alarms.composite_alarm is not None:
+                    listed.append(alarms.composite_alarm)
+                if listed:
+                    found[name] = listed
+            return found
+
+        def breakdowns_of(names: list[str]) -> dict[str, list[str]]:
+            by_name = {cs.name: cs for cs in spec.configuration_sets}
+            return {
+                name: list(by_name[name].monitoring.breakdowns or [])
+                for name in names
+                if by_name[name].monitoring.breakdowns is not None
+            }
+
+        def archives_of(names: list[str]) -> dict[str, FirehoseEventArchive]:
+            by_name = {cs.name: cs for cs in spec.configuration_sets}
+            used = {
+                d.archive
+                for name in names
+                for d in by_name[name].destinations
+                if isinstance(d, FirehoseDestinationSpec)
+            }
+            return {n: a for n, a in stack.archives.items() if n in used}
+
+        self.dashboards: list[EventPublishingDashboards] = []
+        groups: list[tuple[str, str, list[str]]] = []
+        if monitoring.dashboards == "per_environment" and shown:
+            groups.append(("Dashboards", prefix, [cs.name for cs in shown]))
+        elif monitoring.dashboards == "per_configuration_set":
+            groups += [(f"Dashboard-{cs.name}", f"{prefix}-{cs.name}", [cs.name]) for cs in shown]
+        for construct_id, dashboard_name, names in groups:
+            self.dashboards.append(
+                EventPublishingDashboards(
+                    self,
+                    construct_id,
+                    dashboard_name=dashboard_name,
+                    configuration_sets=[stack.configuration_sets[n] for n in names],
+                    archives=archives_of(names),
+                    alarms=alarms_of(names),
+                    breakdowns=breakdowns_of(names),
+                )
+            )

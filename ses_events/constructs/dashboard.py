@@ -344,10 +344,15 @@ class EventPublishingDashboards(Construct):
                     width=_HALF,
                 )
             )
-        if alarms:
+        # An alarm status widget shows at most 100 alarms: more get more widgets.
+        step = rules.MAX_ALARMS_PER_ALARM_STATUS_WIDGET
+        for start in range(0, len(alarms), step):
             last_row.append(
                 cloudwatch.AlarmStatusWidget(
-                    title=f"{name}: alarms", alarms=alarms, width=_HALF, height=6
+                    title=f"{name}: alarms" + (f" ({start // step + 1})" if start else ""),
+                    alarms=alarms[start : start + step],
+                    width=_HALF,
+                    height=6,
                 )
             )
         if last_row:

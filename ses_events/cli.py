@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from ses_events import send_test
 from ses_events.summary import summarize_assembly
 
 
@@ -14,7 +15,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     summary = commands.add_parser("summary", help="summarize the templates of a cloud assembly")
     summary.add_argument("outdir", nargs="?", default="cdk.out", help="default: cdk.out")
+    send_test.add_arguments(
+        commands.add_parser(
+            "send-test",
+            help="send tagged test emails to the SES mailbox simulator through a configuration set",
+            description=send_test.__doc__,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+    )
     args = parser.parse_args(argv)
+    if args.command == "send-test":
+        return send_test.run(args)
     if args.command == "summary":
         try:
             print(summarize_assembly(args.outdir))

@@ -58,3 +58,16 @@ def test_pip_install_ships_the_package_its_types_and_the_example_spec(tmp_path: 
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+    # the command is installed with the package
+    script = target / "bin" / "ses-events"
+    assert script.is_file()
+    shown = subprocess.run(
+        [sys.executable, str(script), "send-test", "--help"],
+        cwd=tmp_path,
+        env=dict(os.environ, PYTHONPATH=str(target)),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "--configuration-set" in shown.stdout and "mailbox simulator" in shown.stdout

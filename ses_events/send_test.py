@@ -1,0 +1,170 @@
+"""``ses-events send-test``: tagged test emails to the SES mailbox simulator, to exercise a pipeline.
+
+The mailbox simulator ("Using the mailbox simulator",
+https://docs.aws.amazon.com/ses/latest/dg/send-an-email-from-console.html#send-email-simulator)
+answers each address with one outcome, and SES publishes the matching events through the
+configuration set: ``success`` (delivery), ``bounce`` (hard bounce), ``complaint``,
+``suppressionlist`` (a bounce, as if on the global suppression list) and ``ooto`` (an
+out-of-office reply, delivered). Mail to the simulator counts towards the sending quota but not
+towards bounce and complaint rates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from ses_events.errors import SesEventsValidationError
+from ses_events.sending import MissingDimensionTagWarning, TaggedSending
+
+__all__ = ["SIMULATOR_ADDRESSES", "add_arguments", "run"]
+
+SIMULATOR_ADDRESSES = {
+    "success": "success@simulator.amazonses.com",
+    "bounce": "bounce@simulator.amazonses.com",
+    "complaint": "complaint@simulator.amazonses.com",
+    "suppressionlist": "suppressionlist@simulator.amazonses.com",
+    "ooto": "ooto@simulator.amazonses.com",
+}
+
+
+def _tag(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
+    return name, value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--configuration-set", required=True, help="configuration set to send through"
+    )
+    parser.add_argument(
+        "--from",
+        dest="sender",
+        required=True,
+        help="verified sender address (or an address of a verified domain)",
+    )
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        choices=sorted(SIMULATOR_ADDRESSES),
+        help="mailbox simulator outcome; repeat for several (default: all five)",
+    )
+    parser.add_argument(
+        "--tag",
+        action="append",
+        type=_tag,
+        default=[],
+        metavar="NAME=VALUE",
+        help="message tag; repeat for several",
+    )
+    parser.add_argument(
+        "--spec", help="spec file: warn when a tag its CloudWatch dimensions read is missing"
+    )
+    parser.add_argument(
+        "--strict-tags",
+        action="store_true",
+        help="with --spec, fail instead of warning about a missing dimension tag",
+    )
+    parser.add_argument("--region", help="AWS region (default: from the AWS configuration)")
+    parser.add_argument(
+        "--endpoint-url",
+        help="SES endpoint, for example the local AWS (default: AWS, or $AWS_ENDPOINT_URL)",
+    )
+
+
+def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Send the test emails; 0 when all were accepted, 1 when any failed, 2 for bad input."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        sending = TaggedSending(args.configuration_set, dict(args.tag))
+        if args.spec:
+            from ses_events.spec import load_spec
+
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", MissingDimensionTagWarning)
+                sending.missing_dimension_tags(load_spec(args.spec), strict=args.strict_tags)
+            for warning in caught:
+                print(f"warning: {warning.message}", file=err)
+    except SesEventsValidationError as error:
+        print(f"ses-events send-test: {error}", file=err)
+        return 2
+
+    scenarios = args.scenario or list(SIMULATOR_ADDRESSES)
+    client: Any = boto3.client("sesv2", region_name=args.region, endpoint_url=args.endpoint_url)
+    try:
+        client.get_configuration_set(ConfigurationSetName=sending.configuration_set)
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code == "NotFoundException":
+            print(
+                f"ses-events send-test: configuration set {sending.configuration_set!r} does not"
+                f" exist in {client.meta.region_name}: deploy it first",
+                file=err,
+            )
+        else:
+            print(f"ses-events send-test: {code}: {error}", file=err)
+        return 1
+    except BotoCoreError as error:
+        print(f"ses-events send-test: cannot reach SES: {error}", file=err)
+        return 1
+
+    tags = ", ".join(f"{n}={v}" for n, v in sending.tags.items()) or "no tags"
+    print(
+        f"Sending {len(scenarios)} test emails from {args.sender} through configuration set"
+        f" {sending.configuration_set!r} ({tags}) in {client.meta.region_name}:",
+        file=out,
+    )
+    sent = 0
+    for number, scenario in enumerate(scenarios, start=1):
+        address = SIMULATOR_ADDRESSES[scenario]
+        prefix = f"  [{number}/{len(scenarios)}] {scenario:<15} {address}"
+        try:
+            response = client.send_email(
+                FromEmailAddress=args.sender,
+                Destination={"ToAddresses": [address]},
+                Content={
+                    "Simple": {
+                        "Subject": {"Data": f"ses-events test: {scenario}"},
+                        "Body": {
+                            "Text": {
+                                "Data": f"A {scenario} test of configuration set"
+                                f" {sending.configuration_set}, sent by ses-events send-test."
+                            }
+                        },
+                    }
+                },
+                **sending.sesv2_arguments(),
+            )
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "Error")
+            message = error.response.get("Error", {}).get("Message", str(error))
+            print(f"{prefix}  FAILED {code}: {message}", file=out)
+            continue
+        except BotoCoreError as error:
+            print(f"{prefix}  FAILED: {error}", file=out)
+            continue
+        sent += 1
+        print(f"{prefix}  sent, message id {response['MessageId']}", file=out)
+    failed = len(scenarios) - sent
+    print(
+        f"{sent} of {len(scenarios)} sent"
+        + (f", {failed} failed." if failed else ".")
+        + (" SES publishes their events to the set's destinations within minutes." if sent else ""),
+        file=out,
+    )
+    return 0 if not failed else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ses-events send-test", description=__doc__)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))

@@ -1,0 +1,579 @@
+"""SES for the local AWS: configuration sets and event destinations as SES models them.
+
+Stock moto keeps configuration sets but has no SES API v2 event-destination operations, keeps only
+the last v1 destination of a set, and ignores ``AWS::SES::*`` resources in CloudFormation. This
+module adds, on top of moto's own configuration sets:
+
+- the SES API v2 operations ``Create/Get/Update/DeleteConfigurationSetEventDestination(s)``,
+  validated by the rules of the SES API reference (from :mod:`ses_events.rules`, the module the
+  constructs use) and answered with its error codes: ``NotFoundException``,
+  ``AlreadyExistsException``, ``LimitExceededException``, ``BadRequestException``;
+- CloudFormation resources ``AWS::SES::ConfigurationSet`` and
+  ``AWS::SES::ConfigurationSetEventDestination`` that go through the same checks;
+- ``SendEmail`` that refuses an unknown configuration set or a bad message tag, and records the
+  configuration set and tags of each message (:func:`sent_messages`).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from moto.core.common_models import CloudFormationModel
+from moto.core.exceptions import JsonRESTError
+from moto.ses.models import ses_backends
+from moto.sesv2.models import sesv2_backends
+from moto.sesv2.responses import SESV2Response
+
+from ses_events import rules
+
+__all__ = ["SesError", "destinations_of", "install", "sent_messages"]
+
+_LOCK = threading.RLock()
+# (account, region) -> configuration set name -> destination name -> destination (API v2 shape)
+_DESTINATIONS: dict[tuple[str, str], dict[str, dict[str, dict[str, Any]]]] = {}
+# (account, region) -> recorded messages
+_SENT: dict[tuple[str, str], list[dict[str, Any]]] = {}
+
+_KINDS = (
+    "CloudWatchDestination",
+    "KinesisFirehoseDestination",
+    "SnsDestination",
+    "EventBridgeDestination",
+    "PinpointDestination",
+)
+_SOURCES_V2 = {"messageTag": "MESSAGE_TAG", "emailHeader": "EMAIL_HEADER", "linkTag": "LINK_TAG"}
+
+
+class SesError(JsonRESTError):
+    """An SES API v2 error, with the code and HTTP status the API reference gives."""
+
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(code, message)
+        self.code = status
+
+
+def _not_found(name: str) -> SesError:
+    return SesError("NotFoundException", f"Configuration set <{name}> does not exist.", 404)
+
+
+def _config_sets(account: str, region: str) -> dict[str, Any]:
+    sets: dict[str, Any] = ses_backends[account][region].config_sets
+    return sets
+
+
+def destinations_of(account: str, region: str, configuration_set: str) -> list[dict[str, Any]]:
+    """The event destinations of a configuration set, in the API v2 shape."""
+    with _LOCK:
+        if configuration_set not in _config_sets(account, region):
+            raise _not_found(configuration_set)
+        found = _DESTINATIONS.get((account, region), {}).get(configuration_set, {})
+        return [json.loads(json.dumps(d)) for d in found.values()]
+
+
+def sent_messages(account: str, region: str) -> list[dict[str, Any]]:
+    """Messages sent through the local SES: id, configuration set and tags of each."""
+    with _LOCK:
+        return list(_SENT.get((account, region), []))
+
+
+def _check_definition(name: str, definition: Mapping[str, Any]) -> None:
+    """Raise ``BadRequestException`` where SES would refuse an event destination."""
+    broken = rules.EVENT_DESTINATION_NAME.violation(name)
+    if broken is not None:
+        raise SesError("BadRequestException", f"Event destination name {name!r} {broken}.")
+    types = definition.get("MatchingEventTypes") or []
+    if not types:
+        raise SesError("BadRequestException", "MatchingEventTypes must list at least one type.")
+    v2_names = {e.api_v2_name for e in rules.EventType}
+    for event_type in types:
+        if event_type not in v2_names:
+            raise SesError("BadRequestException", f"Invalid event type {event_type!r}.")
+    kinds = [k for k in _KINDS if definition.get(k)]
+    if len(kinds) != 1:
+        raise SesError(
+            "BadRequestException",
+            "An event destination must have exactly one destination: " + ", ".join(_KINDS),
+        )
+    if kinds[0] == "CloudWatchDestination":
+        dimensions = definition["CloudWatchDestination"].get("DimensionConfigurations") or []
+        if len(dimensions) > rules.MAX_DIMENSIONS_PER_CLOUDWATCH_DESTINATION:
+            raise SesError(
+                "BadRequestException",
+                f"A CloudWatch destination has at most"
+                f" {rules.MAX_DIMENSIONS_PER_CLOUDWATCH_DESTINATION} dimensions.",
+            )
+        problems = rules.dimension_problems(
+            [
+                _Dimension(
+                    d.get("DimensionName", ""),
+                    rules.DimensionSource(
+                        {v: k for k, v in _SOURCES_V2.items()}.get(
+                            d.get("DimensionValueSource", ""), "messageTag"
+                        )
+                    ),
+                    d.get("DefaultDimensionValue", ""),
+                )
+                for d in dimensions
+            ]
+        )
+        if problems:
+            field_name, value, rule = problems[0]
+            raise SesError("BadRequestException", f"{field_name} {value!r} {rule}.")
+    if kinds[0] == "EventBridgeDestination":
+        bus = definition["EventBridgeDestination"].get("EventBusArn", "")
+        if not bus.endswith(f":event-bus/{rules.DEFAULT_EVENT_BUS_NAME}"):
+            raise SesError(
+                "BadRequestException", f"SES publishes only to the default event bus, not {bus}."
+            )
+
+
+@dataclass(frozen=True)
+class _Dimension:
+    name: str
+    source: rules.DimensionSource
+    default_value: str
+
+
+def put_destination(
+    account: str,
+    region: str,
+    configuration_set: str,
+    name: str,
+    definition: Mapping[str, Any],
+    *,
+    create: bool,
+) -> None:
+    """Create (or update) an event destination, as the SES API v2 does."""
+    with _LOCK:
+        if configuration_set not in _config_sets(account, region):
+            raise _not_found(configuration_set)
+        _check_definition(name, definition)
+        existing = _DESTINATIONS.setdefault((account, region), {}).setdefault(configuration_set, {})
+        if create:
+            if name in existing:
+                raise SesError(
+                    "AlreadyExistsException",
+                    f"Event destination {name} already exists in configuration set"
+                    f" {configuration_set}.",
+                )
+            if len(existing) >= rules.MAX_DESTINATIONS_PER_CONFIGURATION_SET:
+                raise SesError(
+                    "LimitExceededException",
+                    f"Configuration set {configuration_set} already has"
+                    f" {rules.MAX_DESTINATIONS_PER_CONFIGURATION_SET} event destinations, the"
+                    " maximum.",
+                )
+        elif name not in existing:
+            raise SesError(
+                "NotFoundException",
+                f"Event destination {name} does not exist in configuration set"
+                f" {configuration_set}.",
+                404,
+            )
+        stored = {"Name": name, "Enabled": bool(definition.get("Enabled", False))}
+        stored["MatchingEventTypes"] = list(definition["MatchingEventTypes"])
+        for kind in _KINDS:
+            if definition.get(kind):
+                stored[kind] = json.loads(json.dumps(definition[kind]))
+        existing[name] = stored
+
+
+def delete_destination(account: str, region: str, configuration_set: str, name: str) -> None:
+    with _LOCK:
+        if configuration_set not in _config_sets(account, region):
+            raise _not_found(configuration_set)
+        existing = _DESTINATIONS.get((account, region), {}).get(configuration_set, {})
+        if name not in existing:
+            raise SesError(
+                "NotFoundException",
+                f"Event destination {name} does not exist in configuration set"
+                f" {configuration_set}.",
+                404,
+            )
+        del existing[name]
+
+
+def _forget_set(account: str, region: str, configuration_set: str) -> None:
+    with _LOCK:
+        _DESTINATIONS.get((account, region), {}).pop(configuration_set, None)
+
+
+# -- SES API v2 operations ------------------------------------------------------------------
+
+
+def _create_destination(self: SESV2Response) -> str:
+    put_destination(
+        self.current_account,
+        self.region,
+        self._get_param("ConfigurationSetName"),
+        self._get_param("EventDestinationName"),
+        self._get_param("EventDestination") or {},
+        create=True,
+    )
+    return "{}"
+
+
+def _update_destination(self: SESV2Response) -> str:
+    put_destination(
+        self.current_account,
+        self.region,
+        self._get_param("ConfigurationSetName"),
+        self._get_param("EventDestinationName"),
+        self._get_param("EventDestination") or {},
+        create=False,
+    )
+    return "{}"
+
+
+def _get_destinations(self: SESV2Response) -> str:
+    found = destinations_of(
+        self.current_account, self.region, self._get_param("ConfigurationSetName")
+    )
+    return json.dumps({"EventDestinations": found})
+
+
+def _delete_destination(self: SESV2Response) -> str:
+    delete_destination(
+        self.current_account,
+        self.region,
+        self._get_param("ConfigurationSetName"),
+        self._get_param("EventDestinationName"),
+    )
+    return "{}"
+
+
+_stock_send_email = SESV2Response.send_email
+_stock_delete_configuration_set = SESV2Response.delete_configuration_set
+
+
+def _send_email(self: SESV2Response) -> str:
+    params = json.loads(self.body or "{}")
+    name = params.get("ConfigurationSetName")
+    tags = params.get("EmailTags") or []
+    if name is not None and name not in _config_sets(self.current_account, self.region):
+        raise _not_found(name)
+    for tag in tags:
+        for part in ("Name", "Value"):
+            broken = rules.MESSAGE_TAG_NAME.violation(tag.get(part))
+            if broken is not None:
+                raise SesError(
+                    "BadRequestException", f"Message tag {part.lower()} {tag.get(part)!r} {broken}."
+                )
+    result = _stock_send_email(self)
+    with _LOCK:
+        _SENT.setdefault((self.current_account, self.region), []).append(
+            {
+                "MessageId": json.loads(result)["MessageId"],
+                "ConfigurationSetName": name,
+                "EmailTags": tags,
+                "Destination": params.get("Destination", {}),
+            }
+        )
+    return result
+
+
+def _delete_configuration_set(self: SESV2Response) -> str:
+    result = _stock_delete_configuration_set(self)
+    _forget_set(self.current_account, self.region, self._get_param("ConfigurationSetName"))
+    return str(result)
+
+
+# -- CloudFormation ---------------------------------------------------------------------------
+
+
+def _v2_options(props: Mapping[str, Any]) -> dict[str, Any]:
+    """``AWS::SES::ConfigurationSet`` properties in the shape of ``CreateConfigurationSet``."""
+    delivery = dict(props.get("DeliveryOptions") or {})
+    if "MaxDeliverySeconds" in delivery:
+        delivery["MaxDeliverySeconds"] = int(delivery["MaxDeliverySeconds"])
+    reputation = {
+        "ReputationMetricsEnabled": _bool(
+            (props.get("ReputationOptions") or {}).get("ReputationMetricsEnabled", False)
+        )
+    }
+    sending = {
+        "SendingEnabled": _bool((props.get("SendingOptions") or {}).get("SendingEnabled", True))
+    }
+    return {
+        "tracking_options": props.get("TrackingOptions") or {},
+        "delivery_options": delivery,
+        "reputation_options": reputation,
+        "sending_options": sending,
+        "tags": props.get("Tags") or [],
+        "suppression_options": props.get("SuppressionOptions") or {},
+        "vdm_options": props.get("VdmOptions") or {},
+    }
+
+
+def _bool(value: Any) -> bool:
+    return value if isinstance(value, bool) else str(value).lower() == "true"
+
+
+class ConfigurationSetResource(CloudFormationModel):
+    """``AWS::SES::ConfigurationSet``: ``Ref`` is the name."""
+
+    def __init__(self, account_id: str, region_name: str, name: str) -> None:
+        self.account_id = account_id
+        self.region_name = region_name
+        self.name = name
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.name
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "Name"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::SES::ConfigurationSet"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return False
+
+    @classmethod
+    def _create(
+        cls, name: str, props: Mapping[str, Any], account_id: str, region_name: str
+    ) -> ConfigurationSetResource:
+        broken = rules.CONFIGURATION_SET_NAME.violation(name)
+        if broken is not None:
+            raise SesError("BadRequestException", f"Configuration set name {name!r} {broken}.")
+        if name in _config_sets(account_id, region_name):
+            raise SesError("AlreadyExistsException", f"Configuration set <{name}> already exists.")
+        sesv2_backends[account_id][region_name].create_configuration_set(
+            configuration_set_name=name, **_v2_options(props)
+        )
+        return cls(account_id, region_name, name)
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> ConfigurationSetResource:
+        props = cloudformation_json.get("Properties", {})
+        return cls._create(props.get("Name", resource_name), props, account_id, region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: ConfigurationSetResource,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> ConfigurationSetResource:
+        props = cloudformation_json.get("Properties", {})
+        name = props.get("Name", new_resource_name)
+        if name != original_resource.name:  # a new name replaces the set
+            created = cls._create(name, props, account_id, region_name)
+            original_resource.delete(account_id, region_name)
+            return created
+        # Same name: new options, destinations kept (SES updates options in place).
+        with _LOCK:
+            _config_sets(account_id, region_name).pop(name, None)
+            sesv2_backends[account_id][region_name].create_configuration_set(
+                configuration_set_name=name, **_v2_options(props)
+            )
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> None:
+        name = cloudformation_json.get("Properties", {}).get("Name", resource_name)
+        cls(account_id, region_name, name).delete(account_id, region_name)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        with _LOCK:
+            _config_sets(account_id, region_name).pop(self.name, None)
+            _forget_set(account_id, region_name, self.name)
+
+
+def _v2_destination(event_destination: Mapping[str, Any]) -> dict[str, Any]:
+    """``AWS::SES::ConfigurationSetEventDestination.EventDestination`` in the API v2 shape."""
+    types = []
+    for value in event_destination.get("MatchingEventTypes") or []:
+        parsed = rules.parse_event_type(value)
+        types.append(parsed.api_v2_name if parsed is not None else str(value))
+    definition: dict[str, Any] = {
+        "Enabled": _bool(event_destination.get("Enabled", False)),
+        "MatchingEventTypes": types,
+    }
+    cloudwatch = event_destination.get("CloudWatchDestination")
+    if cloudwatch is not None:
+        definition["CloudWatchDestination"] = {
+            "DimensionConfigurations": [
+                {
+                    "DimensionName": d.get("DimensionName"),
+                    "DimensionValueSource": _SOURCES_V2.get(
+                        d.get("DimensionValueSource", ""), d.get("DimensionValueSource")
+                    ),
+                    "DefaultDimensionValue": d.get("DefaultDimensionValue"),
+                }
+                for d in cloudwatch.get("DimensionConfigurations") or []
+            ]
+        }
+    firehose = event_destination.get("KinesisFirehoseDestination")
+    if firehose is not None:
+        definition["KinesisFirehoseDestination"] = {
+            "IamRoleArn": firehose.get("IAMRoleARN"),
+            "DeliveryStreamArn": firehose.get("DeliveryStreamARN"),
+        }
+    sns = event_destination.get("SnsDestination")
+    if sns is not None:
+        definition["SnsDestination"] = {"TopicArn": sns.get("TopicARN")}
+    bus = event_destination.get("EventBridgeDestination")
+    if bus is not None:
+        definition["EventBridgeDestination"] = {"EventBusArn": bus.get("EventBusArn")}
+    return definition
+
+
+class ConfigurationSetEventDestinationResource(CloudFormationModel):
+    """``AWS::SES::ConfigurationSetEventDestination``; a new set or name replaces it."""
+
+    def __init__(self, account_id: str, region_name: str, configuration_set: str, name: str):
+        self.account_id = account_id
+        self.region_name = region_name
+        self.configuration_set = configuration_set
+        self.name = name
+
+    @property
+    def physical_resource_id(self) -> str:
+        return f"{self.configuration_set}|{self.name}"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::SES::ConfigurationSetEventDestination"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "Id"
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        return self.physical_resource_id
+
+    @classmethod
+    def _put(
+        cls, props: Mapping[str, Any], account_id: str, region_name: str, *, create: bool
+    ) -> ConfigurationSetEventDestinationResource:
+        destination = props.get("EventDestination") or {}
+        name = destination.get("Name") or ""
+        configuration_set = props.get("ConfigurationSetName") or ""
+        put_destination(
+            account_id,
+            region_name,
+            configuration_set,
+            name,
+            _v2_destination(destination),
+            create=create,
+        )
+        return cls(account_id, region_name, configuration_set, name)
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> ConfigurationSetEventDestinationResource:
+        return cls._put(
+            cloudformation_json.get("Properties", {}), account_id, region_name, create=True
+        )
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: ConfigurationSetEventDestinationResource,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> ConfigurationSetEventDestinationResource:
+        props = cloudformation_json.get("Properties", {})
+        same = (
+            props.get("ConfigurationSetName") == original_resource.configuration_set
+            and (props.get("EventDestination") or {}).get("Name") == original_resource.name
+        )
+        if same:
+            return cls._put(props, account_id, region_name, create=False)
+        created = cls._put(props, account_id, region_name, create=True)
+        original_resource.delete(account_id, region_name)
+        return created
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> None:
+        props = cloudformation_json.get("Properties", {})
+        cls(
+            account_id,
+            region_name,
+            props.get("ConfigurationSetName") or "",
+            (props.get("EventDestination") or {}).get("Name") or "",
+        ).delete(account_id, region_name)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        with _LOCK:
+            _DESTINATIONS.get((account_id, region_name), {}).get(self.configuration_set, {}).pop(
+                self.name, None
+            )
+
+
+_installed: list[bool] = []
+
+
+def install() -> None:
+    """Add the operations above to moto's SES API v2 (once)."""
+    if _installed:
+        return
+    SESV2Response.create_configuration_set_event_destination = _create_destination
+    SESV2Response.update_configuration_set_event_destination = _update_destination
+    SESV2Response.get_configuration_set_event_destinations = _get_destinations
+    SESV2Response.delete_configuration_set_event_destination = _delete_destination
+    SESV2Response.send_email = _send_email
+    # Routes for the server (moto's catch-all "/v2/.*" path does not match in server mode).
+    from moto.sesv2 import urls
+
+    base = "{0}/v2/email/configuration-sets/(?P<ConfigurationSetName>[^/]+)/event-destinations"
+    urls.url_paths[base + "$"] = SESV2Response.dispatch
+    urls.url_paths[base + "/(?P<EventDestinationName>[^/]+)$"] = SESV2Response.dispatch
+    # moto stores SendingOptions whole where it means the flag, and answers a dict for a boolean.
+    from moto.ses.models import ConfigurationSet
+
+    stock_to_dict_v2 = ConfigurationSet.to_dict_v2
+
+    def to_dict_v2(self: ConfigurationSet) -> dict[str, Any]:
+        shown = stock_to_dict_v2(self)
+        enabled = self.enabled
+        if isinstance(enabled, dict):
+            enabled = enabled.get("SendingEnabled", True)
+        shown["SendingOptions"] = {"SendingEnabled": bool(enabled)}
+        return shown
+
+    ConfigurationSet.to_dict_v2 = to_dict_v2
+    SESV2Response.delete_configuration_set = _delete_configuration_set
+    _installed.append(True)

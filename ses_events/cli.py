@@ -23,7 +23,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
     )
+    local = commands.add_parser(
+        "local-deploy",
+        help="deploy the app to a local AWS (moto), check it with boto3 and summarize it",
+        description="Start the local AWS, cdk bootstrap and cdk deploy the app of this directory,"
+        " check every deployed resource against its template, print what is deployed, then stop"
+        " the local AWS. A stand-in for offline work (needs 'ses-events[local]').",
+    )
+    local.add_argument("--spec", help="spec file (default: the one cdk.json names)")
+    local.add_argument(
+        "--keep-running", action="store_true", help="keep the local AWS running until Ctrl-C"
+    )
+    local.add_argument("--port", type=int, help="port of the local AWS (default: a free one)")
     args = parser.parse_args(argv)
+    if args.command == "local-deploy":
+        from ses_events.local_aws.deploy import main as local_deploy
+
+        return local_deploy(spec=args.spec, keep_running=args.keep_running, port=args.port)
     if args.command == "send-test":
         return send_test.run(args)
     if args.command == "summary":

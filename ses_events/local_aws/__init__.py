@@ -24,10 +24,12 @@ The constructs and stacks never import this package: deploying to a real account
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import time
 import urllib.request
+import warnings
 from types import TracebackType
 from typing import Any
 
@@ -47,6 +49,10 @@ def install() -> None:
     _requests_count_as_tls()
 
 
+_TLS_REQUEST = {"aws:SecureTransport": "true", "s3:TlsVersion": "1.3"}
+"""What a request to the local AWS counts as: HTTPS with TLS 1.3."""
+
+
 def _requests_count_as_tls() -> None:
     """Evaluate bucket policies as for a TLS request.
 
@@ -54,7 +60,8 @@ def _requests_count_as_tls() -> None:
     knows only the ``StringEquals`` condition operator and treats any other condition, and any
     condition whose key the request lacks, as met; so the usual "deny when aws:SecureTransport is
     false" statement (aws-cdk-lib's ``enforce_ssl``, the CDK bootstrap bucket) denied every
-    request. Here ``Bool`` is evaluated, requests carry ``aws:SecureTransport=true``, and a Deny
+    request. Here ``Bool`` and ``NumericLessThan`` are evaluated, requests carry
+    ``aws:SecureTransport=true`` and ``s3:TlsVersion=1.3``, and a Deny
     statement whose condition is not met does not apply (moto denied: it reads every unmet
     condition as a refusal, as for a trust policy).
     """
@@ -90,7 +97,12 @@ def _requests_count_as_tls() -> None:
         values = expected if isinstance(expected, list) else [expected]
         return str(actual).lower() in [str(v).lower() for v in values]
 
+    def numeric_less_than(expected: list[str] | str, actual: str) -> bool:
+        values = expected if isinstance(expected, list) else [expected]
+        return any(float(actual) < float(v) for v in values)
+
     policy_conditions.CONDITION_OPERATIONS.setdefault("Bool", bool_operation)
+    policy_conditions.CONDITION_OPERATIONS.setdefault("NumericLessThan", numeric_less_than)
 
     if getattr(FakeBucket.get_permission, "_ses_events", False):
         return
@@ -99,7 +111,7 @@ def _requests_count_as_tls() -> None:
         if self.policy is None:
             return PermissionResult.NEUTRAL
         return IAMPolicy(self.policy.decode()).is_action_permitted(
-            action, resource, incoming_condition_values={"aws:SecureTransport": "true"}
+            action, resource, incoming_condition_values=_TLS_REQUEST
         )
 
     setattr(get_permission, "_ses_events", True)  # noqa: B010 - a marker on a function
@@ -141,6 +153,11 @@ class LocalAws:
     def start(self) -> LocalAws:
         install()
         from moto.server import ThreadedMotoServer
+
+        # One line per request, and moto's warning for the CDK metadata it rightly ignores, would
+        # bury what the user runs this for.
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        warnings.filterwarnings("ignore", message="Tried to parse AWS::CDK::Metadata")
 
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
         self._server.start()

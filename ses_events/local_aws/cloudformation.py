@@ -191,7 +191,8 @@ class TopicPolicy(_Simple):
     def create(cls, name: str, props: dict[str, Any], account_id: str, region_name: str) -> _Simple:
         backend = sns_backends[account_id][region_name]
         for topic in props["Topics"]:
-            backend.set_topic_attribute(topic, "Policy", json.dumps(props["PolicyDocument"]))
+            # moto's Topic takes the policy through its "policy" property
+            backend.set_topic_attribute(topic, "policy", json.dumps(props["PolicyDocument"]))
         made = cls(name)
         made.topics = list(props["Topics"])
         return made
@@ -443,6 +444,57 @@ def _patch_kms_key() -> None:
     Key.update_from_cloudformation_json = classmethod(update)
 
 
+def _patch_bucket() -> None:
+    """moto's ``AWS::S3::Bucket`` applies only encryption and tags: add the public access block
+    and versioning, which our archive buckets declare and the checks read back."""
+    from moto.s3.models import FakeBucket
+
+    stock_create = FakeBucket.create_from_cloudformation_json.__func__
+    stock_update = FakeBucket.update_from_cloudformation_json.__func__
+
+    def apply(bucket: Any, props: dict[str, Any], account_id: str, region_name: str) -> None:
+        backend = s3_backends[account_id][get_partition(region_name)]
+        block = props.get("PublicAccessBlockConfiguration")
+        if block:
+            backend.put_public_access_block(
+                bucket.name, {k: str(v).lower() for k, v in block.items()}
+            )
+        versioning = (props.get("VersioningConfiguration") or {}).get("Status")
+        if versioning:
+            backend.put_bucket_versioning(bucket.name, versioning)
+
+    def create(
+        cls: Any,
+        /,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Any:
+        bucket = stock_create(cls, resource_name, cloudformation_json, account_id, region_name)
+        apply(bucket, cloudformation_json.get("Properties", {}), account_id, region_name)
+        return bucket
+
+    def update(
+        cls: Any,
+        /,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> Any:
+        bucket = stock_update(
+            cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+        )
+        apply(bucket, cloudformation_json.get("Properties", {}), account_id, region_name)
+        return bucket
+
+    FakeBucket.create_from_cloudformation_json = classmethod(create)
+    FakeBucket.update_from_cloudformation_json = classmethod(update)
+
+
 def _patch_log_group() -> None:
     from moto.logs.models import LogGroup, logs_backends
 
@@ -498,26 +550,56 @@ def _resource_event(
     )
 
 
-def _find_change_set(backend: Any, name: str) -> Any:
+def _find_change_set(backend: Any, name: str, stack_name: str | None = None) -> Any:
+    """A change set by ARN, or by name within the stack (names repeat across stacks: the CDK CLI
+    calls every one ``cdk-deploy-change-set``); the newest when several match."""
     if name in backend.change_sets:
         return backend.change_sets[name]
-    for change_set in backend.change_sets.values():
-        if change_set.change_set_name == name:
-            return change_set
-    raise ChangeSetNotFound(name)
+    found = [
+        change_set
+        for change_set in backend.change_sets.values()
+        if change_set.change_set_name == name
+        and (stack_name is None or stack_name in (change_set.stack_name, change_set.stack_id))
+        and change_set.stack_id in backend.stacks
+    ]
+    if not found:
+        raise ChangeSetNotFound(name)
+    return found[-1]
 
 
-def _describe_change_set(self: Any, change_set_name: str) -> Any:
-    return _find_change_set(self, change_set_name)
+def _describe_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> Any:
+    return _find_change_set(self, change_set_name, stack_name)
 
 
-def _delete_change_set(self: Any, change_set_name: str) -> None:
+def _delete_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
     """Deleting a change set that is not there succeeds: the CDK CLI cleans up "if it exists"."""
     try:
-        change_set = _find_change_set(self, change_set_name)
+        change_set = _find_change_set(self, change_set_name, stack_name)
     except ChangeSetNotFound:
         return
     del self.change_sets[change_set.change_set_id]
+
+
+def _patch_change_set_responses() -> None:
+    """moto's handlers drop the StackName of DescribeChangeSet and DeleteChangeSet."""
+    from moto.cloudformation.responses import CloudFormationResponse
+    from moto.core.responses import ActionResult, EmptyResult
+
+    def describe_change_set(self: Any) -> Any:
+        return ActionResult(
+            self.cloudformation_backend.describe_change_set(
+                self._get_param("ChangeSetName"), self._get_param("StackName")
+            )
+        )
+
+    def delete_change_set(self: Any) -> Any:
+        self.cloudformation_backend.delete_change_set(
+            self._get_param("ChangeSetName"), self._get_param("StackName")
+        )
+        return EmptyResult()
+
+    CloudFormationResponse.describe_change_set = describe_change_set
+    CloudFormationResponse.delete_change_set = delete_change_set
 
 
 def _previous_ssm_parameters(stack: Any, change_set: Any) -> dict[str, Any]:
@@ -578,6 +660,8 @@ def _apply(stack: Any, template: str, parameters: dict[str, Any], *, creating: b
         try:
             if creating:
                 stack.resource_map.delete()
+                # moto's resource map creates resources lazily when read: leave nothing to create
+                stack.resource_map._resource_json_map = {}
             else:
                 stack.template, stack.parameters = old_template, old_parameters
                 stack._parse_template()
@@ -606,7 +690,7 @@ def _apply(stack: Any, template: str, parameters: dict[str, Any], *, creating: b
 
 
 def _execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
-    change_set = _find_change_set(self, change_set_name)
+    change_set = _find_change_set(self, change_set_name, stack_name)
     stack = self.stacks[change_set.stack_id]
     creating = change_set.change_set_type == "CREATE"
     parameters = (
@@ -682,10 +766,12 @@ def install() -> None:
     )
     _patch_kms_key()
     _patch_log_group()
+    _patch_bucket()
     backend = cfn_models.CloudFormationBackend
     backend.execute_change_set = _execute_change_set
     cfn_models.Stack.create_resources = _create_resources
     cfn_models.Stack.update = _update
     backend.describe_change_set = _describe_change_set
     backend.delete_change_set = _delete_change_set
+    _patch_change_set_responses()
     _installed.append(True)

@@ -1,0 +1,408 @@
+"""Deploy the app with the real CDK CLI to the local AWS, check what was deployed, describe it.
+
+``ses-events local-deploy`` (the main job) runs, from a CDK project directory (``cdk.json``):
+start the local AWS → ``cdk bootstrap`` → ``cdk deploy --all`` → check every deployed resource with
+boto3 against the synthesized templates → print a summary of what is deployed → stop the local
+AWS (or keep it running until Ctrl-C with ``--keep-running``).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from ses_events import rules
+from ses_events.local_aws import LocalAws
+
+__all__ = ["CdkError", "check_deployment", "deploy", "describe_deployment", "run_cdk"]
+
+
+class CdkError(RuntimeError):
+    """A CDK CLI command that failed; ``output`` holds what it printed."""
+
+    def __init__(self, command: Sequence[str], output: str) -> None:
+        super().__init__(f"{' '.join(command)} failed:\n{output}")
+        self.command = list(command)
+        self.output = output
+
+
+def _cdk() -> str:
+    found = shutil.which("cdk")
+    if found is None:
+        raise CdkError(["cdk"], "the CDK CLI is not on PATH: run scripts/setup.sh (npm ci) first")
+    return found
+
+
+def run_cdk(
+    aws: LocalAws, arguments: Sequence[str], *, cwd: str | Path = ".", check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run the real CDK CLI against the local AWS; raise :class:`CdkError` when it fails."""
+    command = [_cdk(), *arguments, "--no-notices", "--ci"]
+    result = subprocess.run(
+        command,
+        cwd=cwd,
+        env=aws.environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if check and result.returncode != 0:
+        raise CdkError(command, result.stdout + result.stderr)
+    return result
+
+
+def deploy(
+    aws: LocalAws,
+    *,
+    cwd: str | Path = ".",
+    context: dict[str, str] | None = None,
+    stacks: Sequence[str] = ("--all",),
+    app: str | None = None,
+    output: str | Path | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """``cdk bootstrap`` (when not done yet) and ``cdk deploy`` of ``stacks``."""
+    import boto3
+
+    ssm = boto3.client("ssm", **aws.client_arguments())
+    try:
+        ssm.get_parameter(Name="/cdk-bootstrap/hnb659fds/version")
+    except ssm.exceptions.ParameterNotFound:
+        run_cdk(aws, ["bootstrap", aws.bootstrap_target], cwd=cwd)
+    arguments = ["deploy", *stacks, "--require-approval", "never"]
+    if app is not None:
+        arguments += ["--app", app]
+    if output is not None:
+        arguments += ["--output", str(output)]
+    for key, value in (context or {}).items():
+        arguments += ["--context", f"{key}={value}"]
+    return run_cdk(aws, arguments, cwd=cwd)
+
+
+# -- checking ------------------------------------------------------------------------------------
+
+
+def _templates(outdir: Path) -> dict[str, dict[str, Any]]:
+    manifest = json.loads((outdir / "manifest.json").read_text())
+    found = {}
+    for artifact in manifest.get("artifacts", {}).values():
+        if artifact.get("type") == "aws:cloudformation:stack":
+            properties = artifact["properties"]
+            name = properties.get("stackName") or artifact.get("displayName")
+            found[name] = json.loads((outdir / properties["templateFile"]).read_text())
+    return found
+
+
+def _of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {
+        logical: resource.get("Properties", {})
+        for logical, resource in template.get("Resources", {}).items()
+        if resource["Type"] == kind
+    }
+
+
+def check_deployment(aws: LocalAws, outdir: str | Path = "cdk.out") -> list[str]:
+    """Compare what is deployed with the synthesized templates; return the differences found.
+
+    Configuration sets (delivery, reputation, sending, suppression), event destinations (kind,
+    enabled, event types, dimensions), delivery streams and their bucket, bucket encryption,
+    public access block and TLS policy, role trust conditions, topic policies, alarms and
+    dashboards.
+    """
+    import boto3
+
+    def client(service: str) -> Any:
+        return boto3.client(service, **aws.client_arguments())
+
+    cloudformation, sesv2, s3, iam = (client(s) for s in ("cloudformation", "sesv2", "s3", "iam"))
+    firehose, sns, cloudwatch = (client(s) for s in ("firehose", "sns", "cloudwatch"))
+    problems: list[str] = []
+    for stack_name, template in _templates(Path(outdir)).items():
+        try:
+            stack = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
+        except cloudformation.exceptions.ClientError:
+            problems.append(f"stack {stack_name}: not deployed")
+            continue
+        if stack["StackStatus"] not in ("CREATE_COMPLETE", "UPDATE_COMPLETE"):
+            problems.append(f"stack {stack_name}: status {stack['StackStatus']}")
+        physical = {
+            r["LogicalResourceId"]: r.get("PhysicalResourceId")
+            for r in cloudformation.describe_stack_resources(StackName=stack_name)["StackResources"]
+            if r.get("LogicalResourceId")  # moto also lists the ignored CDK metadata, blank
+        }
+        sets = _of_type(template, "AWS::SES::ConfigurationSet")
+        for props in sets.values():
+            name = props["Name"]
+            try:
+                deployed = sesv2.get_configuration_set(ConfigurationSetName=name)
+            except sesv2.exceptions.NotFoundException:
+                problems.append(f"configuration set {name}: missing")
+                continue
+            expected_pairs = {
+                "TlsPolicy": props.get("DeliveryOptions", {}).get("TlsPolicy"),
+                "MaxDeliverySeconds": props.get("DeliveryOptions", {}).get("MaxDeliverySeconds"),
+                "ReputationMetricsEnabled": props.get("ReputationOptions", {}).get(
+                    "ReputationMetricsEnabled"
+                ),
+                "SendingEnabled": props.get("SendingOptions", {}).get("SendingEnabled"),
+                "SuppressedReasons": props.get("SuppressionOptions", {}).get("SuppressedReasons"),
+            }
+            actual_pairs = {
+                "TlsPolicy": deployed.get("DeliveryOptions", {}).get("TlsPolicy"),
+                "MaxDeliverySeconds": deployed.get("DeliveryOptions", {}).get("MaxDeliverySeconds"),
+                "ReputationMetricsEnabled": deployed.get("ReputationOptions", {}).get(
+                    "ReputationMetricsEnabled"
+                ),
+                "SendingEnabled": deployed.get("SendingOptions", {}).get("SendingEnabled"),
+                "SuppressedReasons": deployed.get("SuppressionOptions", {}).get(
+                    "SuppressedReasons"
+                ),
+            }
+            for key, expected in expected_pairs.items():
+                if expected is not None and actual_pairs[key] != expected:
+                    problems.append(
+                        f"configuration set {name}: {key} is {actual_pairs[key]!r},"
+                        f" the template says {expected!r}"
+                    )
+        names_by_logical = {logical: props["Name"] for logical, props in sets.items()}
+        for props in _of_type(template, "AWS::SES::ConfigurationSetEventDestination").values():
+            reference = props["ConfigurationSetName"]
+            set_name = (
+                names_by_logical.get(reference["Ref"], "?")
+                if isinstance(reference, dict)
+                else reference
+            )
+            wanted = props["EventDestination"]
+            try:
+                found = {
+                    d["Name"]: d
+                    for d in sesv2.get_configuration_set_event_destinations(
+                        ConfigurationSetName=set_name
+                    )["EventDestinations"]
+                }
+            except sesv2.exceptions.NotFoundException:
+                problems.append(f"configuration set {set_name}: missing (for {wanted['Name']})")
+                continue
+            deployed = found.get(wanted["Name"])
+            where = f"configuration set {set_name}, event destination {wanted['Name']}"
+            if deployed is None:
+                problems.append(f"{where}: missing")
+                continue
+            types = sorted(
+                parsed.api_v2_name if (parsed := rules.parse_event_type(t)) else str(t)
+                for t in wanted.get("MatchingEventTypes", [])
+            )
+            if sorted(deployed["MatchingEventTypes"]) != types:
+                problems.append(f"{where}: event types {deployed['MatchingEventTypes']}")
+            if deployed.get("Enabled") != wanted.get("Enabled", False):
+                problems.append(f"{where}: enabled is {deployed.get('Enabled')}")
+            for kind in (
+                "CloudWatchDestination",
+                "KinesisFirehoseDestination",
+                "SnsDestination",
+                "EventBridgeDestination",
+            ):
+                if (kind in wanted) != (kind in deployed):
+                    problems.append(f"{where}: kind differs ({kind})")
+            if "CloudWatchDestination" in wanted and "CloudWatchDestination" in deployed:
+                dims = [
+                    d["DimensionName"]
+                    for d in wanted["CloudWatchDestination"]["DimensionConfigurations"]
+                ]
+                got = [
+                    d["DimensionName"]
+                    for d in deployed["CloudWatchDestination"]["DimensionConfigurations"]
+                ]
+                if dims != got:
+                    problems.append(f"{where}: dimensions {got}, the template says {dims}")
+        for logical in _of_type(template, "AWS::KinesisFirehose::DeliveryStream"):
+            name = physical.get(logical)
+            try:
+                stream = firehose.describe_delivery_stream(DeliveryStreamName=name)[
+                    "DeliveryStreamDescription"
+                ]
+            except firehose.exceptions.ResourceNotFoundException:
+                problems.append(f"delivery stream {name}: missing")
+                continue
+            destination = stream["Destinations"][0].get("ExtendedS3DestinationDescription", {})
+            bucket = str(destination.get("BucketARN", "")).rsplit(":", 1)[-1]
+            if bucket not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
+                problems.append(f"delivery stream {name}: bucket {bucket!r} does not exist")
+        for logical in _of_type(template, "AWS::S3::Bucket"):
+            name = physical.get(logical)
+            try:
+                encryption = s3.get_bucket_encryption(Bucket=name)[
+                    "ServerSideEncryptionConfiguration"
+                ]["Rules"]
+            except s3.exceptions.ClientError:
+                problems.append(f"bucket {name}: not encrypted")
+                continue
+            if not encryption:
+                problems.append(f"bucket {name}: not encrypted")
+            block = s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
+            if not all(block.values()):
+                problems.append(f"bucket {name}: public access not fully blocked ({block})")
+            policy = json.loads(s3.get_bucket_policy(Bucket=name)["Policy"])
+            if "aws:SecureTransport" not in json.dumps(policy):
+                problems.append(f"bucket {name}: the policy does not require TLS")
+        for logical, props in _of_type(template, "AWS::IAM::Role").items():
+            name = physical.get(logical)
+            trust = iam.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"]
+            wanted_keys = sorted(
+                key
+                for statement in props["AssumeRolePolicyDocument"]["Statement"]
+                for condition in statement.get("Condition", {}).values()
+                for key in condition
+            )
+            got_keys = sorted(
+                key
+                for statement in trust["Statement"]
+                for condition in statement.get("Condition", {}).values()
+                for key in condition
+            )
+            if wanted_keys != got_keys:
+                problems.append(f"role {name}: trust conditions {got_keys}, wanted {wanted_keys}")
+        for logical, props in _of_type(template, "AWS::SNS::TopicPolicy").items():
+            for topic in props["Topics"]:
+                arn = physical.get(topic["Ref"]) if isinstance(topic, dict) else topic
+                policy = json.loads(
+                    sns.get_topic_attributes(TopicArn=arn)["Attributes"].get("Policy", "{}")
+                )
+                wanted_sids = sorted(s.get("Sid", "") for s in props["PolicyDocument"]["Statement"])
+                got_sids = sorted(s.get("Sid", "") for s in policy.get("Statement", []))
+                if wanted_sids != got_sids:
+                    problems.append(f"topic {arn}: policy statements {got_sids} ({logical})")
+        alarms = cloudwatch.describe_alarms(MaxRecords=100)
+        alarm_names = {a["AlarmName"] for a in alarms["MetricAlarms"] + alarms["CompositeAlarms"]}
+        for kind in ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm"):
+            for props in _of_type(template, kind).values():
+                if props.get("AlarmName") not in alarm_names:
+                    problems.append(f"alarm {props.get('AlarmName')}: missing")
+        dashboards = {d["DashboardName"] for d in cloudwatch.list_dashboards()["DashboardEntries"]}
+        for props in _of_type(template, "AWS::CloudWatch::Dashboard").values():
+            if props.get("DashboardName") not in dashboards:
+                problems.append(f"dashboard {props.get('DashboardName')}: missing")
+    return problems
+
+
+# -- describing ------------------------------------------------------------------------------------
+
+
+def describe_deployment(aws: LocalAws) -> str:
+    """What is deployed, read back with boto3: sets, destinations, streams, buckets, topics, ..."""
+    import boto3
+
+    def client(service: str) -> Any:
+        return boto3.client(service, **aws.client_arguments())
+
+    sesv2, firehose, s3 = client("sesv2"), client("firehose"), client("s3")
+    sns, cloudwatch = client("sns"), client("cloudwatch")
+    lines = [f"Deployed to the local AWS ({aws.endpoint_url}, {aws.bootstrap_target}):"]
+    for name in sesv2.list_configuration_sets()["ConfigurationSets"]:
+        options = sesv2.get_configuration_set(ConfigurationSetName=name)
+        tls = options.get("DeliveryOptions", {}).get("TlsPolicy", "OPTIONAL")
+        reputation = options.get("ReputationOptions", {}).get("ReputationMetricsEnabled")
+        lines.append(
+            f"  configuration set {name}: TLS {tls},"
+            f" reputation metrics {'on' if reputation else 'off'}"
+        )
+        for d in sesv2.get_configuration_set_event_destinations(ConfigurationSetName=name)[
+            "EventDestinations"
+        ]:
+            kind = next(
+                k.removesuffix("Destination").replace("KinesisFirehose", "Firehose").lower()
+                for k in d
+                if k.endswith("Destination")
+            )
+            types = d["MatchingEventTypes"]
+            spelled = {e.api_v2_name: e.value for e in rules.EventType}
+            detail = (
+                "all 10 event types"
+                if len(types) == 10
+                else ", ".join(spelled.get(t, t) for t in types)
+            )
+            line = f"    - {d['Name']} ({kind}{'' if d['Enabled'] else ', disabled'}): {detail}"
+            if "CloudWatchDestination" in d:
+                dims = [
+                    c["DimensionName"]
+                    for c in d["CloudWatchDestination"]["DimensionConfigurations"]
+                ]
+                line += f"; dimensions {', '.join(dims)}"
+            lines.append(line)
+    for name in firehose.list_delivery_streams()["DeliveryStreamNames"]:
+        description = firehose.describe_delivery_stream(DeliveryStreamName=name)[
+            "DeliveryStreamDescription"
+        ]
+        s3_destination = description["Destinations"][0].get("ExtendedS3DestinationDescription", {})
+        bucket = str(s3_destination.get("BucketARN", "?")).rsplit(":", 1)[-1]
+        lines.append(f"  delivery stream {name} -> bucket {bucket}")
+    for bucket in s3.list_buckets()["Buckets"]:
+        if not bucket["Name"].startswith("cdk-"):
+            lines.append(f"  bucket {bucket['Name']}")
+    for topic in sns.list_topics()["Topics"]:
+        lines.append(f"  topic {topic['TopicArn'].rsplit(':', 1)[-1]}")
+    for dashboard in cloudwatch.list_dashboards()["DashboardEntries"]:
+        lines.append(f"  dashboard {dashboard['DashboardName']}")
+    alarms = cloudwatch.describe_alarms(MaxRecords=100)
+    metric_alarms, composite = alarms["MetricAlarms"], alarms["CompositeAlarms"]
+    if metric_alarms or composite:
+        lines.append(f"  {len(metric_alarms)} alarms and {len(composite)} composite alarms:")
+        lines += [f"    - {a['AlarmName']}" for a in metric_alarms + composite]
+    return "\n".join(lines)
+
+
+# -- the command -----------------------------------------------------------------------------------
+
+
+def main(
+    *,
+    spec: str | None = None,
+    keep_running: bool = False,
+    port: int | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """The main job; see the module doc. Returns the exit code."""
+    out = out or sys.stdout
+    if not Path("cdk.json").is_file():
+        print(
+            "ses-events local-deploy: run it in the project directory (cdk.json)", file=sys.stderr
+        )
+        return 2
+    context = {"ses-events:spec": spec} if spec else {}
+    aws = LocalAws(port=port)
+    print(f"Starting the local AWS on {aws.endpoint_url} ...", file=out, flush=True)
+    with aws:
+        try:
+            print("Deploying with the CDK CLI (bootstrap, then deploy) ...", file=out, flush=True)
+            deploy(aws, context=context)
+        except CdkError as error:
+            print(f"ses-events local-deploy: {error}", file=sys.stderr)
+            return 1
+        problems = check_deployment(aws)
+        print(describe_deployment(aws), file=out)
+        if problems:
+            print("Deployed resources that differ from the templates:", file=out)
+            for problem in problems:
+                print(f"  - {problem}", file=out)
+            return 1
+        print("Checked with boto3: every resource matches its template.", file=out, flush=True)
+        if keep_running:
+            print(
+                "\nThe local AWS keeps running; press Ctrl-C to stop it. To use it:\n"
+                f"  export AWS_ENDPOINT_URL={aws.endpoint_url} AWS_ACCESS_KEY_ID=local"
+                f" AWS_SECRET_ACCESS_KEY=local AWS_REGION={aws.region}",
+                file=out,
+                flush=True,
+            )
+            try:
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                pass
+    print("Stopped the local AWS.", file=out)
+    return 0

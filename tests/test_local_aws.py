@@ -1,0 +1,395 @@
+"""The local AWS: SES as its API reference models it, CloudFormation that fails loudly, and the
+real CDK CLI deploying, updating and destroying the app there, checked with boto3."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import yaml
+from botocore.exceptions import ClientError
+
+from ses_events.local_aws import LocalAws, ses
+from ses_events.local_aws.deploy import CdkError, check_deployment, deploy, run_cdk
+from ses_events.stacks import EXAMPLE_SPEC
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.local_aws
+
+
+@pytest.fixture(scope="module")
+def aws() -> Iterator[LocalAws]:
+    with LocalAws() as local:
+        yield local
+
+
+def _client(aws: LocalAws, service: str) -> Any:
+    return boto3.client(service, **aws.client_arguments())
+
+
+def _error(caught: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
+    error = caught.value.response["Error"]
+    return error["Code"], error["Message"]
+
+
+def _cloudwatch(name: str, types: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "Enabled": True,
+        "MatchingEventTypes": types or ["SEND"],
+        "CloudWatchDestination": {
+            "DimensionConfigurations": [
+                {
+                    "DimensionName": "ses:configuration-set",
+                    "DimensionValueSource": "MESSAGE_TAG",
+                    "DefaultDimensionValue": "unknown",
+                }
+            ]
+        },
+    }
+
+
+# -- SES as the API reference models it ----------------------------------------------------------
+
+
+def test_sesv2_event_destinations_follow_the_ses_rules(aws: LocalAws) -> None:
+    sesv2 = _client(aws, "sesv2")
+    sesv2.create_configuration_set(ConfigurationSetName="rules")
+    for number in range(10):
+        sesv2.create_configuration_set_event_destination(
+            ConfigurationSetName="rules",
+            EventDestinationName=f"d{number}",
+            EventDestination=_cloudwatch(f"d{number}"),
+        )
+    listed = sesv2.get_configuration_set_event_destinations(ConfigurationSetName="rules")
+    assert [d["Name"] for d in listed["EventDestinations"]] == [f"d{n}" for n in range(10)]
+    with pytest.raises(ClientError) as caught:
+        sesv2.create_configuration_set_event_destination(
+            ConfigurationSetName="rules",
+            EventDestinationName="d10",
+            EventDestination=_cloudwatch(""),
+        )
+    assert _error(caught)[0] == "LimitExceededException"
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    with pytest.raises(ClientError) as caught:
+        sesv2.create_configuration_set_event_destination(
+            ConfigurationSetName="rules",
+            EventDestinationName="d1",
+            EventDestination=_cloudwatch(""),
+        )
+    assert _error(caught)[0] == "AlreadyExistsException"
+    sesv2.delete_configuration_set_event_destination(
+        ConfigurationSetName="rules", EventDestinationName="d9"
+    )
+    for name, definition, code in [
+        ("bad name", _cloudwatch(""), "BadRequestException"),
+        ("x", {**_cloudwatch(""), "MatchingEventTypes": ["SPAM"]}, "BadRequestException"),
+        ("x", {**_cloudwatch(""), "MatchingEventTypes": []}, "BadRequestException"),
+        ("x", {"Enabled": True, "MatchingEventTypes": ["SEND"]}, "BadRequestException"),
+        (
+            "x",
+            {
+                "MatchingEventTypes": ["SEND"],
+                "EventBridgeDestination": {
+                    "EventBusArn": "arn:aws:events:us-east-1:123456789012:event-bus/mine"
+                },
+            },
+            "BadRequestException",
+        ),
+    ]:
+        with pytest.raises(ClientError) as caught:
+            sesv2.create_configuration_set_event_destination(
+                ConfigurationSetName="rules", EventDestinationName=name, EventDestination=definition
+            )
+        assert _error(caught)[0] == code, (name, definition)
+    with pytest.raises(ClientError) as caught:
+        sesv2.get_configuration_set_event_destinations(ConfigurationSetName="nope")
+    assert _error(caught)[0] == "NotFoundException"
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    sesv2.update_configuration_set_event_destination(
+        ConfigurationSetName="rules",
+        EventDestinationName="d0",
+        EventDestination=_cloudwatch("d0", ["BOUNCE", "COMPLAINT"]),
+    )
+    listed = sesv2.get_configuration_set_event_destinations(ConfigurationSetName="rules")
+    assert listed["EventDestinations"][0]["MatchingEventTypes"] == ["BOUNCE", "COMPLAINT"]
+    sesv2.delete_configuration_set(ConfigurationSetName="rules")
+    with pytest.raises(ClientError):
+        sesv2.get_configuration_set_event_destinations(ConfigurationSetName="rules")
+
+
+def test_send_email_needs_a_known_set_and_valid_tags_and_records_them(aws: LocalAws) -> None:
+    sesv2 = _client(aws, "sesv2")
+    sesv2.create_email_identity(EmailIdentity="news@example.com")
+    sesv2.create_configuration_set(ConfigurationSetName="sending")
+    message = {
+        "FromEmailAddress": "news@example.com",
+        "Destination": {"ToAddresses": ["success@simulator.amazonses.com"]},
+        "Content": {"Simple": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}}},
+    }
+    with pytest.raises(ClientError) as caught:
+        sesv2.send_email(**message, ConfigurationSetName="unknown")
+    assert _error(caught)[0] == "NotFoundException"
+    with pytest.raises(ClientError) as caught:
+        sesv2.send_email(
+            **message,
+            ConfigurationSetName="sending",
+            EmailTags=[{"Name": "campaign", "Value": "spring sale"}],
+        )
+    assert _error(caught)[0] == "BadRequestException"
+    sent = sesv2.send_email(
+        **message,
+        ConfigurationSetName="sending",
+        EmailTags=[{"Name": "campaign", "Value": "spring-sale"}],
+    )
+    (recorded,) = [
+        m for m in ses.sent_messages(aws.account, aws.region) if m["MessageId"] == sent["MessageId"]
+    ]
+    assert recorded["ConfigurationSetName"] == "sending"
+    assert recorded["EmailTags"] == [{"Name": "campaign", "Value": "spring-sale"}]
+    sesv2.delete_configuration_set(ConfigurationSetName="sending")
+
+
+# -- CloudFormation that fails loudly --------------------------------------------------------------
+
+
+def test_a_resource_type_the_local_aws_lacks_fails_the_stack_and_rolls_back(aws: LocalAws) -> None:
+    cloudformation = _client(aws, "cloudformation")
+    template = {
+        "Resources": {
+            "Set": {"Type": "AWS::SES::ConfigurationSet", "Properties": {"Name": "doomed"}},
+            "Pipe": {
+                "Type": "AWS::Pipes::Pipe",
+                "DependsOn": "Set",
+                "Properties": {"RoleArn": "arn:aws:iam::123456789012:role/x", "Source": "s"},
+            },
+        }
+    }
+    cloudformation.create_stack(StackName="Unsupported", TemplateBody=json.dumps(template))
+    stack = cloudformation.describe_stacks(StackName="Unsupported")["Stacks"][0]
+    assert stack["StackStatus"] == "ROLLBACK_COMPLETE"
+    events = cloudformation.describe_stack_events(StackName="Unsupported")["StackEvents"]
+    (failed,) = [e for e in events if e["ResourceStatus"] == "CREATE_FAILED"]
+    assert failed["LogicalResourceId"] == "Pipe"
+    assert "AWS::Pipes::Pipe is not supported by the local AWS" in failed["ResourceStatusReason"]
+    # the configuration set created before the failure was rolled back
+    assert "doomed" not in _client(aws, "sesv2").list_configuration_sets()["ConfigurationSets"]
+
+
+def test_describing_an_unknown_change_set_is_change_set_not_found(aws: LocalAws) -> None:
+    cloudformation = _client(aws, "cloudformation")
+    with pytest.raises(cloudformation.exceptions.ChangeSetNotFoundException):
+        cloudformation.describe_change_set(ChangeSetName="nope", StackName="nope")
+    # deleting one that is not there succeeds, as the CDK CLI's clean-up expects
+    cloudformation.delete_change_set(ChangeSetName="nope", StackName="nope")
+
+
+# -- the real CDK CLI -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def deployed(aws: LocalAws, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The example app deployed with `cdk deploy`, once for the tests below, in order."""
+    outdir = tmp_path_factory.mktemp("cdk.out")
+    result = deploy(aws, cwd=ROOT, output=outdir)
+    return {"outdir": outdir, "output": result.stdout + result.stderr}
+
+
+def test_deploy_creates_what_the_templates_say(aws: LocalAws, deployed: dict[str, Any]) -> None:
+    assert check_deployment(aws, deployed["outdir"]) == []
+    sesv2 = _client(aws, "sesv2")
+    assert sorted(sesv2.list_configuration_sets()["ConfigurationSets"]) == [
+        "marketing",
+        "transactional",
+    ]
+    marketing = sesv2.get_configuration_set(ConfigurationSetName="marketing")
+    assert marketing["DeliveryOptions"] == {"TlsPolicy": "REQUIRE", "MaxDeliverySeconds": 14400}
+    assert marketing["SuppressionOptions"]["SuppressedReasons"] == ["BOUNCE", "COMPLAINT"]
+    assert marketing["ReputationOptions"]["ReputationMetricsEnabled"] is True
+    assert marketing["SendingOptions"]["SendingEnabled"] is True
+    destinations = {
+        d["Name"]: d
+        for d in sesv2.get_configuration_set_event_destinations(ConfigurationSetName="marketing")[
+            "EventDestinations"
+        ]
+    }
+    assert sorted(destinations) == ["archive", "bus", "deliverability", "metrics"]
+    metrics = destinations["metrics"]["CloudWatchDestination"]["DimensionConfigurations"]
+    assert [(d["DimensionName"], d["DimensionValueSource"]) for d in metrics] == [
+        ("ses:configuration-set", "MESSAGE_TAG"),
+        ("campaign", "MESSAGE_TAG"),
+        ("ses:from-domain", "MESSAGE_TAG"),
+        ("link-section", "LINK_TAG"),
+    ]
+    assert destinations["deliverability"]["MatchingEventTypes"] == ["BOUNCE", "COMPLAINT"]
+    assert destinations["bus"]["EventBridgeDestination"]["EventBusArn"].endswith("/default")
+    assert len(destinations["archive"]["MatchingEventTypes"]) == 10
+
+    # the archive: stream -> encrypted, private, TLS-only bucket; SES role with its conditions
+    firehose, s3, iam = (_client(aws, s) for s in ("firehose", "s3", "iam"))
+    (stream_name,) = firehose.list_delivery_streams()["DeliveryStreamNames"]
+    stream = firehose.describe_delivery_stream(DeliveryStreamName=stream_name)
+    s3_destination = stream["DeliveryStreamDescription"]["Destinations"][0][
+        "ExtendedS3DestinationDescription"
+    ]
+    bucket = s3_destination["BucketARN"].rsplit(":", 1)[-1]
+    assert s3_destination["Prefix"].startswith("ses-events/configuration_set=")
+    assert s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0][
+        "ApplyServerSideEncryptionByDefault"
+    ] == {"SSEAlgorithm": "AES256"}
+    assert all(s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"].values())
+    policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+    denies = [s["Condition"] for s in policy["Statement"] if s["Effect"] == "Deny"]
+    assert {"Bool": {"aws:SecureTransport": "false"}} in denies
+    assert {"NumericLessThan": {"s3:TlsVersion": 1.2}} in denies
+    role_arn = destinations["archive"]["KinesisFirehoseDestination"]["IamRoleArn"]
+    trust = iam.get_role(RoleName=role_arn.rsplit("/", 1)[-1])["Role"]["AssumeRolePolicyDocument"]
+    (statement,) = trust["Statement"]
+    assert statement["Principal"] == {"Service": "ses.amazonaws.com"}
+    assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == aws.account
+    assert sorted(statement["Condition"]["StringEquals"]["aws:SourceArn"]) == [
+        f"arn:aws:ses:{aws.region}:{aws.account}:configuration-set/marketing",
+        f"arn:aws:ses:{aws.region}:{aws.account}:configuration-set/transactional",
+    ]
+
+    # topics: SES may publish to the event topic, this account's alarms to the alarm topic
+    sns = _client(aws, "sns")
+    principals = set()
+    for topic in sns.list_topics()["Topics"]:
+        attributes = sns.get_topic_attributes(TopicArn=topic["TopicArn"])["Attributes"]
+        assert "KmsMasterKeyId" in attributes
+        for statement in json.loads(attributes["Policy"])["Statement"]:
+            if statement["Effect"] == "Allow":
+                principals.add(statement["Principal"]["Service"])
+    assert principals == {"ses.amazonaws.com", "cloudwatch.amazonaws.com"}
+
+    # dashboards and alarms
+    cloudwatch = _client(aws, "cloudwatch")
+    dashboards = [d["DashboardName"] for d in cloudwatch.list_dashboards()["DashboardEntries"]]
+    assert dashboards == ["ses-events"]
+    alarms = cloudwatch.describe_alarms(MaxRecords=100)
+    names = {a["AlarmName"] for a in alarms["MetricAlarms"]}
+    assert len(names) == 18 and "ses-events-marketing-bounce-rate-critical" in names
+    assert {a["AlarmName"] for a in alarms["CompositeAlarms"]} == {
+        "ses-events-marketing-health",
+        "ses-events-transactional-health",
+    }
+
+
+def test_redeploying_without_a_change_does_nothing(aws: LocalAws, deployed: dict[str, Any]) -> None:
+    cloudformation = _client(aws, "cloudformation")
+    before = cloudformation.describe_stack_events(StackName="SesEvents")["StackEvents"]
+    result = deploy(aws, cwd=ROOT, output=deployed["outdir"])
+    after = cloudformation.describe_stack_events(StackName="SesEvents")["StackEvents"]
+    assert len(after) == len(before)
+    assert "(no changes)" in result.stdout + result.stderr
+
+
+def test_update_changes_event_types_and_adds_a_configuration_set(
+    aws: LocalAws, deployed: dict[str, Any], tmp_path: Path
+) -> None:
+    spec = yaml.safe_load(EXAMPLE_SPEC.read_text())
+    spec["configuration_sets"][0]["destinations"][2]["event_types"] = [
+        "bounce",
+        "complaint",
+        "reject",
+    ]
+    spec["configuration_sets"].append(
+        {"name": "receipts", "destinations": [{"name": "metrics", "type": "cloudwatch"}]}
+    )
+    path = tmp_path / "updated.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    deploy(aws, cwd=ROOT, output=deployed["outdir"], context={"ses-events:spec": str(path)})
+    assert check_deployment(aws, deployed["outdir"]) == []
+    sesv2 = _client(aws, "sesv2")
+    assert "receipts" in sesv2.list_configuration_sets()["ConfigurationSets"]
+    (deliverability,) = [
+        d
+        for d in sesv2.get_configuration_set_event_destinations(ConfigurationSetName="marketing")[
+            "EventDestinations"
+        ]
+        if d["Name"] == "deliverability"
+    ]
+    assert sorted(deliverability["MatchingEventTypes"]) == ["BOUNCE", "COMPLAINT", "REJECT"]
+    stack = _client(aws, "cloudformation").describe_stacks(StackName="SesEvents")["Stacks"][0]
+    assert stack["StackStatus"] == "UPDATE_COMPLETE"
+
+
+def test_send_through_a_deployed_configuration_set(aws: LocalAws, deployed: dict[str, Any]) -> None:
+    sesv2 = _client(aws, "sesv2")
+    if "news@example.com" not in [
+        i["IdentityName"] for i in sesv2.list_email_identities()["EmailIdentities"]
+    ]:
+        sesv2.create_email_identity(EmailIdentity="news@example.com")
+    sent = sesv2.send_email(
+        FromEmailAddress="news@example.com",
+        Destination={"ToAddresses": ["bounce@simulator.amazonses.com"]},
+        Content={"Simple": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}}},
+        ConfigurationSetName="marketing",
+        EmailTags=[{"Name": "campaign", "Value": "spring-sale"}],
+    )
+    recorded = {m["MessageId"]: m for m in ses.sent_messages(aws.account, aws.region)}
+    assert recorded[sent["MessageId"]]["ConfigurationSetName"] == "marketing"
+    # and the command senders use after a deploy
+    result = subprocess.run(
+        [sys.executable, "-m", "ses_events", "send-test", "--configuration-set", "marketing",
+         "--from", "news@example.com", "--tag", "campaign=spring-sale",
+         "--endpoint-url", aws.endpoint_url, "--region", aws.region],
+        env=aws.environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1].startswith("5 of 5 sent.")
+
+
+def test_destroy_removes_the_sets_and_keeps_the_event_bucket(
+    aws: LocalAws, deployed: dict[str, Any]
+) -> None:
+    s3 = _client(aws, "s3")
+    buckets_before = {b["Name"] for b in s3.list_buckets()["Buckets"]}
+    run_cdk(aws, ["destroy", "--all", "--force", "--output", str(deployed["outdir"])], cwd=ROOT)
+    assert _client(aws, "sesv2").list_configuration_sets()["ConfigurationSets"] == []
+    archive_buckets = {b for b in buckets_before if b.startswith("sesevents-archive")}
+    assert archive_buckets, buckets_before
+    assert archive_buckets <= {b["Name"] for b in s3.list_buckets()["Buckets"]}
+    assert _client(aws, "firehose").list_delivery_streams()["DeliveryStreamNames"] == []
+
+
+def test_eleven_destinations_fail_the_deploy_with_the_ses_error(
+    aws: LocalAws, tmp_path: Path
+) -> None:
+    app = f"{sys.executable} {ROOT / 'tests' / 'apps' / 'eleven_destinations.py'}"
+    with pytest.raises(CdkError) as caught:
+        deploy(aws, cwd=ROOT, app=app, output=tmp_path / "cdk.out")
+    assert "LimitExceededException" in caught.value.output
+    assert "Destination11" in caught.value.output
+    stack = _client(aws, "cloudformation").describe_stacks(StackName="ElevenDestinations")[
+        "Stacks"
+    ][0]
+    assert stack["StackStatus"] == "ROLLBACK_COMPLETE"
+    assert "crowded" not in _client(aws, "sesv2").list_configuration_sets()["ConfigurationSets"]
+
+
+def test_the_main_job_deploys_checks_and_summarizes(tmp_path: Path) -> None:
+    """`ses-events local-deploy`, as the README's first command runs it, on its own local AWS."""
+    result = subprocess.run(
+        [sys.executable, "-m", "ses_events", "local-deploy"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "configuration set marketing: TLS REQUIRE, reputation metrics on" in out
+    assert "- deliverability (sns): bounce, complaint" in out
+    assert "dashboard ses-events" in out
+    assert "Checked with boto3: every resource matches its template." in out
+    assert out.rstrip().endswith("Stopped the local AWS.")

@@ -393,3 +393,50 @@ def test_the_main_job_deploys_checks_and_summarizes(tmp_path: Path) -> None:
     assert "dashboard ses-events" in out
     assert "Checked with boto3: every resource matches its template." in out
     assert out.rstrip().endswith("Stopped the local AWS.")
+
+
+def test_outputs_are_there_after_a_change_set(aws: LocalAws) -> None:
+    cloudformation = _client(aws, "cloudformation")
+    template = {
+        "Resources": {"Set": {"Type": "AWS::SES::ConfigurationSet", "Properties": {"Name": "out"}}},
+        "Outputs": {"SetName": {"Value": {"Ref": "Set"}}},
+    }
+    cloudformation.create_change_set(
+        StackName="WithOutputs",
+        ChangeSetName="first",
+        ChangeSetType="CREATE",
+        TemplateBody=json.dumps(template),
+    )
+    cloudformation.execute_change_set(ChangeSetName="first", StackName="WithOutputs")
+    stack = cloudformation.describe_stacks(StackName="WithOutputs")["Stacks"][0]
+    assert stack["StackStatus"] == "CREATE_COMPLETE"
+    assert stack["Outputs"] == [{"OutputKey": "SetName", "OutputValue": "out"}]
+    cloudformation.delete_stack(StackName="WithOutputs")
+    assert "out" not in _client(aws, "sesv2").list_configuration_sets()["ConfigurationSets"]
+
+
+def test_product_code_never_imports_the_local_aws() -> None:
+    import ast
+
+    for path in (ROOT / "ses_events").rglob("*.py"):
+        if "local_aws" in path.parts or path.name == "cli.py":
+            continue  # the local AWS itself, and the command that starts it on request
+        tree = ast.parse(path.read_text())
+        imported = [
+            node.module if isinstance(node, ast.ImportFrom) else alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for alias in (node.names if isinstance(node, ast.Import) else [node])  # type: ignore[list-item]
+        ]
+        assert not any("local_aws" in str(name) or "moto" in str(name) for name in imported), path
+
+
+def test_the_local_aws_leaves_nothing_listening() -> None:
+    import socket
+
+    aws = LocalAws().start()
+    with socket.create_connection(("127.0.0.1", aws.port), timeout=2):
+        pass
+    aws.stop()
+    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", aws.port), timeout=2):
+        pass

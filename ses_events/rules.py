@@ -381,3 +381,9 @@ def rate_threshold_problems(
 
 EMAIL_ADDRESS = PatternRule(r"[^@\s]+@[^@\s]+\.[^@\s]+", "an email address such as ops@example.com")
 """A plausible email address (for alarm notification subscriptions); SNS confirms the rest."""
+
+MAX_LISTED_SOURCE_ARNS = 20
+"""Configuration sets listed one by one in the ``aws:SourceArn`` condition of a shared role, topic
+or key policy. An IAM role trust policy may hold 2,048 characters by default ("IAM and AWS STS
+quotas", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) and an ARN
+takes 60 to 130: past 20 sets the condition names the account's sets with a wildcard."""

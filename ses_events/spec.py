@@ -38,6 +38,7 @@ __all__ = [
     "EventBridgeDestinationSpec",
     "EventPublishingSpec",
     "FirehoseDestinationSpec",
+    "LayoutSpec",
     "MonitoringSpec",
     "NotificationsSpec",
     "RateThresholdSpec",
@@ -406,6 +407,15 @@ class TopicSpec(_Spec):
     """Encrypt with a customer managed KMS key created for the topic. Default: ``false``."""
 
 
+class LayoutSpec(_Spec):
+    """How configuration sets are spread over stacks (see :mod:`ses_events.stacks.layout`)."""
+
+    max_resources_per_stack: Annotated[int, Field(ge=20, le=500)] = 450
+    """Resources a stack may hold: CloudFormation allows 500; the default leaves room."""
+    file: str | None = None
+    """The layout file, relative to the spec. Default: ``<spec name>.layout.json``."""
+
+
 class EventPublishingSpec(_Spec):
     """The whole spec: stack settings, shared archives and topics, configuration sets."""
 
@@ -420,6 +430,8 @@ class EventPublishingSpec(_Spec):
     configuration_sets: list[ConfigurationSetSpec]
     monitoring: MonitoringSpec = Field(default_factory=MonitoringSpec)
     """Dashboards and alarms. Default: on, with the defaults of each field."""
+    layout: LayoutSpec = Field(default_factory=LayoutSpec)
+    """Stacks for specs that outgrow one. Default: 450 resources per stack."""
 
 
 def _cross_checks(spec: EventPublishingSpec) -> list[Problem]:

@@ -252,7 +252,7 @@ def test_deploy_creates_what_the_templates_say(aws: LocalAws, deployed: dict[str
     (statement,) = trust["Statement"]
     assert statement["Principal"] == {"Service": "ses.amazonaws.com"}
     assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == aws.account
-    assert sorted(statement["Condition"]["StringEquals"]["aws:SourceArn"]) == [
+    assert sorted(statement["Condition"]["ArnLike"]["aws:SourceArn"]) == [
         f"arn:aws:ses:{aws.region}:{aws.account}:configuration-set/marketing",
         f"arn:aws:ses:{aws.region}:{aws.account}:configuration-set/transactional",
     ]

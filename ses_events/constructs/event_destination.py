@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import jsii
-from aws_cdk import IStableListProducer, Lazy
+from aws_cdk import ArnFormat, IStableListProducer, Lazy, Stack
 from aws_cdk import aws_ses as ses
 from constructs import Construct
 
@@ -108,10 +108,13 @@ def _event_types(
 
 @jsii.implements(IStableListProducer)
 class _ListProducer:
-    def __init__(self, values: list[str]) -> None:
+    def __init__(self, values: list[str], wildcard: str) -> None:
         self._values = values
+        self._wildcard = wildcard
 
     def produce(self) -> list[str]:
+        if len(self._values) > rules.MAX_LISTED_SOURCE_ARNS:
+            return [self._wildcard]
         return list(self._values)
 
 
@@ -121,12 +124,32 @@ class ConfigurationSetSources:
     ``arns`` is a list token, resolved at synth time, for the ``aws:SourceArn`` condition that
     protects the resource from the confused-deputy problem: SES may act only on behalf of these
     configuration sets of this account. Sets added after the policy was written are included.
+
+    :param scope: a construct in the stack of the shared resource.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, scope: Construct) -> None:
         self._arns: list[str] = []
         self._names: list[str] = []
-        self.arns: list[str] = Lazy.list(_ListProducer(self._arns))
+        wildcard = Stack.of(scope).format_arn(
+            service="ses",
+            resource="configuration-set",
+            resource_name="*",
+            arn_format=ArnFormat.SLASH_RESOURCE_NAME,
+        )
+        self.arns: list[str] = Lazy.list(_ListProducer(self._arns, wildcard))
+
+    def conditions(self, account: str) -> dict[str, dict[str, object]]:
+        """``aws:SourceAccount`` equals ``account``; ``aws:SourceArn`` is like one of the sets.
+
+        Up to ``rules.MAX_LISTED_SOURCE_ARNS`` sets are listed one by one; beyond, the condition
+        names every configuration set of the account and Region (``configuration-set/*``), which
+        still keeps other accounts out (the confused deputy) and fits IAM's policy size limits.
+        """
+        return {
+            "StringEquals": {"aws:SourceAccount": account},
+            "ArnLike": {"aws:SourceArn": self.arns},
+        }
 
     def add(self, configuration_set: EventPublishingConfigurationSet) -> None:
         if configuration_set.configuration_set_name not in self._names:

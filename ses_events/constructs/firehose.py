@@ -170,7 +170,7 @@ class FirehoseEventArchive(Construct):
         stack = Stack.of(self)
         self.buffering_interval: Duration = interval
         """How long Firehose buffers records before writing them to S3."""
-        self._sources = ConfigurationSetSources()
+        self._sources = ConfigurationSetSources(self)
         self.node.add_validation(_UsedByAConfigurationSet(self._sources))
 
         self.bucket: s3.IBucket = bucket or s3.Bucket(
@@ -318,18 +318,13 @@ class FirehoseEventArchive(Construct):
             description="Lets SES publish email sending events to the archive's delivery stream",
             assumed_by=iam.ServicePrincipal(
                 "ses.amazonaws.com",
-                conditions={
-                    "StringEquals": {
-                        "aws:SourceAccount": stack.account,
-                        "aws:SourceArn": self._sources.arns,
-                    }
-                },
+                conditions=self._sources.conditions(stack.account),
             ),
         )
         """The role SES assumes to publish events; trusted only for this archive's sets."""
-        # Each set adds its ARN (60 to 130 characters) to the trust policy, which IAM caps at 2,048
-        # characters by default (4,096 on request): a few dozen sets per archive at most.
-        # Spreading thousands of sets over archives is the work of the scale issue.
+        # Each listed set adds its ARN (60 to 130 characters) to the trust policy, which IAM caps
+        # at 2,048 characters by default: beyond rules.MAX_LISTED_SOURCE_ARNS sets the condition
+        # names the account's configuration sets with a wildcard instead.
         # The one action SES documents for a Firehose event destination.
         # https://docs.aws.amazon.com/ses/latest/dg/event-publishing-add-event-destination-firehose.html
         self.ses_role.add_to_policy(

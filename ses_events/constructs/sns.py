@@ -75,13 +75,8 @@ class SnsEventTopic(Construct):
 
         super().__init__(scope, id)
         stack = Stack.of(self)
-        self._sources = ConfigurationSetSources()
-        conditions = {
-            "StringEquals": {
-                "aws:SourceAccount": stack.account,
-                "aws:SourceArn": self._sources.arns,
-            }
-        }
+        self._sources = ConfigurationSetSources(self)
+        conditions = self._sources.conditions(stack.account)
         self.topic: sns.ITopic = topic or sns.Topic(
             self,
             "Topic",

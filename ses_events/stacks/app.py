@@ -9,6 +9,7 @@ from aws_cdk import App, Environment, Stack
 
 from ses_events.spec import load_spec
 from ses_events.stacks.event_publishing_stack import SesEventPublishingStack
+from ses_events.stacks.layout import layout_file, plan_layout, read_layout, write_layout
 
 __all__ = ["EXAMPLE_SPEC", "SPEC_CONTEXT_KEY", "build_app"]
 
@@ -27,7 +28,9 @@ def build_app(app: App) -> list[Stack]:
 
     Stack name and environment come from the spec, and context overrides them:
     ``ses-events:stack-name``, ``ses-events:account``, ``ses-events:region``. Without an
-    account and region the stack is environment-agnostic.
+    account and region the stack is environment-agnostic. A spec that outgrows one stack is
+    spread over ``<name>``, ``<name>-2``, ... as its layout file records
+    (:mod:`ses_events.stacks.layout`).
     """
     spec_path = app.node.try_get_context(SPEC_CONTEXT_KEY) or EXAMPLE_SPEC
     spec = load_spec(spec_path)
@@ -35,4 +38,24 @@ def build_app(app: App) -> list[Stack]:
     region = app.node.try_get_context(REGION_CONTEXT_KEY) or spec.environment.region
     stack_name = app.node.try_get_context(STACK_NAME_CONTEXT_KEY) or spec.stack_name
     env = Environment(account=account, region=region) if account or region else None
-    return [SesEventPublishingStack(app, stack_name, spec=spec, env=env, stack_name=stack_name)]
+    path = Path(spec_path).parent / spec.layout.file if spec.layout.file else layout_file(spec_path)
+    layout = plan_layout(spec, read_layout(path))
+    if len(layout.parts) > 1 or path.is_file():
+        write_layout(path, layout)
+    stacks: list[Stack] = []
+    for number, names in enumerate(layout.parts, start=1):
+        if not names and number > 1:
+            continue  # every set of this stack was removed; its stack is no longer synthesized
+        name = stack_name if number == 1 else f"{stack_name}-{number}"
+        stacks.append(
+            SesEventPublishingStack(
+                app,
+                name,
+                spec=spec,
+                configuration_sets=names,
+                part=number,
+                env=env,
+                stack_name=name,
+            )
+        )
+    return stacks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from aws_cdk import Duration, Stack, Tags
@@ -70,6 +71,9 @@ class SesEventPublishingStack(Stack):
         app.synth()
 
     :param spec: the validated spec.
+    :param configuration_sets: names of the spec's sets this stack holds. Default: all of them.
+    :param part: the stack's number when the spec spans several stacks (see
+        :mod:`ses_events.stacks.layout`); part 1 also holds the account-level alarms. Default: 1.
     :param kwargs: passed to ``Stack`` (``env``, ``stack_name``, ``synthesizer``, ...).
     """
 
@@ -79,6 +83,8 @@ class SesEventPublishingStack(Stack):
         id: str,  # noqa: A002 - the construct id, named as in aws-cdk-lib
         *,
         spec: EventPublishingSpec,
+        configuration_sets: Sequence[str] | None = None,
+        part: int = 1,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault(
@@ -86,12 +92,19 @@ class SesEventPublishingStack(Stack):
         )
         super().__init__(scope, id, **kwargs)
         self.spec = spec
+        self.part = part
+        """The stack's number among the stacks of the spec (1 for the first)."""
+        chosen = None if configuration_sets is None else set(configuration_sets)
+        self.hosted: list[ConfigurationSetSpec] = [
+            cs for cs in spec.configuration_sets if chosen is None or cs.name in chosen
+        ]
+        """The spec's configuration sets this stack holds, in spec order."""
         for key, value in sorted(spec.tags.items()):
             Tags.of(self).add(key, value)
 
         used_archives = {
             d.archive
-            for cs in spec.configuration_sets
+            for cs in self.hosted
             for d in cs.destinations
             if isinstance(d, FirehoseDestinationSpec)
         }
@@ -112,7 +125,7 @@ class SesEventPublishingStack(Stack):
 
         used_topics = {
             d.topic
-            for cs in spec.configuration_sets
+            for cs in self.hosted
             for d in cs.destinations
             if isinstance(d, SnsDestinationSpec)
         }
@@ -137,7 +150,7 @@ class SesEventPublishingStack(Stack):
 
         self.configuration_sets: dict[str, EventPublishingConfigurationSet] = {}
         """Configuration set constructs, by name."""
-        for cs in spec.configuration_sets:
+        for cs in self.hosted:
             self.configuration_sets[cs.name] = self._configuration_set(cs)
 
         self.monitoring: Monitoring | None = (
@@ -245,6 +258,8 @@ class Monitoring(Construct):
         spec = stack.spec
         monitoring = spec.monitoring
         prefix = monitoring.prefix or spec.stack_name
+        # Names of what the spec has once per environment carry the part from the second stack on.
+        suffix = "" if stack.part == 1 else f"-stack{stack.part}"
         notifications = monitoring.notifications
 
         self.alarm_topic: sns.ITopic
@@ -266,7 +281,7 @@ class Monitoring(Construct):
                 alarm_topic=self.alarm_topic,
                 thresholds=_thresholds(monitoring.thresholds),
             )
-            if monitoring.account_alarms
+            if monitoring.account_alarms and stack.part == 1
             else None
         )
         archive_specs = {a.name: a for a in spec.archives}
@@ -278,7 +293,7 @@ class Monitoring(Construct):
                     self,
                     f"Archive-{name}",
                     archive=archive,
-                    archive_name=name,
+                    archive_name=name + suffix,
                     prefix=prefix,
                     alarm_topic=self.alarm_topic,
                     max_data_age=Duration.seconds(age) if age is not None else None,
@@ -286,7 +301,7 @@ class Monitoring(Construct):
 
         self.set_alarms: dict[str, ConfigurationSetAlarms] = {}
         insights = 0
-        for cs in spec.configuration_sets:
+        for cs in stack.hosted:
             used = [d.archive for d in cs.destinations if isinstance(d, FirehoseDestinationSpec)]
             related: list[cloudwatch.IAlarm] = [
                 alarm
@@ -323,7 +338,7 @@ class Monitoring(Construct):
                 ],
             )
 
-        shown = [cs for cs in spec.configuration_sets if cs.monitoring.dashboard]
+        shown = [cs for cs in stack.hosted if cs.monitoring.dashboard]
 
         def alarms_of(names: list[str]) -> dict[str, list[cloudwatch.IAlarm]]:
             found: dict[str, list[cloudwatch.IAlarm]] = {}
@@ -357,7 +372,7 @@ class Monitoring(Construct):
         self.dashboards: list[EventPublishingDashboards] = []
         groups: list[tuple[str, str, list[str]]] = []
         if monitoring.dashboards == "per_environment" and shown:
-            groups.append(("Dashboards", prefix, [cs.name for cs in shown]))
+            groups.append(("Dashboards", prefix + suffix, [cs.name for cs in shown]))
         elif monitoring.dashboards == "per_configuration_set":
             groups += [(f"Dashboard-{cs.name}", f"{prefix}-{cs.name}", [cs.name]) for cs in shown]
         for construct_id, dashboard_name, names in groups:
@@ -370,5 +385,6 @@ class Monitoring(Construct):
                     archives=archives_of(names),
                     alarms=alarms_of(names),
                     breakdowns=breakdowns_of(names),
+                    account_section=stack.part == 1,
                 )
             )

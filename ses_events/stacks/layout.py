@@ -1,0 +1,217 @@
+"""Which stack holds which configuration set, when a spec outgrows one CloudFormation stack.
+
+A CloudFormation stack holds at most 500 resources and a template of at most 1 MB ("AWS
+CloudFormation quotas",
+https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
+When a spec's sets need more, the app spreads them over stacks ``<stack_name>``,
+``<stack_name>-2``, ... Moving a configuration set to another stack deletes and recreates it
+(its metrics and event stream break), so the assignment is *stable*:
+
+- it is recorded in a layout file next to the spec (``<spec>.layout.json``; commit it, as you
+  commit ``cdk.context.json``), written by the app when it changes and only when the spec needs
+  more than one stack;
+- a recorded set never moves; a new set goes to the first stack with room, in spec order, else
+  to a new stack; a removed set just leaves its stack;
+- without the file, the assignment is the same first-fit, so synth is deterministic anyway.
+
+Room is counted from the spec, before anything is built: each set's resources (the set, its
+destinations, its alarms) and what each stack shares (archives, topics, alarm topic and
+dashboards), against ``layout.max_resources_per_stack``. The stacks are checked again after they
+are built.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ses_events import rules
+from ses_events.errors import Problem, SesEventsValidationError
+from ses_events.spec import (
+    ConfigurationSetSpec,
+    EventPublishingSpec,
+    FirehoseDestinationSpec,
+    SnsDestinationSpec,
+    metric_dimensions,
+)
+
+__all__ = [
+    "ARCHIVE_RESOURCES",
+    "MAX_RESOURCES_PER_STACK",
+    "MAX_TEMPLATE_BYTES",
+    "StackLayout",
+    "plan_layout",
+    "resources_of_set",
+]
+
+MAX_RESOURCES_PER_STACK = 500
+MAX_TEMPLATE_BYTES = 1_000_000
+"""CloudFormation's quotas: 500 resources per stack, a template of 1 MB (uploaded to S3)."""
+
+ARCHIVE_RESOURCES = 9
+"""A Firehose archive: bucket, bucket policy, log group, log stream, stream, two roles and their
+policies."""
+_TOPIC_RESOURCES = 2  # topic, topic policy (+1 for an encrypted topic's key)
+_ALARM_TOPIC_RESOURCES = 3  # key, topic, topic policy (+1 per email subscription)
+_ARCHIVE_ALARMS = 2
+_ACCOUNT_ALARMS = 4
+_SETS_PER_DASHBOARD = 10  # a conservative guess: dashboards split by widgets, metrics and bytes
+
+
+def resources_of_set(spec: EventPublishingSpec, cs: ConfigurationSetSpec) -> int:
+    """Resources one configuration set adds to its stack: itself, destinations, alarms."""
+    count = 1 + len(cs.destinations)
+    if not spec.monitoring.enabled:
+        return count
+    published = metric_dimensions(cs)
+    supported = {
+        "bounce_rate": cs.reputation_metrics,
+        "complaint_rate": cs.reputation_metrics,
+        "rendering_failures": rules.EventType.RENDERING_FAILURE in published,
+        "rejects": rules.EventType.REJECT in published,
+        "delivery_delays": rules.EventType.DELIVERY_DELAY in published,
+    }
+    chosen = (
+        [kind for kind, ok in supported.items() if ok]
+        if cs.monitoring.alarms is None
+        else list(dict.fromkeys(cs.monitoring.alarms))
+    )
+    alarms = sum(2 if kind in ("bounce_rate", "complaint_rate") else 1 for kind in chosen)
+    composite = spec.monitoring.composite_alarms and any(
+        kind != "delivery_delays" for kind in chosen
+    )
+    return count + alarms + int(composite)
+
+
+def _shared(spec: EventPublishingSpec, sets: list[ConfigurationSetSpec], part: int) -> int:
+    """Resources a stack holding ``sets`` shares among them."""
+    archives = {
+        d.archive for cs in sets for d in cs.destinations if isinstance(d, FirehoseDestinationSpec)
+    }
+    topics = {d.topic for cs in sets for d in cs.destinations if isinstance(d, SnsDestinationSpec)}
+    encrypted = {t.name for t in spec.topics if t.encrypted}
+    count = len(archives) * ARCHIVE_RESOURCES + len(topics) * _TOPIC_RESOURCES
+    count += len(topics & encrypted)
+    monitoring = spec.monitoring
+    if monitoring.enabled:
+        if not monitoring.notifications.topic_arn:
+            count += _ALARM_TOPIC_RESOURCES
+        count += len(monitoring.notifications.emails)
+        if monitoring.archive_alarms:
+            count += len(archives) * _ARCHIVE_ALARMS
+        if monitoring.account_alarms and part == 1:
+            count += _ACCOUNT_ALARMS
+        shown = sum(1 for cs in sets if cs.monitoring.dashboard)
+        if monitoring.dashboards == "per_environment":
+            count += -(-shown // _SETS_PER_DASHBOARD) if shown else 0
+        elif monitoring.dashboards == "per_configuration_set":
+            count += shown
+    return count
+
+
+@dataclass(frozen=True)
+class StackLayout:
+    """The parts (stacks) of a spec: ``parts[n]`` lists the set names of stack number ``n + 1``."""
+
+    parts: tuple[tuple[str, ...], ...]
+
+    def part_of(self, name: str) -> int:
+        for number, names in enumerate(self.parts, start=1):
+            if name in names:
+                return number
+        raise KeyError(name)
+
+    def as_record(self) -> dict[str, int]:
+        return {name: number for number, names in enumerate(self.parts, 1) for name in names}
+
+
+def plan_layout(spec: EventPublishingSpec, recorded: dict[str, int] | None = None) -> StackLayout:
+    """Place the spec's sets in stacks: recorded sets stay, new ones go first-fit."""
+    budget = spec.layout.max_resources_per_stack
+    by_name = {cs.name: cs for cs in spec.configuration_sets}
+    parts: dict[int, list[ConfigurationSetSpec]] = {}
+    for name, number in sorted((recorded or {}).items(), key=lambda item: item[1]):
+        if name in by_name:
+            parts.setdefault(number, []).append(by_name[name])
+    problems: list[Problem] = []
+
+    def load(number: int, sets: list[ConfigurationSetSpec]) -> int:
+        return sum(resources_of_set(spec, cs) for cs in sets) + _shared(spec, sets, number)
+
+    for cs in spec.configuration_sets:
+        if any(cs in sets for sets in parts.values()):
+            continue
+        alone = load(1, [cs])
+        if alone > budget:
+            problems.append(
+                Problem(
+                    f"configuration_sets[{spec.configuration_sets.index(cs)}]",
+                    cs.name,
+                    f"needs {alone} resources with what it shares, more than"
+                    f" layout.max_resources_per_stack ({budget})",
+                )
+            )
+            continue
+        number = 1
+        while number in parts and load(number, [*parts[number], cs]) > budget:
+            number += 1
+        parts.setdefault(number, []).append(cs)
+    for number, sets in sorted(parts.items()):
+        total = load(number, sets)
+        if total > budget:
+            problems.append(
+                Problem(
+                    "layout",
+                    f"stack {number}: {total} resources",
+                    f"exceeds layout.max_resources_per_stack ({budget}); sets recorded in the"
+                    " layout file never move on their own: move some to another stack number in"
+                    " the file (a move recreates the set), or raise the budget (at most"
+                    f" {MAX_RESOURCES_PER_STACK})",
+                )
+            )
+    if problems:
+        raise SesEventsValidationError("layout", problems)
+    # Stack numbers are kept as recorded, gaps included: a stack that lost all its sets is gone.
+    top = max(parts, default=1)
+    return StackLayout(tuple(tuple(cs.name for cs in parts.get(n, [])) for n in range(1, top + 1)))
+
+
+def layout_file(spec_path: str | Path) -> Path:
+    """The layout file of a spec: ``ses-events.yaml`` → ``ses-events.layout.json``."""
+    path = Path(spec_path)
+    return path.with_name(f"{path.stem}.layout.json")
+
+
+def read_layout(path: Path) -> dict[str, int]:
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text())
+        record = {str(k): int(v) for k, v in data["configuration_sets"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise SesEventsValidationError(
+            str(path),
+            [Problem("(file)", str(path), f"is not a ses-events layout file: {error}")],
+        ) from None
+    return record
+
+
+def write_layout(path: Path, layout: StackLayout) -> bool:
+    """Record the layout; returns whether the file changed."""
+    text = (
+        json.dumps(
+            {
+                "comment": "Which stack holds which configuration set (ses-events). Commit this"
+                " file: a set that changes stack is deleted and recreated.",
+                "configuration_sets": layout.as_record(),
+            },
+            indent=2,
+            sort_keys=False,
+        )
+        + "\n"
+    )
+    if path.is_file() and path.read_text() == text:
+        return False
+    path.write_text(text)
+    return True

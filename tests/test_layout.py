@@ -1,0 +1,126 @@
+"""Specs that outgrow one stack: a stable assignment of sets to stacks, within CloudFormation's
+quotas."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from ses_events import SesEventsValidationError
+from ses_events.spec import parse_spec
+from ses_events.stacks import build_app
+from ses_events.stacks.layout import (
+    MAX_RESOURCES_PER_STACK,
+    MAX_TEMPLATE_BYTES,
+    plan_layout,
+    read_layout,
+    resources_of_set,
+)
+from tests.conftest import new_app
+
+
+def _spec(names: list[str], **layout: Any) -> dict[str, Any]:
+    return {
+        "stack_name": "Tenants",
+        "topics": [{"name": "events"}],
+        "layout": {"max_resources_per_stack": 120, **layout},
+        "monitoring": {"dashboards": "none", "account_alarms": False},
+        "configuration_sets": [
+            {
+                "name": name,
+                "monitoring": {"alarms": ["bounce_rate"]},
+                "destinations": [
+                    {"name": "metrics", "type": "cloudwatch"},
+                    {"name": "archive", "type": "firehose"},
+                    {"name": "alerts", "type": "sns", "topic": "events"},
+                ],
+            }
+            for name in names
+        ],
+    }
+
+
+def test_resources_of_a_set_count_its_destinations_and_alarms() -> None:
+    spec = parse_spec(_spec(["a"]))
+    # the set, 3 destinations, 2 bounce-rate alarms, the composite alarm
+    assert resources_of_set(spec, spec.configuration_sets[0]) == 7
+
+
+def test_adding_or_removing_sets_never_moves_the_others() -> None:
+    names = [f"tenant-{n:03d}" for n in range(40)]
+    first = plan_layout(parse_spec(_spec(names)))
+    assert len(first.parts) > 2
+    recorded = first.as_record()
+    # add sets at the front and in the middle, remove some: recorded sets stay where they were
+    changed = ["new-a", *names[:10], "new-b", *names[15:30], *names[31:], "new-c"]
+    second = plan_layout(parse_spec(_spec(changed)), recorded)
+    for name in changed:
+        if name in recorded:
+            assert second.part_of(name) == recorded[name], name
+    # the new sets fill the room the removed ones left, in the first stacks
+    assert second.part_of("new-a") == recorded[names[10]]
+    # and the same inputs give the same layout
+    assert plan_layout(parse_spec(_spec(changed)), recorded) == second
+
+
+def test_a_stack_over_budget_with_recorded_sets_is_an_error() -> None:
+    names = [f"tenant-{n:03d}" for n in range(30)]
+    recorded = dict.fromkeys(names, 1)
+    with pytest.raises(SesEventsValidationError, match=r"stack 1: \d+ resources'?: exceeds"):
+        plan_layout(parse_spec(_spec(names)), recorded)
+
+
+def test_the_app_spreads_sets_over_stacks_within_the_quotas(tmp_path: Path) -> None:
+    names = [f"tenant-{n:03d}" for n in range(80)]
+    spec_path = tmp_path / "tenants.yaml"
+    spec_path.write_text(yaml.safe_dump(_spec(names, max_resources_per_stack=450)))
+    app = new_app(outdir=str(tmp_path / "out"), **{"ses-events:spec": str(spec_path)})
+    stacks = build_app(app)
+    assembly = app.synth()
+    assert [s.stack_name for s in stacks] == ["Tenants", "Tenants-2"]
+    seen: list[str] = []
+    for stack in stacks:
+        artifact = assembly.get_stack_by_name(stack.stack_name)
+        template = artifact.template
+        assert len(template["Resources"]) <= MAX_RESOURCES_PER_STACK
+        size = len(Path(artifact.template_full_path).read_bytes())
+        assert size <= MAX_TEMPLATE_BYTES
+        sets = [
+            r["Properties"]["Name"]
+            for r in template["Resources"].values()
+            if r["Type"] == "AWS::SES::ConfigurationSet"
+        ]
+        seen += sets
+        # shared resources once per stack, not once per set
+        kinds = [r["Type"] for r in template["Resources"].values()]
+        assert kinds.count("AWS::KinesisFirehose::DeliveryStream") == 1
+        assert kinds.count("AWS::SNS::Topic") == 2  # the event topic and the alarm topic
+    assert sorted(seen) == names
+    record = read_layout(tmp_path / "tenants.layout.json")
+    assert record == {
+        name: stacks[0].part if name in stacks[0].configuration_sets else 2 for name in names
+    }
+    assert json.loads((tmp_path / "tenants.layout.json").read_text())["comment"].startswith(
+        "Which stack holds"
+    )
+    # alarm and archive names stay unique across stacks
+    alarm_names = [
+        r["Properties"]["AlarmName"]
+        for stack in stacks
+        for r in assembly.get_stack_by_name(stack.stack_name).template["Resources"].values()
+        if r["Type"].startswith("AWS::CloudWatch::") and "AlarmName" in r["Properties"]
+    ]
+    assert len(alarm_names) == len(set(alarm_names))
+    assert "Tenants-archive-default-stack2-data-freshness-critical" in alarm_names
+
+
+def test_a_single_stack_spec_writes_no_layout_file(tmp_path: Path) -> None:
+    spec_path = tmp_path / "small.yaml"
+    spec_path.write_text(yaml.safe_dump(_spec(["a", "b"])))
+    (stack,) = build_app(new_app(**{"ses-events:spec": str(spec_path)}))
+    assert stack.stack_name == "Tenants"
+    assert not (tmp_path / "small.layout.json").exists()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ses_events.rules import PatternRule
@@ -42,8 +42,13 @@ class SesEventsValidationError(ValueError):
 class Problems:
     """Collects problems so that one error can report all of them at once."""
 
-    where: str
+    where_: str | Callable[[], str]
     items: list[Problem] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        """Where the problems are; computed only when needed (a construct path costs jsii calls)."""
+        return self.where_ if isinstance(self.where_, str) else self.where_()
 
     def add(self, field_name: str, value: object, rule: str) -> None:
         self.items.append(Problem(field_name, value, rule))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import weakref
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, ClassVar
 
 from aws_cdk import ArnFormat, Duration, Stack, Tags, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -24,9 +25,48 @@ __all__ = ["EventPublishingConfigurationSet"]
 # Names already used, per app and per environment (account, region): SES names configuration
 # sets uniquely per account and region, so two stacks of one app may not both create "marketing"
 # for the same environment. Environment-agnostic stacks count as one environment.
-_NAMES_IN_APP: weakref.WeakKeyDictionary[IConstruct, dict[tuple[str, str], str]] = (
+_NAMES_IN_APP: weakref.WeakKeyDictionary[IConstruct, dict[tuple[str, str], Callable[[], str]]] = (
     weakref.WeakKeyDictionary()
 )
+
+
+class _StackFacts:
+    """What every configuration set of a stack asks of it, asked once (each answer is a jsii call).
+
+    Thousands of configuration sets in one app make these calls the bulk of synth time.
+    """
+
+    _cache: ClassVar[weakref.WeakKeyDictionary[IConstruct, _StackFacts]] = (
+        weakref.WeakKeyDictionary()
+    )
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.root: IConstruct = stack.node.root
+        self.environment = "/".join(
+            "*" if Token.is_unresolved(value) else value for value in (stack.account, stack.region)
+        )
+        # One ARN with a placeholder name, its tokens kept: each set's ARN is a string replace.
+        self._arn = stack.format_arn(
+            service="ses",
+            resource="configuration-set",
+            resource_name=_PLACEHOLDER,
+            arn_format=ArnFormat.SLASH_RESOURCE_NAME,
+        )
+
+    def configuration_set_arn(self, name: str) -> str:
+        return self._arn.replace(_PLACEHOLDER, name)
+
+    @classmethod
+    def of(cls, scope: IConstruct) -> _StackFacts:
+        stack = scope if isinstance(scope, Stack) else Stack.of(scope)
+        facts = cls._cache.get(stack)
+        if facts is None:
+            facts = cls._cache[stack] = cls(stack)
+        return facts
+
+
+_PLACEHOLDER = "SESEVENTSNAMEPLACEHOLDER"
 
 
 class EventPublishingConfigurationSet(Construct):
@@ -109,7 +149,9 @@ class EventPublishingConfigurationSet(Construct):
         tags: Mapping[str, str] | None = None,
     ) -> None:
         name = configuration_set_name if configuration_set_name is not None else id
-        problems = Problems(f"{scope.node.path}/{id} (configuration set {name!r})".lstrip("/"))
+        problems = Problems(
+            lambda: f"{scope.node.path}/{id} (configuration set {name!r})".lstrip("/")
+        )
         problems.check("configuration_set_name", name, rules.CONFIGURATION_SET_NAME)
         if max_delivery_duration is not None and not Token.is_unresolved(max_delivery_duration):
             seconds = max_delivery_duration.to_seconds()
@@ -141,7 +183,8 @@ class EventPublishingConfigurationSet(Construct):
         problems.raise_if_any()
 
         super().__init__(scope, id)
-        self._claim_name(name, problems.where)
+        stack = _StackFacts.of(scope)
+        self._claim_name(stack, name, problems)
 
         self.configuration_set_name: str = name
         """The name of the configuration set, as senders pass it to SES."""
@@ -172,30 +215,35 @@ class EventPublishingConfigurationSet(Construct):
         )
         """The aws-cdk-lib L2 configuration set."""
 
-        cfn = self.configuration_set.node.default_child
-        assert isinstance(cfn, ses.CfnConfigurationSet)
-        self.cfn_configuration_set: ses.CfnConfigurationSet = cfn
-        """The CloudFormation resource, for escape hatches."""
-        # Gaps of the L2, filled on the L1 resource.
+        # Gaps of the L2, filled on the L1 resource (looked up only when needed: at thousands
+        # of sets every jsii call counts).
         if sending_pool_name is not None:
-            cfn.add_property_override("DeliveryOptions.SendingPoolName", sending_pool_name)
+            self.cfn_configuration_set.add_property_override(
+                "DeliveryOptions.SendingPoolName", sending_pool_name
+            )
         if archive_arn is not None:
-            cfn.add_property_override("ArchivingOptions.ArchiveArn", archive_arn)
+            self.cfn_configuration_set.add_property_override(
+                "ArchivingOptions.ArchiveArn", archive_arn
+            )
         for key, value in sorted((tags or {}).items()):
-            Tags.of(cfn).add(key, value)
+            Tags.of(self.configuration_set).add(key, value)
 
-        self.configuration_set_arn: str = Stack.of(self).format_arn(
-            service="ses",
-            resource="configuration-set",
-            resource_name=name,
-            arn_format=ArnFormat.SLASH_RESOURCE_NAME,
-        )
+        self.configuration_set_arn: str = stack.configuration_set_arn(name)
         """ARN of the configuration set, the ``aws:SourceArn`` SES presents to destinations."""
+        self._ref: str = self.configuration_set.configuration_set_name
+        # (the L2's name attribute: a Ref, so destinations are created after the set)
 
         self._destination_names: list[str] = []
         self._cloudwatch_destinations: list[CloudWatchEventDestination] = []
         self.metrics = ConfigurationSetMetrics(self)
         """The set's CloudWatch metrics: counts, per-dimension breakdowns, rates, reputation."""
+
+    @functools.cached_property
+    def cfn_configuration_set(self) -> ses.CfnConfigurationSet:
+        """The CloudFormation resource, for escape hatches."""
+        cfn = self.configuration_set.node.default_child
+        assert isinstance(cfn, ses.CfnConfigurationSet)
+        return cfn
 
     @property
     def cloudwatch_destinations(self) -> tuple[CloudWatchEventDestination, ...]:
@@ -251,23 +299,19 @@ class EventPublishingConfigurationSet(Construct):
         self._destination_names.append(name)
         return None
 
-    def _claim_name(self, name: str, where: str) -> None:
-        stack = Stack.of(self)
-        environment = tuple(
-            "*" if Token.is_unresolved(value) else value for value in (stack.account, stack.region)
-        )
-        names = _NAMES_IN_APP.setdefault(self.node.root, {})
-        key = (name, "/".join(environment))
+    def _claim_name(self, stack: _StackFacts, name: str, problems: Problems) -> None:
+        names = _NAMES_IN_APP.setdefault(stack.root, {})
+        key = (name, stack.environment)
         if key in names:
             raise SesEventsValidationError(
-                where,
+                problems.where,
                 [
                     Problem(
                         "configuration_set_name",
                         name,
-                        f"is already used by {names[key]} in this app for the same account and"
+                        f"is already used by {names[key]()} in this app for the same account and"
                         " region: configuration set names are unique per account and region",
                     )
                 ],
             )
-        names[key] = self.node.path
+        names[key] = lambda: self.node.path

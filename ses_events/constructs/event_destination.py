@@ -44,8 +44,10 @@ class EventDestinationBase(Construct):
     ) -> None:
         name = destination_name if destination_name is not None else id
         problems = Problems(
-            f"{scope.node.path}/{id} (configuration set"
-            f" {configuration_set.configuration_set_name!r}, event destination {name!r})"
+            lambda: (
+                f"{scope.node.path}/{id} (configuration set"
+                f" {configuration_set.configuration_set_name!r}, event destination {name!r})"
+            )
         )
         problems.check("destination_name", name, rules.EVENT_DESTINATION_NAME)
         types = _event_types(problems, event_types)
@@ -76,7 +78,7 @@ class EventDestinationBase(Construct):
             self,
             "Resource",
             # A Ref to the configuration set: CloudFormation creates the set first.
-            configuration_set_name=self.configuration_set.configuration_set.configuration_set_name,
+            configuration_set_name=self.configuration_set._ref,
             event_destination=ses.CfnConfigurationSetEventDestination.EventDestinationProperty(
                 name=self.destination_name,
                 # CloudFormation's default for Enabled is false: always say it.

@@ -332,6 +332,11 @@ class FirehoseEventArchive(Construct):
                 actions=["firehose:PutRecordBatch"], resources=[self.delivery_stream_arn]
             )
         )
+        # Asked by every destination of the archive: asked once here.
+        self._ses_role_arn: str = self.ses_role.role_arn
+        policy = self.ses_role.node.find_child("DefaultPolicy").node.default_child
+        assert isinstance(policy, iam.CfnPolicy)
+        self._ses_role_policy: iam.CfnPolicy = policy
 
     @property
     def configuration_set_names(self) -> tuple[str, ...]:
@@ -434,9 +439,9 @@ class FirehoseEventDestination(EventDestinationBase):
         destination = self._create_event_destination(
             kinesis_firehose_destination=ses.CfnConfigurationSetEventDestination.KinesisFirehoseDestinationProperty(
                 delivery_stream_arn=self.archive.delivery_stream_arn,
-                iam_role_arn=self.archive.ses_role.role_arn,
+                iam_role_arn=self.archive._ses_role_arn,
             )
         )
         # SES checks that it may publish when the destination is created: create the role's
         # policy first (the role itself is already a dependency through IAMRoleARN).
-        destination.node.add_dependency(self.archive.ses_role.node.find_child("DefaultPolicy"))
+        destination.add_dependency(self.archive._ses_role_policy)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from aws_cdk import Acknowledgment, Annotations, Stack, Validations
@@ -76,6 +77,7 @@ class SnsEventTopic(Construct):
         super().__init__(scope, id)
         stack = Stack.of(self)
         self._sources = ConfigurationSetSources(self)
+        self._policy_construct: sns.CfnTopicPolicy | None = None
         conditions = self._sources.conditions(stack.account)
         self.topic: sns.ITopic = topic or sns.Topic(
             self,
@@ -131,6 +133,22 @@ class SnsEventTopic(Construct):
         """Let SES publish events of ``configuration_set`` to this topic."""
         self._sources.add(configuration_set)
 
+    @functools.cached_property
+    def _topic_arn(self) -> str:
+        # asked by every destination of the topic: asked once
+        arn: str = self.topic.topic_arn
+        return arn
+
+    def _policy(self) -> sns.CfnTopicPolicy | None:
+        """The topic's policy resource, once it exists (it is created with the first statement)."""
+        if self._policy_construct is None:
+            policy = self.topic.node.try_find_child("Policy")
+            if policy is not None:
+                cfn = policy.node.default_child
+                assert isinstance(cfn, sns.CfnTopicPolicy)
+                self._policy_construct = cfn
+        return self._policy_construct
+
 
 class SnsEventDestination(EventDestinationBase):
     """Publish SES events of a configuration set to an SNS topic.
@@ -183,11 +201,11 @@ class SnsEventDestination(EventDestinationBase):
         self.event_topic.allow_configuration_set(configuration_set)
         destination = self._create_event_destination(
             sns_destination=ses.CfnConfigurationSetEventDestination.SnsDestinationProperty(
-                topic_arn=self.event_topic.topic.topic_arn
+                topic_arn=self.event_topic._topic_arn
             )
         )
         # SES checks that it may publish when the destination is created: create the topic
         # policy first (the topic itself is already a dependency through TopicARN).
-        policy = self.event_topic.topic.node.try_find_child("Policy")
+        policy = self.event_topic._policy()
         if policy is not None:
-            destination.node.add_dependency(policy)
+            destination.add_dependency(policy)

@@ -9,3 +9,6 @@ cd "$root"
 rm -rf cdk.out
 npx --no-install cdk synth --quiet "$@"
 python -m ses_events summary cdk.out
+echo
+echo "Estimated CloudWatch cost (ses-events cost cdk.out --values-per-dimension N to change it):"
+python -m ses_events cost cdk.out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from ses_events import send_test
 from ses_events.summary import summarize_assembly
@@ -15,6 +16,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     summary = commands.add_parser("summary", help="summarize the templates of a cloud assembly")
     summary.add_argument("outdir", nargs="?", default="cdk.out", help="default: cdk.out")
+    cost = commands.add_parser(
+        "cost", help="estimate the monthly CloudWatch cost of a cloud assembly's templates"
+    )
+    cost.add_argument("outdir", nargs="?", default="cdk.out", help="default: cdk.out")
+    cost.add_argument(
+        "--values-per-dimension",
+        type=int,
+        default=10,
+        help="distinct values assumed for each dimension other than ses:configuration-set"
+        " (default: 10)",
+    )
     send_test.add_arguments(
         commands.add_parser(
             "send-test",
@@ -42,6 +54,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return local_deploy(spec=args.spec, keep_running=args.keep_running, port=args.port)
     if args.command == "send-test":
         return send_test.run(args)
+    if args.command == "cost":
+        from ses_events.cost import estimate_assembly_cost
+
+        if not (Path(args.outdir) / "manifest.json").is_file():
+            print(f"ses-events: no cloud assembly at {args.outdir}", file=sys.stderr)
+            return 1
+        report = estimate_assembly_cost(args.outdir, values_per_dimension=args.values_per_dimension)
+        print(report.table())
+        return 0
     if args.command == "summary":
         try:
             print(summarize_assembly(args.outdir))

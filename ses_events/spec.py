@@ -352,6 +352,9 @@ class MonitoringSpec(_Spec):
     """Alarms on each used Firehose archive (freshness, S3 delivery). Default: ``true``."""
     composite_alarms: bool = True
     """A composite health alarm per configuration set. Default: ``true``."""
+    fleet: bool = False
+    """Fleet alarms and a fleet dashboard covering every set with Metrics Insights queries
+    (4 alarms and 1 dashboard whatever the number of sets). Default: ``false``."""
     thresholds: ThresholdsSpec = Field(default_factory=ThresholdsSpec)
     notifications: NotificationsSpec = Field(default_factory=NotificationsSpec)
 
@@ -642,7 +645,8 @@ def load_spec(path: str | Path) -> EventPublishingSpec:
             str(path), [Problem("(file)", str(path), f"cannot be read: {error.strerror}")]
         ) from None
     try:
-        data = yaml.safe_load(text)
+        # libyaml's loader when pyyaml has it: the pure-Python one takes seconds on big specs
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as error:
         raise SpecError(
             str(path), [Problem("(file)", str(path), f"is not valid YAML: {error}")]

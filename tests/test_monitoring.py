@@ -533,3 +533,33 @@ def test_breakdown_of_an_unknown_dimension_is_an_error(stack: Stack) -> None:
         )
     with pytest.raises(SesEventsValidationError, match=r"dashboard_name = 'a b'"):
         EventPublishingDashboards(stack, "E", dashboard_name="a b", configuration_sets=[cs])
+
+
+def test_fleet_monitoring_covers_every_set_with_four_alarms_and_one_dashboard(stack: Stack) -> None:
+    from ses_events.constructs import FleetMonitoring
+
+    fleet = FleetMonitoring(stack, "Fleet", prefix="mail")
+    template = Template.from_stack(stack)
+    found = _alarms_by_name(template)
+    assert sorted(found) == sorted(
+        f"mail-fleet-{what}-{level}"
+        for what in ("bounce-rate", "complaint-rate")
+        for level in ("warning", "critical")
+    )
+    (query,) = found["mail-fleet-bounce-rate-critical"]["Metrics"]
+    assert query["Expression"] == (
+        'SELECT MAX("Reputation.BounceRate") FROM SCHEMA("AWS/SES", "ses:configuration-set")'
+        ' GROUP BY "ses:configuration-set" ORDER BY MAX() DESC LIMIT 500'
+    )
+    assert query["Period"] == 3600
+    assert found["mail-fleet-bounce-rate-critical"]["Threshold"] == 0.05
+    assert found["mail-fleet-complaint-rate-warning"]["Threshold"] == 0.0005
+    (body,) = dashboard_bodies(template).values()
+    titles = [w["properties"].get("title") for w in body["widgets"]]
+    assert titles[1:] == [
+        "Highest bounce rates",
+        "Highest complaint rates",
+        "Most sends",
+        "Fleet alarms",
+    ]
+    assert fleet.dashboard is not None

@@ -41,6 +41,7 @@ from ses_events.constructs.firehose import (
     FirehoseEventArchive,
     FirehoseEventDestination,
 )
+from ses_events.constructs.fleet import FleetMonitoring
 from ses_events.constructs.metrics import ConfigurationSetMetrics
 from ses_events.constructs.sns import SnsEventDestination, SnsEventTopic
 from ses_events.rules import DimensionSource, EventType
@@ -65,6 +66,7 @@ __all__ = [
     "FirehoseArchiveAlarms",
     "FirehoseEventArchive",
     "FirehoseEventDestination",
+    "FleetMonitoring",
     "RateThreshold",
     "SesAlarm",
     "SnsEventDestination",

@@ -461,7 +461,9 @@ class ConfigurationSetAlarms(Construct):
         """How many of these alarms run a Metrics Insights query (quota: 200 per Region)."""
         self.composite_alarm: cloudwatch.CompositeAlarm | None = None
         """``<prefix>-<set>-health``: ALARM when any critical alarm of the set is."""
-        if composite and critical:
+        # A composite alarm for a set with no critical alarm of its own would only repeat the
+        # archive's alarms: none then.
+        if composite and len(critical) > len(related_alarms):
             composite_name = factory.name(name, "health", None)
             _claim_alarm_name(self, composite_name, where)
             self.composite_alarm = cloudwatch.CompositeAlarm(

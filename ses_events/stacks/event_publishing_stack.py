@@ -28,6 +28,7 @@ from ses_events.constructs import (
     FirehoseArchiveAlarms,
     FirehoseEventArchive,
     FirehoseEventDestination,
+    FleetMonitoring,
     RateThreshold,
     SnsEventDestination,
     SnsEventTopic,
@@ -284,6 +285,19 @@ class Monitoring(Construct):
             if monitoring.account_alarms and stack.part == 1
             else None
         )
+        self.fleet = (
+            FleetMonitoring(
+                self,
+                "Fleet",
+                prefix=prefix,
+                alarm_topic=self.alarm_topic,
+                thresholds=_thresholds(monitoring.thresholds),
+                dashboard=monitoring.dashboards != "none",
+            )
+            if monitoring.fleet and stack.part == 1
+            else None
+        )
+        """Alarms and a dashboard covering every set (the spec's ``monitoring.fleet``)."""
         archive_specs = {a.name: a for a in spec.archives}
         self.archive_alarms: dict[str, FirehoseArchiveAlarms] = {}
         if monitoring.archive_alarms:
@@ -302,6 +316,8 @@ class Monitoring(Construct):
         self.set_alarms: dict[str, ConfigurationSetAlarms] = {}
         insights = 0
         for cs in stack.hosted:
+            if cs.monitoring.alarms == []:
+                continue  # the spec chose no alarms for this set (common with thousands of sets)
             used = [d.archive for d in cs.destinations if isinstance(d, FirehoseDestinationSpec)]
             related: list[cloudwatch.IAlarm] = [
                 alarm
@@ -323,6 +339,8 @@ class Monitoring(Construct):
             )
             insights += alarms.metrics_insights_alarms
             self.set_alarms[cs.name] = alarms
+        if self.fleet is not None:
+            insights += len(self.fleet.alarms)
         if insights > rules.MAX_METRICS_INSIGHTS_ALARMS:
             raise SesEventsValidationError(
                 f"{self.node.path} (monitoring)",
@@ -343,6 +361,8 @@ class Monitoring(Construct):
         def alarms_of(names: list[str]) -> dict[str, list[cloudwatch.IAlarm]]:
             found: dict[str, list[cloudwatch.IAlarm]] = {}
             for name in names:
+                if name not in self.set_alarms:
+                    continue
                 alarms = self.set_alarms[name]
                 listed: list[cloudwatch.IAlarm] = list(alarms.alarms.values())
                 if alarms.composite_alarm is not None:

@@ -56,6 +56,7 @@ _TOPIC_RESOURCES = 2  # topic, topic policy (+1 for an encrypted topic's key)
 _ALARM_TOPIC_RESOURCES = 3  # key, topic, topic policy (+1 per email subscription)
 _ARCHIVE_ALARMS = 2
 _ACCOUNT_ALARMS = 4
+_FLEET = 5  # four alarms and a dashboard
 _SETS_PER_DASHBOARD = 10  # a conservative guess: dashboards split by widgets, metrics and bytes
 
 
@@ -84,12 +85,47 @@ def resources_of_set(spec: EventPublishingSpec, cs: ConfigurationSetSpec) -> int
     return count + alarms + int(composite)
 
 
-def _shared(spec: EventPublishingSpec, sets: list[ConfigurationSetSpec], part: int) -> int:
-    """Resources a stack holding ``sets`` shares among them."""
-    archives = {
-        d.archive for cs in sets for d in cs.destinations if isinstance(d, FirehoseDestinationSpec)
-    }
-    topics = {d.topic for cs in sets for d in cs.destinations if isinstance(d, SnsDestinationSpec)}
+class _Part:
+    """A stack being filled: what its sets need, kept as running totals."""
+
+    def __init__(self, spec: EventPublishingSpec, number: int) -> None:
+        self.spec = spec
+        self.number = number
+        self.sets: list[ConfigurationSetSpec] = []
+        self.own = 0
+        self.archives: set[str] = set()
+        self.topics: set[str] = set()
+        self.shown = 0
+
+    def load(self, cs: ConfigurationSetSpec | None = None, size: int = 0) -> int:
+        """Resources of the stack, with ``cs`` (of ``size`` resources) added if given."""
+        archives, topics, shown = self.archives, self.topics, self.shown
+        if cs is not None:
+            archives = archives | _archives(cs)
+            topics = topics | _topics(cs)
+            shown += int(cs.monitoring.dashboard)
+        return self.own + size + _shared(self.spec, archives, topics, shown, self.number)
+
+    def add(self, cs: ConfigurationSetSpec, size: int) -> None:
+        self.sets.append(cs)
+        self.own += size
+        self.archives |= _archives(cs)
+        self.topics |= _topics(cs)
+        self.shown += int(cs.monitoring.dashboard)
+
+
+def _archives(cs: ConfigurationSetSpec) -> set[str]:
+    return {d.archive for d in cs.destinations if isinstance(d, FirehoseDestinationSpec)}
+
+
+def _topics(cs: ConfigurationSetSpec) -> set[str]:
+    return {d.topic for d in cs.destinations if isinstance(d, SnsDestinationSpec)}
+
+
+def _shared(
+    spec: EventPublishingSpec, archives: set[str], topics: set[str], shown: int, part: int
+) -> int:
+    """Resources a stack shares among its sets: archives, topics, alarm topic, dashboards."""
     encrypted = {t.name for t in spec.topics if t.encrypted}
     count = len(archives) * ARCHIVE_RESOURCES + len(topics) * _TOPIC_RESOURCES
     count += len(topics & encrypted)
@@ -102,7 +138,8 @@ def _shared(spec: EventPublishingSpec, sets: list[ConfigurationSetSpec], part: i
             count += len(archives) * _ARCHIVE_ALARMS
         if monitoring.account_alarms and part == 1:
             count += _ACCOUNT_ALARMS
-        shown = sum(1 for cs in sets if cs.monitoring.dashboard)
+        if monitoring.fleet and part == 1:
+            count += _FLEET
         if monitoring.dashboards == "per_environment":
             count += -(-shown // _SETS_PER_DASHBOARD) if shown else 0
         elif monitoring.dashboards == "per_configuration_set":
@@ -130,35 +167,40 @@ def plan_layout(spec: EventPublishingSpec, recorded: dict[str, int] | None = Non
     """Place the spec's sets in stacks: recorded sets stay, new ones go first-fit."""
     budget = spec.layout.max_resources_per_stack
     by_name = {cs.name: cs for cs in spec.configuration_sets}
-    parts: dict[int, list[ConfigurationSetSpec]] = {}
+    sizes = {cs.name: resources_of_set(spec, cs) for cs in spec.configuration_sets}
+    parts: dict[int, _Part] = {}
+
+    def part(number: int) -> _Part:
+        if number not in parts:
+            parts[number] = _Part(spec, number)
+        return parts[number]
+
+    placed: set[str] = set()
     for name, number in sorted((recorded or {}).items(), key=lambda item: item[1]):
         if name in by_name:
-            parts.setdefault(number, []).append(by_name[name])
+            part(number).add(by_name[name], sizes[name])
+            placed.add(name)
     problems: list[Problem] = []
-
-    def load(number: int, sets: list[ConfigurationSetSpec]) -> int:
-        return sum(resources_of_set(spec, cs) for cs in sets) + _shared(spec, sets, number)
-
-    for cs in spec.configuration_sets:
-        if any(cs in sets for sets in parts.values()):
+    for index, cs in enumerate(spec.configuration_sets):
+        if cs.name in placed:
             continue
-        alone = load(1, [cs])
-        if alone > budget:
+        size = sizes[cs.name]
+        if _Part(spec, 1).load(cs, size) > budget:
             problems.append(
                 Problem(
-                    f"configuration_sets[{spec.configuration_sets.index(cs)}]",
+                    f"configuration_sets[{index}]",
                     cs.name,
-                    f"needs {alone} resources with what it shares, more than"
-                    f" layout.max_resources_per_stack ({budget})",
+                    f"needs {_Part(spec, 1).load(cs, size)} resources with what it shares, more"
+                    f" than layout.max_resources_per_stack ({budget})",
                 )
             )
             continue
         number = 1
-        while number in parts and load(number, [*parts[number], cs]) > budget:
+        while number in parts and parts[number].load(cs, size) > budget:
             number += 1
-        parts.setdefault(number, []).append(cs)
-    for number, sets in sorted(parts.items()):
-        total = load(number, sets)
+        part(number).add(cs, size)
+    for number, filled in sorted(parts.items()):
+        total = filled.load()
         if total > budget:
             problems.append(
                 Problem(
@@ -174,7 +216,11 @@ def plan_layout(spec: EventPublishingSpec, recorded: dict[str, int] | None = Non
         raise SesEventsValidationError("layout", problems)
     # Stack numbers are kept as recorded, gaps included: a stack that lost all its sets is gone.
     top = max(parts, default=1)
-    return StackLayout(tuple(tuple(cs.name for cs in parts.get(n, [])) for n in range(1, top + 1)))
+    return StackLayout(
+        tuple(
+            tuple(cs.name for cs in parts[n].sets) if n in parts else () for n in range(1, top + 1)
+        )
+    )
 
 
 def layout_file(spec_path: str | Path) -> Path:

@@ -1,0 +1,246 @@
+"""Synth time and memory of ses-events as the number of configuration sets grows, beside a
+baseline written directly with aws-cdk-lib's ``aws_ses`` L2 constructs.
+
+    .venv/bin/python benchmarks/synth_benchmark.py                  # N = 1, 10, 100, 1000, 10000
+    .venv/bin/python benchmarks/synth_benchmark.py --sizes 1 10 100 --baseline-up-to 100
+
+Every measurement runs in a fresh process (Python and the jsii Node.js process it starts), from
+spec to a written cloud assembly (``app.synth()``), timed with a monotonic clock; peak memory is
+the largest sum of the resident set sizes of that process tree, read from ``/proc`` every 50 ms
+(cross-check with ``/usr/bin/time -v``, which reports the largest single process).
+
+What is synthesized, for each of N configuration sets:
+
+- ses-events: a CloudWatch destination (dimension ``ses:configuration-set``), a Firehose
+  destination to the stack's shared archive and an SNS destination (bounces, complaints) to the
+  stack's shared topic; monitoring by fleet alarms and dashboard (Metrics Insights, covering every
+  set), account and archive alarms; as many stacks as the layout needs (450 resources each);
+- baseline: ``aws_ses.ConfigurationSet`` with ``add_event_destination`` for CloudWatch, a
+  Firehose stream per set (``aws_kinesisfirehose.DeliveryStream`` to a bucket shared per stack,
+  ``EventDestination.firehose_delivery_stream``, as the aws_ses documentation shows) and the
+  shared topic; 40 sets per stack to stay under 500 resources.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE_SETS_PER_STACK = 40
+
+
+def _spec(n: int) -> dict[str, object]:
+    return {
+        "stack_name": "Bench",
+        "archives": [{"name": "default"}],
+        "topics": [{"name": "events"}],
+        "monitoring": {"fleet": True, "dashboards": "per_environment"},
+        "configuration_sets": [
+            {
+                "name": f"tenant-{i:05d}",
+                "monitoring": {"alarms": [], "dashboard": False},
+                "destinations": [
+                    {
+                        "name": "metrics",
+                        "type": "cloudwatch",
+                        "dimensions": [{"name": "ses:configuration-set"}],
+                    },
+                    {"name": "archive", "type": "firehose"},
+                    {
+                        "name": "alerts",
+                        "type": "sns",
+                        "topic": "events",
+                        "event_types": ["bounce", "complaint"],
+                    },
+                ],
+            }
+            for i in range(n)
+        ],
+    }
+
+
+def _synth_ses_events(n: int, outdir: str, work: str) -> None:
+    import yaml
+    from aws_cdk import App
+
+    from ses_events.stacks import build_app
+
+    spec_path = Path(work) / "bench.yaml"
+    spec_path.write_text(yaml.safe_dump(_spec(n)))
+    app = App(outdir=outdir, context={"ses-events:spec": str(spec_path)})
+    build_app(app)
+    app.synth()
+
+
+def _synth_baseline(n: int, outdir: str) -> None:
+    from aws_cdk import App, Stack
+    from aws_cdk import aws_kinesisfirehose as firehose
+    from aws_cdk import aws_s3 as s3
+    from aws_cdk import aws_ses as ses
+    from aws_cdk import aws_sns as sns
+
+    app = App(outdir=outdir)
+    stack = bucket = topic = None
+    for i in range(n):
+        if i % BASELINE_SETS_PER_STACK == 0:
+            stack = Stack(app, f"Baseline-{i // BASELINE_SETS_PER_STACK + 1}")
+            bucket = s3.Bucket(stack, "Events")
+            topic = sns.Topic(stack, "Alerts")
+        assert stack is not None and bucket is not None and topic is not None
+        name = f"tenant-{i:05d}"
+        cs = ses.ConfigurationSet(stack, name, configuration_set_name=name)
+        cs.add_event_destination(
+            "metrics",
+            destination=ses.EventDestination.cloud_watch_dimensions(
+                [
+                    ses.CloudWatchDimension(
+                        name="ses:configuration-set",
+                        source=ses.CloudWatchDimensionSource.MESSAGE_TAG,
+                        default_value="unknown",
+                    )
+                ]
+            ),
+        )
+        stream = firehose.DeliveryStream(
+            stack, f"{name}-stream", destination=firehose.S3Bucket(bucket)
+        )
+        cs.add_event_destination(
+            "archive",
+            destination=ses.EventDestination.firehose_delivery_stream(delivery_stream=stream),
+        )
+        cs.add_event_destination(
+            "alerts",
+            destination=ses.EventDestination.sns_topic(topic),
+            events=[ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+        )
+    app.synth()
+
+
+def _child(kind: str, n: int, outdir: str) -> None:
+    with tempfile.TemporaryDirectory() as work:
+        if kind == "ses-events":
+            _synth_ses_events(n, outdir, work)
+        else:
+            _synth_baseline(n, outdir)
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and its descendants."""
+    total = 0
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(entry))
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        todo += children.get(current, [])
+        try:
+            with open(f"/proc/{current}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return total
+
+
+def measure(kind: str, n: int) -> dict[str, float | int]:
+    """Run one synth in a fresh process; return its time, peak memory and assembly figures."""
+    with tempfile.TemporaryDirectory() as outdir:
+        started = time.monotonic()
+        process = subprocess.Popen(
+            [sys.executable, __file__, "--child", kind, str(n), outdir],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        peak = 0
+        stop = threading.Event()
+
+        def poll() -> None:
+            nonlocal peak
+            while not stop.is_set():
+                peak = max(peak, _tree_rss(process.pid))
+                stop.wait(0.05)
+
+        poller = threading.Thread(target=poll, daemon=True)
+        poller.start()
+        output, _ = process.communicate()
+        seconds = time.monotonic() - started
+        stop.set()
+        poller.join()
+        if process.returncode != 0:
+            raise RuntimeError(f"{kind} N={n} failed:\n{output[-3000:]}")
+        templates = list(Path(outdir).glob("*.template.json"))
+        resources = sum(len(json.loads(t.read_text())["Resources"]) for t in templates)
+        return {
+            "seconds": seconds,
+            "peak_mib": peak / 2**20,
+            "stacks": len(templates),
+            "resources": resources,
+            "template_bytes": sum(t.stat().st_size for t in templates),
+        }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100, 1000, 10000])
+    parser.add_argument(
+        "--baseline-up-to",
+        type=int,
+        default=10000,
+        help="run the baseline only up to this N (it is slow at 10,000)",
+    )
+    parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, n, outdir = args.child
+        _child(kind, int(n), outdir)
+        return 0
+    rows = []
+    header = (
+        f"{'N':>6} {'impl':<10} {'seconds':>8} {'peak MiB':>9} {'stacks':>6}"
+        f" {'res/set':>7} {'template KiB':>12} {'time vs baseline':>16}"
+    )
+    print(header, flush=True)
+    for n in args.sizes:
+        results = {"ses-events": measure("ses-events", n)}
+        if n <= args.baseline_up_to:
+            results["baseline"] = measure("baseline", n)
+        for kind, r in results.items():
+            ratio = (
+                f"{r['seconds'] / results['baseline']['seconds']:.2f}x"
+                if "baseline" in results
+                else "-"
+            )
+            print(
+                f"{n:>6} {kind:<10} {r['seconds']:>8.1f} {r['peak_mib']:>9.0f} {r['stacks']:>6}"
+                f" {r['resources'] / n:>7.2f} {r['template_bytes'] / 1024:>12.0f}"
+                f" {ratio if kind == 'ses-events' else '':>16}",
+                flush=True,
+            )
+            rows.append({"n": n, "implementation": kind, **r})
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""What a synthesized deployment will cost to run in CloudWatch each month, from the price list.
+
+Read from the templates of a cloud assembly: alarms (by kind), dashboards, and the custom metrics
+that SES event publishing creates (each distinct combination of dimension values, for each
+event type a CloudWatch destination publishes, is one custom metric: "Set up a CloudWatch event
+destination", SES Developer Guide). Prices are CloudWatch's published list prices for US East
+(N. Virginia), https://aws.amazon.com/cloudwatch/pricing/, as of 2026:
+
+- custom metrics, per metric-month: $0.30 (first 10,000), $0.10 (next 240,000), $0.05 (next
+  750,000), $0.02 (beyond);
+- alarms, per alarm-month: $0.10 per metric of a standard-resolution alarm (the first 10 free),
+  $0.10 per metric a Metrics Insights query alarm analyzes, $0.50 per composite alarm;
+- dashboards: $3.00 per dashboard-month beyond the first 3.
+
+Not counted: what depends on traffic (SES sending, Firehose ingestion, S3 storage, SNS
+deliveries, API calls), and SES's own reputation metrics (vended, not custom).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ses_events import rules
+
+__all__ = ["CostLine", "CostReport", "estimate_cost"]
+
+METRIC_TIERS = ((10_000, 0.30), (240_000, 0.10), (750_000, 0.05), (float("inf"), 0.02))
+ALARM_METRIC_MONTH = 0.10
+INSIGHTS_ALARM_METRIC_MONTH = 0.10
+COMPOSITE_ALARM_MONTH = 0.50
+DASHBOARD_MONTH = 3.00
+FREE_ALARM_METRICS = 10
+FREE_DASHBOARDS = 3
+
+
+@dataclass(frozen=True)
+class CostLine:
+    item: str
+    quantity: int
+    unit: str
+    monthly_usd: float
+
+
+@dataclass(frozen=True)
+class CostReport:
+    lines: tuple[CostLine, ...]
+    assumptions: tuple[str, ...]
+
+    @property
+    def total_usd(self) -> float:
+        return round(sum(line.monthly_usd for line in self.lines), 2)
+
+    def table(self) -> str:
+        """The report as a plain-text table."""
+        rows = [("CloudWatch, per month", "quantity", "USD")]
+        rows += [
+            (f"{line.item} ({line.unit})", f"{line.quantity:,}", f"{line.monthly_usd:,.2f}")
+            for line in self.lines
+        ]
+        rows.append(("total", "", f"{self.total_usd:,.2f}"))
+        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        out = []
+        for index, (a, b, c) in enumerate(rows):
+            out.append(f"  {a:<{widths[0]}}  {b:>{widths[1]}}  {c:>{widths[2]}}")
+            if index == 0 or index == len(rows) - 2:
+                out.append("  " + "-" * (sum(widths) + 4))
+        out.append("  Assumptions: " + "; ".join(self.assumptions) + ".")
+        return "\n".join(out)
+
+
+def _tiered(metrics: int) -> float:
+    """Custom metric price: each tier's band at its rate."""
+    cost, left = 0.0, float(metrics)
+    for band, price in METRIC_TIERS:
+        used = min(left, band)
+        cost += used * price
+        left -= used
+    return round(cost, 2)
+
+
+def _analyzed(expression: str, values_per_dimension: int, reputation_sets: int) -> int:
+    """Metrics a Metrics Insights query reads: per set for GROUP BY set, else the combinations
+    of the other dimensions of its SCHEMA."""
+    if "GROUP BY" in expression:
+        return max(1, reputation_sets)
+    schema = re.search(r"SCHEMA\(([^)]*)\)", expression)
+    names = [n.strip().strip('"') for n in schema.group(1).split(",")[1:]] if schema else []
+    others = [n for n in names if n != rules.CONFIGURATION_SET_DIMENSION]
+    return int(values_per_dimension ** len(others))
+
+
+def _metrics_of_destination(destination: dict[str, Any], values_per_dimension: int) -> int:
+    dimensions = destination["CloudWatchDestination"].get("DimensionConfigurations", [])
+    combinations = 1
+    for dimension in dimensions:
+        if dimension["DimensionName"] == rules.CONFIGURATION_SET_DIMENSION:
+            continue  # one value: the set itself
+        combinations *= values_per_dimension
+    return combinations * len(destination.get("MatchingEventTypes", []))
+
+
+def estimate_cost(templates: list[dict[str, Any]], *, values_per_dimension: int = 10) -> CostReport:
+    """Monthly CloudWatch cost of the resources in ``templates`` (see the module doc)."""
+    metric_alarm_metrics = insights_alarm_metrics = composite = dashboards = metrics = 0
+    reputation_sets = sum(
+        1
+        for template in templates
+        for resource in template.get("Resources", {}).values()
+        if resource["Type"] == "AWS::SES::ConfigurationSet"
+        and resource.get("Properties", {})
+        .get("ReputationOptions", {})
+        .get("ReputationMetricsEnabled")
+    )
+    for template in templates:
+        for resource in template.get("Resources", {}).values():
+            kind, props = resource["Type"], resource.get("Properties", {})
+            if kind == "AWS::CloudWatch::Alarm":
+                queries = props.get("Metrics", [])
+                insights = [q for q in queries if str(q.get("Expression", "")).startswith("SELECT")]
+                if insights:
+                    insights_alarm_metrics += _analyzed(
+                        insights[0]["Expression"], values_per_dimension, reputation_sets
+                    )
+                else:
+                    stats = sum(1 for q in queries if "MetricStat" in q)
+                    metric_alarm_metrics += stats if queries else 1
+            elif kind == "AWS::CloudWatch::CompositeAlarm":
+                composite += 1
+            elif kind == "AWS::CloudWatch::Dashboard":
+                dashboards += 1
+            elif kind == "AWS::SES::ConfigurationSetEventDestination":
+                destination = props.get("EventDestination", {})
+                if "CloudWatchDestination" in destination and destination.get("Enabled", False):
+                    metrics += _metrics_of_destination(destination, values_per_dimension)
+    billable_alarm_metrics = max(0, metric_alarm_metrics - FREE_ALARM_METRICS)
+    billable_dashboards = max(0, dashboards - FREE_DASHBOARDS)
+    lines = (
+        CostLine(
+            "custom metrics from event publishing", metrics, "metric-months", _tiered(metrics)
+        ),
+        CostLine(
+            "standard alarms",
+            metric_alarm_metrics,
+            f"alarm metrics, {FREE_ALARM_METRICS} free",
+            billable_alarm_metrics * ALARM_METRIC_MONTH,
+        ),
+        CostLine(
+            "Metrics Insights alarms",
+            insights_alarm_metrics,
+            "metrics analyzed",
+            insights_alarm_metrics * INSIGHTS_ALARM_METRIC_MONTH,
+        ),
+        CostLine("composite alarms", composite, "alarms", composite * COMPOSITE_ALARM_MONTH),
+        CostLine(
+            "dashboards",
+            dashboards,
+            f"dashboards, {FREE_DASHBOARDS} free",
+            billable_dashboards * DASHBOARD_MONTH,
+        ),
+    )
+    assumptions = (
+        "US East (N. Virginia) list prices of 2026",
+        f"{values_per_dimension} distinct values per dimension other than"
+        f" {rules.CONFIGURATION_SET_DIMENSION}, every combination seen each month",
+        "a Metrics Insights alarm analyzes every set with reputation metrics (GROUP BY set) or"
+        " every combination of its other dimensions",
+        "traffic-driven costs (SES, Firehose, S3, SNS, API calls) not included",
+        "the account's free tier counted once, against these resources only",
+    )
+    return CostReport(tuple(lines), assumptions)
+
+
+def estimate_assembly_cost(outdir: str | Path, *, values_per_dimension: int = 10) -> CostReport:
+    """:func:`estimate_cost` of every template in the cloud assembly at ``outdir``."""
+    templates = [json.loads(p.read_text()) for p in sorted(Path(outdir).glob("*.template.json"))]
+    return estimate_cost(templates, values_per_dimension=values_per_dimension)

@@ -1,0 +1,71 @@
+"""The monthly CloudWatch cost report, checked by hand on a small spec."""
+
+from __future__ import annotations
+
+from aws_cdk.assertions import Template
+
+from ses_events.cost import estimate_cost
+from ses_events.spec import parse_spec
+from ses_events.stacks import SesEventPublishingStack
+from tests.conftest import new_app
+
+SMALL = {
+    "monitoring": {"fleet": True, "account_alarms": False, "archive_alarms": False},
+    "configuration_sets": [
+        {
+            "name": "news",
+            "destinations": [
+                {
+                    "name": "metrics",
+                    "type": "cloudwatch",
+                    "event_types": ["send", "bounce"],
+                    "dimensions": [
+                        {"name": "ses:configuration-set"},
+                        {"name": "campaign", "default_value": "none"},
+                    ],
+                }
+            ],
+        }
+    ],
+}
+
+
+def _templates(spec: dict[str, object]) -> list[dict[str, object]]:
+    stack = SesEventPublishingStack(new_app(), "S", spec=parse_spec(spec))
+    return [Template.from_stack(stack).to_json()]
+
+
+def test_cost_of_a_small_spec_by_hand() -> None:
+    report = estimate_cost(_templates(SMALL), values_per_dimension=10)
+    lines = {line.item: line for line in report.lines}
+    # 10 campaigns x 2 event types = 20 custom metrics at $0.30
+    assert (
+        lines["custom metrics from event publishing"].quantity,
+        lines["custom metrics from event publishing"].monthly_usd,
+    ) == (20, 6.00)
+    # bounce and complaint rate, warning and critical: 4 alarm metrics, inside the 10 free
+    assert (lines["standard alarms"].quantity, lines["standard alarms"].monthly_usd) == (4, 0)
+    # the set's composite alarm
+    assert (lines["composite alarms"].quantity, lines["composite alarms"].monthly_usd) == (1, 0.5)
+    # four fleet alarms, each reading the one set with reputation metrics: 4 x $0.10
+    assert lines["Metrics Insights alarms"].quantity == 4
+    assert lines["Metrics Insights alarms"].monthly_usd == 0.4
+    # the environment dashboard and the fleet dashboard: within the 3 free
+    assert (lines["dashboards"].quantity, lines["dashboards"].monthly_usd) == (2, 0)
+    assert report.total_usd == 6.90
+    table = report.table()
+    assert "total" in table and "6.90" in table and "Assumptions:" in table
+
+
+def test_custom_metrics_grow_with_the_assumed_dimension_values() -> None:
+    report = estimate_cost(_templates(SMALL), values_per_dimension=100)
+    metrics = next(line for line in report.lines if line.item.startswith("custom metrics"))
+    assert metrics.quantity == 200 and metrics.monthly_usd == 60.0
+
+
+def test_tiers_of_custom_metric_prices() -> None:
+    from ses_events.cost import _tiered
+
+    assert _tiered(10_000) == 3000.0
+    assert _tiered(10_001) == 3000.1
+    assert _tiered(250_000) == 3000 + 240_000 * 0.10

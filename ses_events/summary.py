@@ -21,6 +21,11 @@ def _name_of(value: Any, resources: dict[str, Any], attribute: str) -> str:
     """A readable name for a property that may be a Ref or GetAtt to another resource."""
     if isinstance(value, str):
         return value
+    if isinstance(value, dict) and "Fn::Select" in value:
+        # Fn::Select(0, [ARN, Ref policy]): the ARN, written to wait for the policy
+        index, items = value["Fn::Select"]
+        if isinstance(items, list) and isinstance(index, int) and index < len(items):
+            return _name_of(items[index], resources, attribute)
     if isinstance(value, dict):
         logical_id = value.get("Ref") or (value.get("Fn::GetAtt") or [None])[0]
         if logical_id in resources:

@@ -368,8 +368,13 @@ def test_ses_role_is_trusted_only_for_these_sets_and_may_only_put_record_batch(
     destinations = template.find_resources("AWS::SES::ConfigurationSetEventDestination")
     for destination in destinations.values():
         props = destination["Properties"]["EventDestination"]["KinesisFirehoseDestination"]
-        assert props["IAMRoleARN"] == {"Fn::GetAtt": [role_id, "Arn"]}
-        assert [d for d in destination["DependsOn"] if d.startswith("ArchiveSesRoleDefaultPolicy")]
+        # the role's ARN, written so that the destination also waits for the role's policy
+        (policy_id,) = template.find_resources(
+            "AWS::IAM::Policy", {"Properties": {"Roles": [{"Ref": role_id}]}}
+        )
+        assert props["IAMRoleARN"] == {
+            "Fn::Select": [0, [{"Fn::GetAtt": [role_id, "Arn"]}, {"Ref": policy_id}]]
+        }
 
 
 def test_firehose_role_is_trusted_only_for_this_stream_and_writes_only_the_prefixes(
@@ -514,7 +519,7 @@ def test_topic_lets_only_ses_publish_for_these_sets_and_enforces_tls(stack: Stac
     )
     template.has_resource_properties(
         "AWS::SES::ConfigurationSetEventDestination",
-        {"EventDestination": Match.object_like({"SnsDestination": {"TopicARN": {"Ref": Match.string_like_regexp("AlertsTopic")}}, "MatchingEventTypes": ["bounce", "complaint"]})},
+        {"EventDestination": Match.object_like({"SnsDestination": {"TopicARN": {"Fn::Select": [0, [{"Ref": Match.string_like_regexp("AlertsTopic")}, {"Ref": Match.string_like_regexp("AlertsTopicPolicy")}]]}}, "MatchingEventTypes": ["bounce", "complaint"]})},
     )  # fmt: skip
 
 
@@ -522,8 +527,14 @@ def test_sns_destination_is_created_after_the_topic_policy(stack: Stack) -> None
     SnsEventDestination(stack, "Alerts", configuration_set=_set(stack))
     template = Template.from_stack(stack)
     (policy_id,) = template.find_resources("AWS::SNS::TopicPolicy")
+    (topic_id,) = template.find_resources("AWS::SNS::Topic")
     (destination,) = template.find_resources("AWS::SES::ConfigurationSetEventDestination").values()
-    assert destination["DependsOn"] == [policy_id]
+    # the topic ARN, written so that the destination also waits for the topic policy (a Ref
+    # is a dependency), without a DependsOn per destination
+    assert destination["Properties"]["EventDestination"]["SnsDestination"]["TopicARN"] == {
+        "Fn::Select": [0, [{"Ref": topic_id}, {"Ref": policy_id}]]
+    }
+    assert "DependsOn" not in destination
 
 
 def test_topic_with_a_kms_key_lets_ses_use_the_key_under_the_same_conditions(stack: Stack) -> None:

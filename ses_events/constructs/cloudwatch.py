@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aws_cdk import aws_ses as ses
 from constructs import Construct
 
 from ses_events import rules
@@ -135,14 +134,15 @@ class CloudWatchEventDestination(EventDestinationBase):
         """The dimensions SES publishes the metrics with."""
         configuration_set._cloudwatch_destinations.append(self)
         self._create_event_destination(
-            cloud_watch_destination=ses.CfnConfigurationSetEventDestination.CloudWatchDestinationProperty(
-                dimension_configurations=[
-                    ses.CfnConfigurationSetEventDestination.DimensionConfigurationProperty(
-                        dimension_name=d.name,
-                        dimension_value_source=d.source.value,
-                        default_dimension_value=d.default_value,
-                    )
+            "cloudWatchDestination",
+            {
+                "dimensionConfigurations": [
+                    {
+                        "dimensionName": d.name,
+                        "dimensionValueSource": d.source.value,
+                        "defaultDimensionValue": d.default_value,
+                    }
                     for d in chosen
                 ]
-            )
+            },
         )

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from aws_cdk import ArnFormat, Stack, Token
 from aws_cdk import aws_events as events
-from aws_cdk import aws_ses as ses
 from constructs import Construct
 
 from ses_events import rules
@@ -83,9 +82,7 @@ class EventBridgeEventDestination(EventDestinationBase):
         )
         """ARN of the default event bus."""
         self._create_event_destination(
-            event_bridge_destination=ses.CfnConfigurationSetEventDestination.EventBridgeDestinationProperty(
-                event_bus_arn=self.event_bus_arn
-            )
+            "eventBridgeDestination", {"eventBusArn": self.event_bus_arn}
         )
 
     def event_pattern(

@@ -11,6 +11,7 @@ from aws_cdk import (
     Acknowledgment,
     ArnFormat,
     Duration,
+    Fn,
     Names,
     RemovalPolicy,
     Stack,
@@ -21,7 +22,6 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesisfirehose as firehose
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_ses as ses
 from constructs import Construct, IValidation
 
 from ses_events.constructs.configuration_set import EventPublishingConfigurationSet
@@ -332,11 +332,14 @@ class FirehoseEventArchive(Construct):
                 actions=["firehose:PutRecordBatch"], resources=[self.delivery_stream_arn]
             )
         )
-        # Asked by every destination of the archive: asked once here.
-        self._ses_role_arn: str = self.ses_role.role_arn
+        # SES checks that it may publish when a destination is created, so each destination must
+        # come after the role's policy. The role ARN destinations use is written as
+        # Fn::Select(0, [role ARN, Ref policy]): the same ARN, and through the Ref an implicit
+        # dependency on the policy, with no DependsOn to add (one jsii call less per
+        # destination, which counts with thousands of sets).
         policy = self.ses_role.node.find_child("DefaultPolicy").node.default_child
         assert isinstance(policy, iam.CfnPolicy)
-        self._ses_role_policy: iam.CfnPolicy = policy
+        self._ses_role_arn: str = Fn.select(0, [self.ses_role.role_arn, policy.ref])
 
     @property
     def configuration_set_names(self) -> tuple[str, ...]:
@@ -436,12 +439,11 @@ class FirehoseEventDestination(EventDestinationBase):
         self.archive: FirehoseEventArchive = archive or FirehoseEventArchive(self, "Archive")
         """The archive the events go to."""
         self.archive.allow_configuration_set(configuration_set)
-        destination = self._create_event_destination(
-            kinesis_firehose_destination=ses.CfnConfigurationSetEventDestination.KinesisFirehoseDestinationProperty(
-                delivery_stream_arn=self.archive.delivery_stream_arn,
-                iam_role_arn=self.archive._ses_role_arn,
-            )
+        # (the role ARN given refers to the role's policy too: see FirehoseEventArchive)
+        self._create_event_destination(
+            "kinesisFirehoseDestination",
+            {
+                "deliveryStreamArn": self.archive.delivery_stream_arn,
+                "iamRoleArn": self.archive._ses_role_arn,
+            },
         )
-        # SES checks that it may publish when the destination is created: create the role's
-        # policy first (the role itself is already a dependency through IAMRoleARN).
-        destination.add_dependency(self.archive._ses_role_policy)

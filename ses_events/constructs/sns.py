@@ -5,10 +5,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from aws_cdk import Acknowledgment, Annotations, Stack, Validations
+from aws_cdk import Acknowledgment, Annotations, Fn, Stack, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
@@ -77,7 +76,6 @@ class SnsEventTopic(Construct):
         super().__init__(scope, id)
         stack = Stack.of(self)
         self._sources = ConfigurationSetSources(self)
-        self._policy_construct: sns.CfnTopicPolicy | None = None
         conditions = self._sources.conditions(stack.account)
         self.topic: sns.ITopic = topic or sns.Topic(
             self,
@@ -135,19 +133,19 @@ class SnsEventTopic(Construct):
 
     @functools.cached_property
     def _topic_arn(self) -> str:
-        # asked by every destination of the topic: asked once
-        arn: str = self.topic.topic_arn
-        return arn
+        """The topic ARN destinations use: after the topic policy exists, when there is one.
 
-    def _policy(self) -> sns.CfnTopicPolicy | None:
-        """The topic's policy resource, once it exists (it is created with the first statement)."""
-        if self._policy_construct is None:
-            policy = self.topic.node.try_find_child("Policy")
-            if policy is not None:
-                cfn = policy.node.default_child
-                assert isinstance(cfn, sns.CfnTopicPolicy)
-                self._policy_construct = cfn
-        return self._policy_construct
+        SES checks that it may publish when a destination is created. Written as
+        Fn::Select(0, [topic ARN, Ref topic policy]), the ARN carries an implicit dependency on
+        the policy, and no destination needs a DependsOn of its own.
+        """
+        arn: str = self.topic.topic_arn
+        policy = self.topic.node.try_find_child("Policy")
+        if policy is None:
+            return arn
+        cfn = policy.node.default_child
+        assert isinstance(cfn, sns.CfnTopicPolicy)
+        return Fn.select(0, [arn, cfn.ref])
 
 
 class SnsEventDestination(EventDestinationBase):
@@ -199,13 +197,5 @@ class SnsEventDestination(EventDestinationBase):
         self.event_topic: SnsEventTopic = event_topic or SnsEventTopic(self, "Topic", topic=topic)
         """The topic the events go to, with its SES publishing policy."""
         self.event_topic.allow_configuration_set(configuration_set)
-        destination = self._create_event_destination(
-            sns_destination=ses.CfnConfigurationSetEventDestination.SnsDestinationProperty(
-                topic_arn=self.event_topic._topic_arn
-            )
-        )
-        # SES checks that it may publish when the destination is created: create the topic
-        # policy first (the topic itself is already a dependency through TopicARN).
-        policy = self.event_topic._policy()
-        if policy is not None:
-            destination.add_dependency(policy)
+        # (the topic ARN given refers to the topic policy too: see SnsEventTopic._topic_arn)
+        self._create_event_destination("snsDestination", {"topicArn": self.event_topic._topic_arn})

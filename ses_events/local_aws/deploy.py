@@ -143,30 +143,18 @@ def check_deployment(aws: LocalAws, outdir: str | Path = "cdk.out") -> list[str]
             except sesv2.exceptions.NotFoundException:
                 problems.append(f"configuration set {name}: missing")
                 continue
-            expected_pairs = {
-                "TlsPolicy": props.get("DeliveryOptions", {}).get("TlsPolicy"),
-                "MaxDeliverySeconds": props.get("DeliveryOptions", {}).get("MaxDeliverySeconds"),
-                "ReputationMetricsEnabled": props.get("ReputationOptions", {}).get(
-                    "ReputationMetricsEnabled"
-                ),
-                "SendingEnabled": props.get("SendingOptions", {}).get("SendingEnabled"),
-                "SuppressedReasons": props.get("SuppressionOptions", {}).get("SuppressedReasons"),
-            }
-            actual_pairs = {
-                "TlsPolicy": deployed.get("DeliveryOptions", {}).get("TlsPolicy"),
-                "MaxDeliverySeconds": deployed.get("DeliveryOptions", {}).get("MaxDeliverySeconds"),
-                "ReputationMetricsEnabled": deployed.get("ReputationOptions", {}).get(
-                    "ReputationMetricsEnabled"
-                ),
-                "SendingEnabled": deployed.get("SendingOptions", {}).get("SendingEnabled"),
-                "SuppressedReasons": deployed.get("SuppressionOptions", {}).get(
-                    "SuppressedReasons"
-                ),
-            }
-            for key, expected in expected_pairs.items():
-                if expected is not None and actual_pairs[key] != expected:
+            for group, key in (
+                ("DeliveryOptions", "TlsPolicy"),
+                ("DeliveryOptions", "MaxDeliverySeconds"),
+                ("ReputationOptions", "ReputationMetricsEnabled"),
+                ("SendingOptions", "SendingEnabled"),
+                ("SuppressionOptions", "SuppressedReasons"),
+            ):
+                expected = props.get(group, {}).get(key)
+                actual = deployed.get(group, {}).get(key)
+                if expected is not None and actual != expected:
                     problems.append(
-                        f"configuration set {name}: {key} is {actual_pairs[key]!r},"
+                        f"configuration set {name}: {key} is {actual!r},"
                         f" the template says {expected!r}"
                     )
         names_by_logical = {logical: props["Name"] for logical, props in sets.items()}

@@ -205,28 +205,24 @@ def _forget_set(account: str, region: str, configuration_set: str) -> None:
 # -- SES API v2 operations ------------------------------------------------------------------
 
 
-def _create_destination(self: SESV2Response) -> str:
+def _put_destination(self: SESV2Response, *, create: bool) -> str:
     put_destination(
         self.current_account,
         self.region,
         self._get_param("ConfigurationSetName"),
         self._get_param("EventDestinationName"),
         self._get_param("EventDestination") or {},
-        create=True,
+        create=create,
     )
     return "{}"
+
+
+def _create_destination(self: SESV2Response) -> str:
+    return _put_destination(self, create=True)
 
 
 def _update_destination(self: SESV2Response) -> str:
-    put_destination(
-        self.current_account,
-        self.region,
-        self._get_param("ConfigurationSetName"),
-        self._get_param("EventDestinationName"),
-        self._get_param("EventDestination") or {},
-        create=False,
-    )
-    return "{}"
+    return _put_destination(self, create=False)
 
 
 def _get_destinations(self: SESV2Response) -> str:

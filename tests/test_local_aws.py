@@ -440,3 +440,46 @@ def test_the_local_aws_leaves_nothing_listening() -> None:
     aws.stop()
     with pytest.raises(OSError), socket.create_connection(("127.0.0.1", aws.port), timeout=2):
         pass
+
+
+def test_direct_updates_apply_and_a_failing_one_rolls_back(aws: LocalAws) -> None:
+    """UpdateStack (`cdk deploy --method=direct`) goes through the same handling as change sets."""
+    cloudformation, sesv2 = _client(aws, "cloudformation"), _client(aws, "sesv2")
+
+    def template(destinations: int) -> str:
+        resources: dict[str, Any] = {
+            "Set": {"Type": "AWS::SES::ConfigurationSet", "Properties": {"Name": "direct"}}
+        }
+        for number in range(destinations):
+            resources[f"D{number}"] = {
+                "Type": "AWS::SES::ConfigurationSetEventDestination",
+                "Properties": {
+                    "ConfigurationSetName": {"Ref": "Set"},
+                    "EventDestination": {
+                        "Name": f"d{number}",
+                        "Enabled": True,
+                        "MatchingEventTypes": ["send"],
+                        "SnsDestination": {"TopicARN": "arn:aws:sns:us-east-1:123456789012:t"},
+                    },
+                },
+            }
+        return json.dumps({"Resources": resources})
+
+    def names() -> list[str]:
+        found = sesv2.get_configuration_set_event_destinations(ConfigurationSetName="direct")
+        return sorted(d["Name"] for d in found["EventDestinations"])
+
+    cloudformation.create_stack(StackName="Direct", TemplateBody=template(1))
+    cloudformation.update_stack(StackName="Direct", TemplateBody=template(10))
+    stack = cloudformation.describe_stacks(StackName="Direct")["Stacks"][0]
+    assert stack["StackStatus"] == "UPDATE_COMPLETE"
+    assert len(names()) == 10
+    cloudformation.update_stack(StackName="Direct", TemplateBody=template(11))
+    stack = cloudformation.describe_stacks(StackName="Direct")["Stacks"][0]
+    assert stack["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
+    events = cloudformation.describe_stack_events(StackName="Direct")["StackEvents"]
+    (failed,) = [e for e in events if e["ResourceStatus"] == "UPDATE_FAILED"]
+    assert "LimitExceededException" in failed["ResourceStatusReason"]
+    assert names() == sorted(f"d{n}" for n in range(10))  # as before the failed update
+    cloudformation.delete_stack(StackName="Direct")
+    assert "direct" not in sesv2.list_configuration_sets()["ConfigurationSets"]

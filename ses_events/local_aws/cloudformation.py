@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import json
+import warnings
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -665,7 +666,10 @@ def _apply(stack: Any, template: str, parameters: dict[str, Any], *, creating: b
             else:
                 stack.template, stack.parameters = old_template, old_parameters
                 stack._parse_template()
-                stack.resource_map.update(stack.template_dict, stack.parameters)
+                with warnings.catch_warnings():
+                    # moto notes that the failed resource, never created, cannot be removed
+                    warnings.filterwarnings("ignore", message="Unable to delete .* never created")
+                    stack.resource_map.update(stack.template_dict, stack.parameters)
             stack._add_stack_event(f"{rollback}_COMPLETE")
             stack.status = f"{rollback}_COMPLETE"
         except Exception as error:  # the rollback itself failed

@@ -211,6 +211,40 @@ class _AlarmFactory:
         self.created[name] = alarm
         return alarm
 
+    def rate_alarms(
+        self,
+        *,
+        subject: str,
+        what: str,
+        metric: cloudwatch.IMetric,
+        rate: RateThreshold,
+        description: str,
+        notify_critical: bool = True,
+    ) -> dict[AlarmLevel, cloudwatch.Alarm]:
+        """A warning and a critical alarm on a rate (a fraction) such as ``Reputation.BounceRate``.
+
+        Missing data is ``ignore``: SES recomputes reputation rates over a representative volume
+        and publishes them irregularly, so a missing point says nothing new and the alarm keeps
+        its state instead of flapping. ``description`` is a format string of ``value``.
+        """
+        return {
+            level: self.alarm(
+                f"{what}-{level.value}",
+                subject=subject,
+                what=what,
+                level=level,
+                metric=metric,
+                threshold=value,
+                description=description.format(value=value),
+                missing=cloudwatch.TreatMissingData.IGNORE,
+                notify=notify_critical or level is not AlarmLevel.CRITICAL,
+            )
+            for level, value in (
+                (AlarmLevel.WARNING, rate.warning),
+                (AlarmLevel.CRITICAL, rate.critical),
+            )
+        }
+
 
 class AlarmTopic(Construct):
     """The SNS topic alarms notify: encrypted, TLS-only, publishable only by this account's alarms.
@@ -394,30 +428,20 @@ class ConfigurationSetAlarms(Construct):
         ):
             if kind not in chosen:
                 continue
-            for level, value in (
-                (AlarmLevel.WARNING, rate.warning),
-                (AlarmLevel.CRITICAL, rate.critical),
-            ):
-                what = kind.value.replace("_", "-")
-                add(
-                    factory.alarm(
-                        f"{what}-{level.value}",
-                        subject=name,
-                        what=what,
-                        level=level,
-                        metric=getattr(metrics, metric)(),
-                        threshold=value,
-                        description=(
-                            f"{kind.value.replace('_', ' ').capitalize()} of configuration set"
-                            f" {name} is at least {value:g} ({value:.2%}); AWS reviews accounts"
-                            " from 5% bounces / 0.1% complaints."
-                        ),
-                        # Reputation metrics arrive irregularly: keep the state when none came.
-                        missing=cloudwatch.TreatMissingData.IGNORE,
-                        notify=not (notify_via_composite and level is AlarmLevel.CRITICAL),
-                    ),
-                    level,
-                )
+            label = kind.value.replace("_", " ").capitalize()
+            created = factory.rate_alarms(
+                subject=name,
+                what=kind.value.replace("_", "-"),
+                metric=getattr(metrics, metric)(),
+                rate=rate,
+                description=(
+                    f"{label} of configuration set {name} is at least {{value:g}}"
+                    " ({value:.2%}); AWS reviews accounts from 5% bounces / 0.1% complaints."
+                ),
+                notify_critical=not notify_via_composite,
+            )
+            for level, alarm in created.items():
+                add(alarm, level)
         for kind, event_type, threshold, level, periods in (
             (
                 SesAlarm.RENDERING_FAILURES,
@@ -547,22 +571,15 @@ class AccountReputationAlarms(Construct):
             ("bounce-rate", account_reputation_bounce_rate(), thresholds.bounce_rate),
             ("complaint-rate", account_reputation_complaint_rate(), thresholds.complaint_rate),
         ):
-            for level, value in (
-                (AlarmLevel.WARNING, rate.warning),
-                (AlarmLevel.CRITICAL, rate.critical),
-            ):
-                factory.alarm(
-                    f"{what}-{level.value}",
-                    subject="account",
-                    what=what,
-                    level=level,
-                    metric=metric,
-                    threshold=value,
-                    description=(
-                        f"Account {what.replace('-', ' ')} is at least {value:g} ({value:.2%})."
-                    ),
-                    missing=cloudwatch.TreatMissingData.IGNORE,
-                )
+            factory.rate_alarms(
+                subject="account",
+                what=what,
+                metric=metric,
+                rate=rate,
+                description=(
+                    f"Account {what.replace('-', ' ')} is at least {{value:g}} ({{value:.2%}})."
+                ),
+            )
 
 
 class FirehoseArchiveAlarms(Construct):

@@ -23,7 +23,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ses_events import rules
-from ses_events.constructs.alarms import AlarmLevel, AlarmThresholds, _AlarmFactory
+from ses_events.constructs.alarms import AlarmThresholds, _AlarmFactory
 from ses_events.constructs.dashboard import review_threshold_annotations
 from ses_events.errors import Problems
 
@@ -81,29 +81,21 @@ class FleetMonitoring(Construct):
             ("complaint-rate", rules.REPUTATION_COMPLAINT_RATE_METRIC, thresholds.complaint_rate),
         )
         for what, metric_name, rate in rates:
-            for level, value in (
-                (AlarmLevel.WARNING, rate.warning),
-                (AlarmLevel.CRITICAL, rate.critical),
-            ):
-                factory.alarm(
-                    f"{what}-{level.value}",
-                    subject="fleet",
-                    what=what,
-                    level=level,
-                    metric=cloudwatch.MathExpression(
-                        expression=fleet_query(metric_name),
-                        using_metrics={},
-                        period=period,
-                        label=f"{metric_name} per configuration set",
-                    ),
-                    threshold=value,
-                    description=(
-                        f"Some configuration set's {metric_name} is at least {value:g}"
-                        f" ({value:.2%}); the alarm names the sets that breach."
-                    ),
-                    # Reputation metrics arrive irregularly: keep the state when none came.
-                    missing=cloudwatch.TreatMissingData.IGNORE,
-                )
+            factory.rate_alarms(
+                subject="fleet",
+                what=what,
+                metric=cloudwatch.MathExpression(
+                    expression=fleet_query(metric_name),
+                    using_metrics={},
+                    period=period,
+                    label=f"{metric_name} per configuration set",
+                ),
+                rate=rate,
+                description=(
+                    f"Some configuration set's {metric_name} is at least {{value:g}}"
+                    " ({value:.2%}); the alarm names the sets that breach."
+                ),
+            )
         self.alarms: dict[str, cloudwatch.Alarm] = factory.created
         """The alarms, by alarm name (4, whatever the number of sets)."""
         self.dashboard: cloudwatch.Dashboard | None = None

@@ -161,9 +161,15 @@ class ConfigurationSetSources:
         }
 
     def add(self, configuration_set: EventPublishingConfigurationSet) -> None:
-        if configuration_set.configuration_set_name not in self._names:
-            self._names.append(configuration_set.configuration_set_name)
-            self._arns.append(configuration_set.configuration_set_arn)
+        self.add_arn(
+            configuration_set.configuration_set_name, configuration_set.configuration_set_arn
+        )
+
+    def add_arn(self, name: str, arn: str) -> None:
+        """Allow the set ``name`` with ARN ``arn`` (for sets built without a construct)."""
+        if name not in self._names:
+            self._names.append(name)
+            self._arns.append(arn)
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import cloudformation_include as cfn_include
 from constructs import Construct
 
 from ses_events import rules
@@ -43,6 +44,7 @@ from ses_events.spec import (
     SnsDestinationSpec,
     ThresholdsSpec,
 )
+from ses_events.stacks.bulk import add_plain_sets, is_plain
 
 __all__ = ["SesEventPublishingStack"]
 
@@ -73,6 +75,9 @@ class SesEventPublishingStack(Stack):
 
     :param spec: the validated spec.
     :param configuration_sets: names of the spec's sets this stack holds. Default: all of them.
+    :param bulk: build plain sets (no per-set options, alarms or dashboard section) in one
+        ``CfnInclude`` rather than a construct each: the same resources and logical ids, many
+        fewer jsii round trips (see :mod:`ses_events.stacks.bulk`). Default: ``True``.
     :param part: the stack's number when the spec spans several stacks (see
         :mod:`ses_events.stacks.layout`); part 1 also holds the account-level alarms. Default: 1.
     :param kwargs: passed to ``Stack`` (``env``, ``stack_name``, ``synthesizer``, ...).
@@ -86,6 +91,7 @@ class SesEventPublishingStack(Stack):
         spec: EventPublishingSpec,
         configuration_sets: Sequence[str] | None = None,
         part: int = 1,
+        bulk: bool = True,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault(
@@ -150,9 +156,17 @@ class SesEventPublishingStack(Stack):
             )
 
         self.configuration_sets: dict[str, EventPublishingConfigurationSet] = {}
-        """Configuration set constructs, by name."""
+        """Configuration set constructs, by name (the plain sets built in bulk are not here)."""
+        plain = [cs for cs in self.hosted if bulk and is_plain(spec, cs)]
         for cs in self.hosted:
-            self.configuration_sets[cs.name] = self._configuration_set(cs)
+            if cs not in plain:
+                self.configuration_sets[cs.name] = self._configuration_set(cs)
+        self.plain_sets: cfn_include.CfnInclude | None = (
+            add_plain_sets(self, plain, archives=self.archives, topics=self.topics)
+            if plain
+            else None
+        )
+        """The plain sets' resources, added in one ``CfnInclude`` (see :mod:`.bulk`)."""
 
         self.monitoring: Monitoring | None = (
             Monitoring(self, "ses-events.monitoring", stack=self)

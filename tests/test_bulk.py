@@ -1,0 +1,103 @@
+"""Plain sets built in bulk give the same template as built construct by construct."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pytest
+from aws_cdk.assertions import Template
+
+from ses_events.spec import parse_spec
+from ses_events.stacks import SesEventPublishingStack
+from ses_events.stacks.bulk import BULK_CONSTRUCT_ID, is_plain, logical_id
+from tests.conftest import new_app
+
+SPEC: dict[str, Any] = {
+    "tags": {"project": "tenants"},
+    "topics": [{"name": "events"}, {"name": "keyed", "encrypted": True}],
+    "archives": [{"name": "default"}, {"name": "cold", "compression": "Snappy"}],
+    "monitoring": {"fleet": True},
+    "configuration_sets": [
+        {
+            "name": f"tenant-{n}",
+            "reputation_metrics": n % 2 == 0,
+            "sending_enabled": n != 3,
+            "monitoring": {"alarms": [], "dashboard": False},
+            "destinations": [
+                {
+                    "name": "metrics",
+                    "type": "cloudwatch",
+                    "event_types": ["send", "bounce", "renderingFailure"] if n == 1 else None,
+                    "dimensions": [
+                        {"name": "ses:configuration-set"},
+                        {"name": "campaign", "default_value": "none"},
+                        {"name": "X-Kind", "source": "email_header", "default_value": "other"},
+                    ],
+                },
+                {"name": "archive", "type": "firehose", "archive": "cold" if n == 2 else "default"},
+                {
+                    "name": "alerts",
+                    "type": "sns",
+                    "topic": "keyed" if n else "events",
+                    "enabled": n != 4,
+                },
+                {"name": "bus", "type": "eventbridge", "event_types": ["bounce"]},
+            ],
+        }
+        for n in range(6)
+    ],
+}
+
+
+def _resources(bulk: bool) -> dict[str, Any]:
+    stack = SesEventPublishingStack(new_app(), "Tenants", spec=parse_spec(SPEC), bulk=bulk)
+    assert (stack.plain_sets is not None) is bulk
+    resources: dict[str, Any] = Template.from_stack(stack).to_json()["Resources"]
+    return resources
+
+
+def test_bulk_and_constructs_give_the_same_resources_and_logical_ids() -> None:
+    by_construct, in_bulk = _resources(bulk=False), _resources(bulk=True)
+    assert sorted(in_bulk) == sorted(by_construct)
+    for logical, resource in by_construct.items():
+        assert in_bulk[logical] == resource, logical
+    # and the sets really came through the include, tags of the stack included
+    kinds = [r["Type"] for r in in_bulk.values()]
+    assert kinds.count("AWS::SES::ConfigurationSet") == 6
+    assert kinds.count("AWS::SES::ConfigurationSetEventDestination") == 24
+
+
+def test_sets_with_their_own_options_or_alarms_are_built_as_constructs() -> None:
+    spec = parse_spec(
+        {
+            "configuration_sets": [
+                {"name": "plain", "monitoring": {"alarms": [], "dashboard": False}},
+                {"name": "alarmed", "monitoring": {"dashboard": False}},
+                {
+                    "name": "tls",
+                    "delivery": {"tls_policy": "REQUIRE"},
+                    "monitoring": {"alarms": [], "dashboard": False},
+                },
+                {"name": "shown", "monitoring": {"alarms": []}},
+            ]
+        }
+    )
+    assert [is_plain(spec, cs) for cs in spec.configuration_sets] == [True, False, False, False]
+    stack = SesEventPublishingStack(new_app(), "S", spec=spec)
+    assert sorted(stack.configuration_sets) == ["alarmed", "shown", "tls"]
+    assert stack.node.try_find_child(BULK_CONSTRUCT_ID) is stack.plain_sets
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (["tenant-00000", "Resource", "Resource"], "tenant000003C90EE20"),
+        (["tenant-00000-metrics", "Resource"], "tenant00000metrics3F73DBEA"),
+        (["OnlyOne"], "OnlyOne"),
+        # "Default" is left out of both the readable part and the hash
+        (["a", "Default", "b"], "ab" + hashlib.md5(b"a/b").hexdigest()[:8].upper()),
+    ],
+)
+def test_logical_ids_follow_aws_cdk_lib(path: list[str], expected: str) -> None:
+    assert logical_id(path) == expected

@@ -26,7 +26,7 @@ import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from aws_cdk import ArnFormat, Duration, Stack, Token
+from aws_cdk import ArnFormat, Duration, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_iam as iam
@@ -36,7 +36,7 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct, IConstruct
 
 from ses_events import rules
-from ses_events.constructs.configuration_set import EventPublishingConfigurationSet
+from ses_events.constructs.configuration_set import EventPublishingConfigurationSet, _StackFacts
 from ses_events.constructs.firehose import FirehoseEventArchive
 from ses_events.constructs.metrics import (
     account_reputation_bounce_rate,
@@ -134,12 +134,9 @@ _ALARM_NAMES: weakref.WeakKeyDictionary[IConstruct, dict[str, str]] = weakref.We
 
 
 def _claim_alarm_name(scope: Construct, name: str, where: str) -> None:
-    stack = Stack.of(scope)
-    environment = "/".join(
-        "*" if Token.is_unresolved(v) else v for v in (stack.account, stack.region)
-    )
-    names = _ALARM_NAMES.setdefault(scope.node.root, {})
-    key = f"{environment}/{name}"
+    facts = _StackFacts.of(scope)  # the environment, as configuration set names use it
+    names = _ALARM_NAMES.setdefault(facts.root, {})
+    key = f"{facts.environment}/{name}"
     problems = Problems(where)
     if len(name) > rules.MAX_ALARM_NAME_LENGTH:
         problems.add(

@@ -74,7 +74,8 @@ def _synth_ses_events(spec_path: str, outdir: str) -> None:
 
     from ses_events.stacks import build_app
 
-    app = App(outdir=outdir, context={"ses-events:spec": spec_path})
+    # each run starts in a fresh directory: its layout is new
+    app = App(outdir=outdir, context={"ses-events:spec": spec_path, "ses-events:new-layout": True})
     build_app(app)
     app.synth()
 

@@ -383,7 +383,139 @@ EMAIL_ADDRESS = PatternRule(r"[^@\s]+@[^@\s]+\.[^@\s]+", "an email address such 
 """A plausible email address (for alarm notification subscriptions); SNS confirms the rest."""
 
 MAX_LISTED_SOURCE_ARNS = 20
-"""Configuration sets listed one by one in the ``aws:SourceArn`` condition of a shared role, topic
-or key policy. An IAM role trust policy may hold 2,048 characters by default ("IAM and AWS STS
-quotas", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) and an ARN
-takes 60 to 130: past 20 sets the condition names the account's sets with a wildcard."""
+"""Configuration sets listed one by one in the ``aws:SourceArn`` condition of a shared role's
+trust policy, at most. An IAM role trust policy may hold 2,048 characters by default
+(:data:`MAX_TRUST_POLICY_CHARACTERS`); the rest of the policy takes about 400 and an ARN up to
+140. Topic and key policies hold far more (:func:`listed_source_arns`)."""
+
+
+def listed_source_arns(names: Sequence[str], room: int) -> bool:
+    """Whether the ARNs of the sets ``names`` fit in ``room`` characters of a policy.
+
+    Each ARN is counted at its longest (the longest partition and Region names), so a policy
+    that fits here fits wherever it is deployed.
+    """
+    return sum(len(name) + CONFIGURATION_SET_ARN_OVERHEAD for name in names) <= room
+
+
+TRUST_POLICY_ARN_ROOM = 1_600
+"""Room for the listed ARNs in a role trust policy: 2,048 characters less about 450 for the
+principal, action and the other conditions."""
+SNS_TOPIC_POLICY_ARN_ROOM = 26_000
+"""Room for the listed ARNs in an SNS event topic's policy: 30 KB less the TLS statement, the
+alarm or subscription statements and a margin."""
+KMS_KEY_POLICY_ARN_ROOM = 28_000
+"""Room for the listed ARNs in a topic key's policy: 32 KB less the account's statement and a
+margin."""
+
+
+# --- Quotas that span a spec ------------------------------------------------------------------
+
+MAX_CONFIGURATION_SETS_PER_REGION = 10_000
+"""SES allows 10,000 configuration sets per account and Region, not adjustable (SES Developer
+Guide, "Service quotas in Amazon SES", quotas related to event publishing,
+https://docs.aws.amazon.com/ses/latest/dg/quotas.html)."""
+
+MAX_STACKS_PER_REGION = 2_000
+"""CloudFormation's default quota of stacks per account and Region ("AWS CloudFormation quotas",
+https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html). A
+layout file's stack numbers are checked against it."""
+
+
+# --- Names of other things a configuration set refers to ---------------------------------------
+
+# Dedicated IP pool names: lowercase ASCII letters, digits, '_' and '-', at most 64 characters
+# (CloudFormation schema of AWS::SES::DedicatedIpPool, PoolName ^[a-z0-9_-]{0,64}$; aws-cdk-lib's
+# DedicatedIpPool checks the same). A configuration set names an existing pool, so the name is
+# not empty.
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-dedicatedippool.html
+DEDICATED_IP_POOL_NAME = PatternRule(
+    r"[a-z0-9_-]{1,64}", "1 to 64 lowercase ASCII letters, digits, '_' or '-'"
+)
+
+# The custom redirect domain of open and click tracking is a domain name: labels of 1 to 63
+# letters, digits and hyphens (not at either end), separated by dots, 253 characters at most,
+# with at least two labels (RFC 1035 section 2.3.4, RFC 1123 section 2.1). SES asks for a
+# subdomain you own, such as track.example.com.
+# https://docs.aws.amazon.com/ses/latest/dg/configure-custom-open-click-domains.html
+DOMAIN_NAME = PatternRule(
+    r"(?=.{4,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?",
+    "a domain name such as track.example.com (labels of 1 to 63 letters, digits or '-', not"
+    " starting or ending with '-', 253 characters at most)",
+)
+
+
+# --- Resource tags ------------------------------------------------------------------------------
+
+# AWS resource tags: a key of 1 to 128 and a value of 0 to 256 Unicode letters, digits, spaces and
+# _ . : / = + - @; the "aws:" prefix is reserved; at most 50 tags per resource ("Tagging AWS
+# resources", tag naming limits and requirements,
+# https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions; the
+# CloudFormation Tag type, https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+MAX_TAGS_PER_RESOURCE = 50
+_TAG_CHARACTERS = r"[\w\s.:/=+\-@]"  # \w: Unicode letters, digits and '_'; \s: spaces
+TAG_KEY = PatternRule(
+    rf"(?!aws:){_TAG_CHARACTERS}{{1,128}}",
+    "1 to 128 letters, digits, spaces or _ . : / = + - @, not starting with 'aws:'",
+)
+TAG_VALUE = PatternRule(
+    rf"{_TAG_CHARACTERS}{{0,256}}", "0 to 256 letters, digits, spaces or _ . : / = + - @"
+)
+
+
+def tag_problems(tags: object, *, reserved: int = 0) -> list[tuple[str, object, str]]:
+    """Problems of a mapping of resource tags, as ``(field, value, rule)`` triples.
+
+    ``reserved`` counts tags added to the same resource from elsewhere (a stack's tags).
+    """
+    found: list[tuple[str, object, str]] = []
+    if not isinstance(tags, dict):
+        return [("tags", tags, "must be a mapping of tag keys to values")]
+    if len(tags) + reserved > MAX_TAGS_PER_RESOURCE:
+        found.append(
+            (
+                "tags",
+                f"{len(tags) + reserved} tags",
+                f"AWS allows at most {MAX_TAGS_PER_RESOURCE} tags per resource",
+            )
+        )
+    for key, value in tags.items():
+        for rule, part in ((TAG_KEY, key), (TAG_VALUE, value)):
+            violation = rule.violation(part)
+            if violation is not None:
+                found.append((f"tags[{key!r}]", part, violation))
+        if isinstance(key, str) and key.lower().startswith("aws:"):
+            found.append((f"tags[{key!r}]", key, "the 'aws:' prefix is reserved for AWS"))
+    return found
+
+
+def ses_dimension_name_problem(name: str) -> str | None:
+    """A dimension named ``ses:...`` must be one of SES's automatic tags: other names with the
+    prefix are reserved by SES and never carry a value."""
+    if name.lower().startswith("ses:") and name not in SES_AUTOMATIC_TAGS:
+        return (
+            "the 'ses:' prefix is SES's own: use one of its automatic tags "
+            + ", ".join(SES_AUTOMATIC_TAGS)
+            + ", or a name without the prefix"
+        )
+    return None
+
+
+# --- Policy sizes: how many configuration sets a shared policy can list -----------------------
+
+MAX_TRUST_POLICY_CHARACTERS = 2_048
+"""IAM role trust policy, default quota ("IAM and AWS STS quotas",
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html; whitespace is not
+counted)."""
+MAX_SNS_TOPIC_POLICY_BYTES = 30 * 1024
+"""SNS topic policy ("Amazon SNS API permissions: Actions and resources reference", policy
+quotas: 30 KB, https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-language-api-permissions-reference.html)."""
+MAX_KMS_KEY_POLICY_BYTES = 32 * 1024
+"""KMS key policy document ("AWS KMS quotas", key policy document size: 32 KB,
+https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html)."""
+
+CONFIGURATION_SET_ARN_OVERHEAD = len(
+    '"arn:aws-us-gov:ses:ap-southeast-5:123456789012:configuration-set/",'
+)
+"""Characters an ``aws:SourceArn`` entry takes beside the set name, at the longest partition
+and Region names (the ARN, its quotes and a comma)."""

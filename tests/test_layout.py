@@ -17,9 +17,9 @@ from ses_events.stacks.layout import (
     MAX_RESOURCES_PER_STACK,
     MAX_TEMPLATE_BYTES,
     plan_layout,
-    read_layout,
     resources_of_set,
 )
+from ses_events.stacks.layout_file import read_layout
 from tests.conftest import new_app
 
 
@@ -78,7 +78,10 @@ def test_the_app_spreads_sets_over_stacks_within_the_quotas(tmp_path: Path) -> N
     names = [f"tenant-{n:03d}" for n in range(80)]
     spec_path = tmp_path / "tenants.yaml"
     spec_path.write_text(yaml.safe_dump(_spec(names, max_resources_per_stack=450)))
-    app = new_app(outdir=str(tmp_path / "out"), **{"ses-events:spec": str(spec_path)})
+    app = new_app(
+        outdir=str(tmp_path / "out"),
+        **{"ses-events:spec": str(spec_path), "ses-events:new-layout": "true"},
+    )
     stacks = build_app(app)
     assembly = app.synth()
     assert [s.stack_name for s in stacks] == ["Tenants", "Tenants-2"]

@@ -7,9 +7,16 @@ from pathlib import Path
 
 from aws_cdk import App, Environment, Stack
 
+from ses_events.errors import Problem, SesEventsValidationError
 from ses_events.spec import load_spec
 from ses_events.stacks.event_publishing_stack import SesEventPublishingStack
-from ses_events.stacks.layout import layout_file, plan_layout, read_layout, write_layout
+from ses_events.stacks.layout_file import (
+    LAYOUT_CONTEXT_KEY,
+    NEW_LAYOUT_CONTEXT_KEY,
+    layout_mode_from_context,
+    layout_path,
+    resolve_layout,
+)
 
 __all__ = ["EXAMPLE_SPEC", "SPEC_CONTEXT_KEY", "build_app"]
 
@@ -30,7 +37,9 @@ def build_app(app: App) -> list[Stack]:
     ``ses-events:stack-name``, ``ses-events:account``, ``ses-events:region``. Without an
     account and region the stack is environment-agnostic. A spec that outgrows one stack is
     spread over ``<name>``, ``<name>-2``, ... as its layout file records
-    (:mod:`ses_events.stacks.layout`).
+    (:mod:`ses_events.stacks.layout`); context ``ses-events:new-layout=true`` creates that file
+    and ``ses-events:layout=frozen`` fails rather than change it
+    (:mod:`ses_events.stacks.layout_file`).
     """
     spec_path = app.node.try_get_context(SPEC_CONTEXT_KEY) or EXAMPLE_SPEC
     spec = load_spec(spec_path)
@@ -38,11 +47,12 @@ def build_app(app: App) -> list[Stack]:
     region = app.node.try_get_context(REGION_CONTEXT_KEY) or spec.environment.region
     stack_name = app.node.try_get_context(STACK_NAME_CONTEXT_KEY) or spec.stack_name
     env = Environment(account=account, region=region) if account or region else None
-    path = Path(spec_path).parent / spec.layout.file if spec.layout.file else layout_file(spec_path)
-    layout = plan_layout(spec, read_layout(path))
-    if len(layout.parts) > 1 or path.is_file():
-        write_layout(path, layout)
-    stacks: list[Stack] = []
+    mode = layout_mode_from_context(
+        app.node.try_get_context(LAYOUT_CONTEXT_KEY),
+        app.node.try_get_context(NEW_LAYOUT_CONTEXT_KEY),
+    )
+    layout = resolve_layout(spec, layout_path(spec_path, spec.layout.file), mode)
+    stacks: list[SesEventPublishingStack] = []
     for number, names in enumerate(layout.parts, start=1):
         if not names and number > 1:
             continue  # every set of this stack was removed; its stack is no longer synthesized
@@ -58,4 +68,27 @@ def build_app(app: App) -> list[Stack]:
                 stack_name=name,
             )
         )
-    return stacks
+    _check_every_set_synthesized(spec_path, [cs.name for cs in spec.configuration_sets], stacks)
+    return list(stacks)
+
+
+def _check_every_set_synthesized(
+    spec_path: str | Path, names: list[str], stacks: list[SesEventPublishingStack]
+) -> None:
+    """Every set of the spec in exactly one stack: a set missing from every template would be
+    deleted by the next deploy, so this is checked on every synth, whatever the layout says."""
+    hosted: dict[str, list[str]] = {}
+    for stack in stacks:
+        for cs in stack.hosted:
+            hosted.setdefault(cs.name, []).append(stack.stack_name)
+    problems = [
+        Problem(
+            "configuration_sets",
+            name,
+            f"is synthesized in {hosted.get(name, [])}: every set must be in exactly one stack",
+        )
+        for name in names
+        if len(hosted.get(name, [])) != 1
+    ]
+    if problems:
+        raise SesEventsValidationError(f"{spec_path} (stacks)", problems)

@@ -8,11 +8,13 @@ When a spec's sets need more, the app spreads them over stacks ``<stack_name>``,
 (its metrics and event stream break), so the assignment is *stable*:
 
 - it is recorded in a layout file next to the spec (``<spec>.layout.json``; commit it, as you
-  commit ``cdk.context.json``), written by the app when it changes and only when the spec needs
-  more than one stack;
+  commit ``cdk.context.json``), read strictly and written atomically by
+  :mod:`ses_events.stacks.layout_file` when it changes, and only once the spec needs more than
+  one stack;
 - a recorded set never moves; a new set goes to the first stack with room, in spec order, else
   to a new stack; a removed set just leaves its stack;
-- without the file, the assignment is the same first-fit, so synth is deterministic anyway.
+- a spec that needs several stacks and has no layout file is refused unless a new layout is
+  asked for: planning anew could move deployed sets.
 
 Room is counted from the spec, before anything is built: each set's resources (the set, its
 destinations, its alarms) and what each stack shares (archives, topics, alarm topic and
@@ -22,9 +24,7 @@ are built.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 
 from ses_events import rules
 from ses_events.errors import Problem, SesEventsValidationError
@@ -44,6 +44,7 @@ __all__ = [
     "plan_layout",
     "resources_of_set",
 ]
+
 
 MAX_RESOURCES_PER_STACK = 500
 MAX_TEMPLATE_BYTES = 1_000_000
@@ -207,9 +208,10 @@ def plan_layout(spec: EventPublishingSpec, recorded: dict[str, int] | None = Non
                     "layout",
                     f"stack {number}: {total} resources",
                     f"exceeds layout.max_resources_per_stack ({budget}); sets recorded in the"
-                    " layout file never move on their own: move some to another stack number in"
-                    " the file (a move recreates the set), or raise the budget (at most"
-                    f" {MAX_RESOURCES_PER_STACK})",
+                    " layout file never move on their own: raise the budget (at most"
+                    f" {MAX_RESOURCES_PER_STACK}), give the sets fewer alarms or destinations, or"
+                    " move some sets to another stack in two deployments (README, 'Moving a set"
+                    " to another stack')",
                 )
             )
     if problems:
@@ -221,43 +223,3 @@ def plan_layout(spec: EventPublishingSpec, recorded: dict[str, int] | None = Non
             tuple(cs.name for cs in parts[n].sets) if n in parts else () for n in range(1, top + 1)
         )
     )
-
-
-def layout_file(spec_path: str | Path) -> Path:
-    """The layout file of a spec: ``ses-events.yaml`` → ``ses-events.layout.json``."""
-    path = Path(spec_path)
-    return path.with_name(f"{path.stem}.layout.json")
-
-
-def read_layout(path: Path) -> dict[str, int]:
-    if not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text())
-        record = {str(k): int(v) for k, v in data["configuration_sets"].items()}
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
-        raise SesEventsValidationError(
-            str(path),
-            [Problem("(file)", str(path), f"is not a ses-events layout file: {error}")],
-        ) from None
-    return record
-
-
-def write_layout(path: Path, layout: StackLayout) -> bool:
-    """Record the layout; returns whether the file changed."""
-    text = (
-        json.dumps(
-            {
-                "comment": "Which stack holds which configuration set (ses-events). Commit this"
-                " file: a set that changes stack is deleted and recreated.",
-                "configuration_sets": layout.as_record(),
-            },
-            indent=2,
-            sort_keys=False,
-        )
-        + "\n"
-    )
-    if path.is_file() and path.read_text() == text:
-        return False
-    path.write_text(text)
-    return True

@@ -1,0 +1,378 @@
+"""The layout file is state: read strictly, written atomically under a lock, never planned anew
+or changed behind the user's back (issue: nothing lost)."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from ses_events import SesEventsValidationError, rules
+from ses_events.cli import main as cli
+from ses_events.spec import parse_spec
+from ses_events.stacks import layout_file
+from ses_events.stacks.app import _check_every_set_synthesized
+from ses_events.stacks.layout import plan_layout
+from ses_events.stacks.layout_file import (
+    LayoutMode,
+    layout_mode_from_context,
+    layout_path,
+    read_layout,
+    resolve_layout,
+    write_layout,
+)
+from tests.test_layout import _spec
+
+NAMES = [f"tenant-{n:03d}" for n in range(40)]  # three stacks at 120 resources each
+
+
+def _write_spec(tmp_path: Path, names: list[str], **layout: Any) -> tuple[Any, Path]:
+    data = _spec(names, **layout)
+    spec_path = tmp_path / "tenants.yaml"
+    spec_path.write_text(yaml.safe_dump(data))
+    return parse_spec(data), spec_path
+
+
+def _record(path: Path, sets: object) -> None:
+    path.write_text(json.dumps({"comment": "x", "configuration_sets": sets}))
+
+
+# -- strict reading ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("number", [0, -1, "2", True, 1.9, None, rules.MAX_STACKS_PER_REGION + 1])
+def test_a_stack_number_that_is_not_an_integer_from_1_is_refused(
+    tmp_path: Path, number: object
+) -> None:
+    path = tmp_path / "l.json"
+    _record(path, {"a": 1, "b": number})
+    with pytest.raises(SesEventsValidationError) as caught:
+        read_layout(path)
+    message = str(caught.value)
+    assert "configuration_sets['b']" in message and repr(number) in message
+    assert "integer from 1 to 2000" in message
+
+
+@pytest.mark.parametrize("number", [1, rules.MAX_STACKS_PER_REGION])
+def test_stack_numbers_at_the_limits_are_read(tmp_path: Path, number: int) -> None:
+    path = tmp_path / "l.json"
+    _record(path, {"a": number})
+    assert read_layout(path) == {"a": number}
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ('{"configuration_sets": {"a": 1, "a": 2}}', "the key 'a' appears twice"),
+        ('{"configuration_sets": {"a": 1', "is not valid JSON"),  # a synth killed mid-write
+        ("", "is not valid JSON"),
+        ("[1]", "must be a JSON object"),
+        ('{"configuration_sets": {"a": 1}, "sets": {}}', "unknown keys"),
+        ('{"comment": "x"}', "must be an object of set name"),
+        ('{"configuration_sets": {"bad name": 1}}', "the set name must be"),
+    ],
+)
+def test_a_broken_layout_file_is_refused_with_its_fault(
+    tmp_path: Path, text: str, rule: str
+) -> None:
+    path = tmp_path / "l.json"
+    path.write_text(text)
+    with pytest.raises(SesEventsValidationError, match="restore it from version control") as e:
+        read_layout(path)
+    assert rule in str(e.value)
+
+
+def test_no_file_reads_as_none(tmp_path: Path) -> None:
+    assert read_layout(tmp_path / "missing.json") is None
+
+
+def test_a_bad_stack_number_fails_the_synth_and_leaves_the_file_alone(tmp_path: Path) -> None:
+    spec, spec_path = _write_spec(tmp_path, NAMES)
+    path = layout_path(spec_path, None)
+    record = {name: 1 if i < 10 else 2 for i, name in enumerate(NAMES)}
+    record[NAMES[3]] = 0  # today: synth succeeded without this set, and the file dropped it
+    _record(path, record)
+    before = path.read_text()
+    with pytest.raises(SesEventsValidationError, match=NAMES[3]):
+        resolve_layout(spec, path)
+    assert path.read_text() == before
+
+
+# -- a missing file, a new layout, frozen mode ---------------------------------------------------
+
+
+def test_a_multi_stack_spec_without_a_layout_file_is_refused(tmp_path: Path) -> None:
+    spec, spec_path = _write_spec(tmp_path, NAMES)
+    path = layout_path(spec_path, None)
+    with pytest.raises(SesEventsValidationError, match="no layout file") as caught:
+        resolve_layout(spec, path)
+    assert "ses-events:new-layout=true" in str(caught.value)
+    assert not path.exists()
+
+
+def test_reordering_the_spec_never_moves_a_set(tmp_path: Path) -> None:
+    spec, spec_path = _write_spec(tmp_path, NAMES)
+    path = layout_path(spec_path, None)
+    first = resolve_layout(spec, path, LayoutMode.NEW, report=lambda _: None).as_record()
+    assert len(set(first.values())) == 3
+    reordered, _ = _write_spec(tmp_path, list(reversed(NAMES)))
+    assert resolve_layout(reordered, path, report=lambda _: None).as_record() == first
+    # without the file the same reorder would have moved most sets: it is refused instead
+    path.unlink()
+    assert sum(plan_layout(reordered).as_record()[n] != first[n] for n in NAMES) > 20
+    with pytest.raises(SesEventsValidationError, match="no layout file"):
+        resolve_layout(reordered, path)
+
+
+def test_a_new_layout_is_refused_when_a_file_exists(tmp_path: Path) -> None:
+    spec, spec_path = _write_spec(tmp_path, NAMES)
+    path = layout_path(spec_path, None)
+    resolve_layout(spec, path, LayoutMode.NEW, report=lambda _: None)
+    with pytest.raises(SesEventsValidationError, match="a layout file exists already"):
+        resolve_layout(spec, path, LayoutMode.NEW)
+
+
+def test_a_one_stack_spec_needs_no_file_even_when_frozen(tmp_path: Path) -> None:
+    spec, spec_path = _write_spec(tmp_path, NAMES[:5])
+    path = layout_path(spec_path, None)
+    assert resolve_layout(spec, path, LayoutMode.FROZEN).parts == (tuple(NAMES[:5]),)
+    assert not path.exists()
+
+
+def test_frozen_mode_fails_when_synth_would_change_the_file(tmp_path: Path) -> None:
+    spec, spec_path = _write_spec(tmp_path, NAMES)
+    path = layout_path(spec_path, None)
+    resolve_layout(spec, path, LayoutMode.NEW, report=lambda _: None)
+    before = path.read_text()
+    assert resolve_layout(spec, path, LayoutMode.FROZEN).as_record() == read_layout(path)
+    grown, _ = _write_spec(tmp_path, [*NAMES, "tenant-new"])
+    with pytest.raises(SesEventsValidationError, match="frozen") as caught:
+        resolve_layout(grown, path, LayoutMode.FROZEN)
+    assert "'tenant-new' placed in stack" in str(caught.value)
+    shrunk, _ = _write_spec(tmp_path, NAMES[1:])
+    with pytest.raises(SesEventsValidationError, match=f"'{NAMES[0]}' left the spec"):
+        resolve_layout(shrunk, path, LayoutMode.FROZEN)
+    assert path.read_text() == before
+    path.unlink()
+    with pytest.raises(SesEventsValidationError, match="no layout file"):
+        resolve_layout(spec, path, LayoutMode.FROZEN)
+
+
+def test_sets_that_left_the_spec_are_reported_one_line_each(tmp_path: Path) -> None:
+    spec, spec_path = _write_spec(tmp_path, NAMES)
+    path = layout_path(spec_path, None)
+    record = resolve_layout(spec, path, LayoutMode.NEW, report=lambda _: None).as_record()
+    lines: list[str] = []
+    shrunk, _ = _write_spec(tmp_path, [n for n in NAMES if n not in ("tenant-001", "tenant-030")])
+    resolve_layout(shrunk, path, report=lines.append)
+    assert lines == [
+        f"tenants.layout.json: configuration set 'tenant-001' left the spec (was in stack"
+        f" {record['tenant-001']})",
+        f"tenants.layout.json: configuration set 'tenant-030' left the spec (was in stack"
+        f" {record['tenant-030']})",
+    ]
+    assert "tenant-001" not in (read_layout(path) or {})
+
+
+@pytest.mark.parametrize(
+    ("layout", "new_layout", "mode"),
+    [
+        (None, None, LayoutMode.UPDATE),
+        ("update", "false", LayoutMode.UPDATE),
+        ("frozen", None, LayoutMode.FROZEN),
+        (None, "true", LayoutMode.NEW),
+        (None, True, LayoutMode.NEW),
+    ],
+)
+def test_layout_context_values(layout: object, new_layout: object, mode: LayoutMode) -> None:
+    assert layout_mode_from_context(layout, new_layout) is mode
+
+
+@pytest.mark.parametrize(
+    ("layout", "new_layout", "rule"),
+    [
+        ("freeze", None, "must be 'update' or 'frozen'"),
+        (None, "yes", "must be true or false"),
+        ("frozen", "true", "cannot be combined"),
+    ],
+)
+def test_bad_layout_context_values_are_refused(
+    layout: object, new_layout: object, rule: str
+) -> None:
+    with pytest.raises(SesEventsValidationError, match=rule):
+        layout_mode_from_context(layout, new_layout)
+
+
+# -- where the file may be ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("file", "rule"),
+    [
+        ("/etc/layout.json", "relative to the spec's directory"),
+        ("../layout.json", "relative to the spec's directory"),
+        ("sub/../../layout.json", "relative to the spec's directory"),
+        ("missing/layout.json", "does not exist"),
+    ],
+)
+def test_a_layout_file_outside_the_spec_directory_is_refused(
+    tmp_path: Path, file: str, rule: str
+) -> None:
+    with pytest.raises(SesEventsValidationError, match=r"layout\.file") as caught:
+        layout_path(tmp_path / "spec.yaml", file)
+    assert rule in str(caught.value)
+
+
+def test_a_symlink_out_of_the_spec_directory_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "spec").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "spec" / "link").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(SesEventsValidationError, match="symlink leads out"):
+        layout_path(tmp_path / "spec" / "s.yaml", "link/layout.json")
+    assert layout_path(tmp_path / "spec" / "s.yaml", "layout.json") == tmp_path / "spec/layout.json"
+
+
+# -- atomic writes and the lock -------------------------------------------------------------------
+
+
+def test_a_write_that_fails_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec, spec_path = _write_spec(tmp_path, NAMES)
+    path = layout_path(spec_path, None)
+    resolve_layout(spec, path, LayoutMode.NEW, report=lambda _: None)
+    before = path.read_text()
+
+    def killed(*_: object) -> None:
+        raise KeyboardInterrupt  # a synth stopped half-way
+
+    monkeypatch.setattr(layout_file.os, "replace", killed)
+    grown, _ = _write_spec(tmp_path, [*NAMES, "tenant-new"])
+    with pytest.raises(KeyboardInterrupt):
+        resolve_layout(grown, path, report=lambda _: None)
+    assert path.read_text() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tenants.layout.json", "tenants.yaml"]
+
+
+def test_readers_see_the_old_or_the_new_file_never_a_part(tmp_path: Path) -> None:
+    small = plan_layout(parse_spec(_spec(NAMES[:30])))
+    large = plan_layout(parse_spec(_spec(NAMES)))
+    path = tmp_path / "l.json"
+    write_layout(path, small)
+    stop = threading.Event()
+    seen: list[int] = []
+
+    def read_all_the_time() -> None:
+        while not stop.is_set():
+            seen.append(len(read_layout(path) or {}))  # raises on a partial file
+
+    reader = threading.Thread(target=read_all_the_time)
+    reader.start()
+    try:
+        for _ in range(200):
+            write_layout(path, large)
+            write_layout(path, small)
+    finally:
+        stop.set()
+        reader.join()
+    assert seen and set(seen) <= {30, 40}
+
+
+def test_a_synth_waits_for_the_lock_and_gives_up_with_a_clear_error(tmp_path: Path) -> None:
+    import fcntl
+
+    _, spec_path = _write_spec(tmp_path, NAMES)
+    path = layout_path(spec_path, None)
+    fd = os.open(tmp_path, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        with (
+            pytest.raises(SesEventsValidationError, match="held the layout lock"),
+            layout_file._locked(tmp_path, timeout=0.2),
+        ):
+            pass
+    finally:
+        os.close(fd)
+    with layout_file._locked(tmp_path, timeout=0.2):
+        pass  # free again once the other holder closed it
+    assert not path.exists()
+
+
+# -- moving a set on purpose ---------------------------------------------------------------------
+
+
+def test_placing_a_recorded_set_in_another_stack_is_refused(tmp_path: Path) -> None:
+    spec, spec_path = _write_spec(tmp_path, NAMES)
+    path = layout_path(spec_path, None)
+    record = resolve_layout(spec, path, LayoutMode.NEW, report=lambda _: None).as_record()
+    name = next(n for n, s in record.items() if s == 2)
+    with pytest.raises(SesEventsValidationError, match="First remove it from the spec"):
+        resolve_layout(spec, path, placements={name: 1})
+    assert read_layout(path) == record
+    # placing it where it is changes nothing; a name not in the spec is refused
+    assert resolve_layout(spec, path, placements={name: 2}).as_record() == record
+    with pytest.raises(SesEventsValidationError, match="not a configuration set of the spec"):
+        resolve_layout(spec, path, placements={"nobody": 1})
+
+
+def test_a_set_moves_in_two_steps_remove_then_place(tmp_path: Path) -> None:
+    spec, spec_path = _write_spec(tmp_path, NAMES)
+    path = layout_path(spec_path, None)
+    record = resolve_layout(spec, path, LayoutMode.NEW, report=lambda _: None).as_record()
+    name = next(n for n, s in record.items() if s == 3)
+    gone = next(n for n, s in record.items() if s == 1)  # makes room in stack 1
+    # step 1: the set leaves the spec (deploy: it is deleted from stack 3)
+    without, _ = _write_spec(tmp_path, [n for n in NAMES if n not in (name, gone)])
+    resolve_layout(without, path, report=lambda _: None)
+    assert name not in (read_layout(path) or {})
+    # step 2: it comes back, placed in stack 1 (deploy: it is created there)
+    lines: list[str] = []
+    back, _ = _write_spec(tmp_path, [n for n in NAMES if n != gone])
+    after = resolve_layout(back, path, placements={name: 1}, report=lines.append).as_record()
+    assert after[name] == 1
+    assert {n: s for n, s in after.items() if n != name} == {
+        n: s for n, s in record.items() if n not in (name, gone)
+    }
+    assert lines == [f"tenants.layout.json: configuration set {name!r} placed in stack 1"]
+
+
+def test_every_set_must_be_synthesized_in_exactly_one_stack() -> None:
+    class Stack:
+        def __init__(self, name: str, sets: list[str]) -> None:
+            self.stack_name = name
+            self.hosted = [type("Set", (), {"name": s})() for s in sets]
+
+    ok = [Stack("A", ["a", "b"]), Stack("A-2", ["c"])]
+    _check_every_set_synthesized("s.yaml", ["a", "b", "c"], ok)  # type: ignore[arg-type]
+    for stacks, name in (
+        ([Stack("A", ["a", "b"])], "c"),
+        ([Stack("A", ["a", "b"]), Stack("A-2", ["b", "c"])], "b"),
+    ):
+        with pytest.raises(SesEventsValidationError, match=f"'{name}': is synthesized in"):
+            _check_every_set_synthesized("s.yaml", ["a", "b", "c"], stacks)  # type: ignore[arg-type]
+
+
+# -- the command -----------------------------------------------------------------------------------
+
+
+def test_the_layout_command_creates_checks_and_places(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, spec_path = _write_spec(tmp_path, NAMES)
+    assert cli(["layout", "--spec", str(spec_path)]) == 1
+    assert "no layout file" in capsys.readouterr().err
+    assert cli(["layout", "--spec", str(spec_path), "--new"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("stack ") == 3 and "tenants.layout.json" in out
+    assert cli(["layout", "--spec", str(spec_path), "--check"]) == 0
+    _write_spec(tmp_path, [*NAMES, "late"])
+    assert cli(["layout", "--spec", str(spec_path), "--check"]) == 1
+    assert "frozen" in capsys.readouterr().err
+    assert cli(["layout", "--spec", str(spec_path), "--place", "late=3"]) == 0
+    assert (read_layout(tmp_path / "tenants.layout.json") or {})["late"] == 3
+    assert cli(["layout", "--spec", str(spec_path), "--place", "late"]) == 2

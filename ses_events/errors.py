@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from ses_events.rules import PatternRule
 
 __all__ = ["Problem", "Problems", "SesEventsValidationError"]
+
+MAX_VALUE_CHARACTERS = 200
+"""A value is shown with at most this many characters: a message never prints a huge input."""
+MAX_LISTED_PROBLEMS = 50
+"""At most this many problems are listed in one message; the rest are counted."""
+
+
+def shown(value: object) -> str:
+    """``repr(value)``, cut to :data:`MAX_VALUE_CHARACTERS` with the length of what was cut."""
+    text = repr(value)
+    if len(text) <= MAX_VALUE_CHARACTERS:
+        return text
+    return f"{text[:MAX_VALUE_CHARACTERS]}... ({len(text)} characters)"
 
 
 @dataclass(frozen=True)
@@ -19,7 +33,7 @@ class Problem:
     rule: str
 
     def __str__(self) -> str:
-        return f"{self.field} = {self.value!r}: {self.rule}"
+        return f"{self.field} = {shown(self.value)}: {self.rule}"
 
 
 class SesEventsValidationError(ValueError):
@@ -34,8 +48,16 @@ class SesEventsValidationError(ValueError):
         self.where = where
         self.problems = tuple(problems)
         lines = [f"{where}: invalid SES event publishing settings"]
-        lines += [f"  - {problem}" for problem in self.problems]
+        lines += [f"  - {problem}" for problem in self.problems[:MAX_LISTED_PROBLEMS]]
+        if len(self.problems) > MAX_LISTED_PROBLEMS:
+            lines.append(f"  ... and {len(self.problems) - MAX_LISTED_PROBLEMS} more problems")
         super().__init__("\n".join(lines))
+
+
+class DurationLike(Protocol):
+    """What the checks need of an ``aws_cdk.Duration``."""
+
+    def to_milliseconds(self) -> float: ...
 
 
 @dataclass
@@ -65,6 +87,30 @@ class Problems:
         """Record ``(field, value, rule)`` triples, such as the rules module returns."""
         for field_name, value, rule in found:
             self.add(prefix + field_name, value, rule)
+
+    def whole_seconds(
+        self, field_name: str, duration: DurationLike, low: float, high: float, rule: str
+    ) -> int | None:
+        """The whole seconds of ``duration``, or ``None`` with a problem recorded when it has a
+        fraction of a second (aws-cdk-lib would fail with a JavaScript error) or lies outside
+        ``low`` to ``high`` seconds (``rule`` says why)."""
+        try:
+            millis = duration.to_milliseconds()
+        except RuntimeError as error:  # jsii: a duration that cannot be converted at all
+            self.add(field_name, str(duration), f"is not a usable duration ({error})")
+            return None
+        if millis % 1000:
+            self.add(
+                field_name,
+                f"{millis:g} milliseconds",
+                f"must be a whole number of seconds: {rule}",
+            )
+            return None
+        seconds = int(millis // 1000)
+        if not low <= seconds <= high:
+            self.add(field_name, f"{seconds} seconds", rule)
+            return None
+        return seconds
 
     def raise_if_any(self) -> None:
         if self.items:

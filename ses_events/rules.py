@@ -278,6 +278,13 @@ def dimension_problems(dimensions: Sequence[Dimension]) -> list[tuple[str, objec
             violation = rule.violation(value)
             if violation is not None:
                 found.append((f"{field}.{part}", value, violation))
+        reserved = (
+            ses_dimension_name_problem(dimension.name)
+            if isinstance(dimension.name, str)
+            else None
+        )
+        if reserved is not None:
+            found.append((f"{field}.name", dimension.name, reserved))
         if (
             dimension.source == DimensionSource.EMAIL_HEADER
             and dimension.name.lower() in FORBIDDEN_HEADER_DIMENSIONS
@@ -439,7 +446,7 @@ DEDICATED_IP_POOL_NAME = PatternRule(
 # subdomain you own, such as track.example.com.
 # https://docs.aws.amazon.com/ses/latest/dg/configure-custom-open-click-domains.html
 DOMAIN_NAME = PatternRule(
-    r"(?=.{4,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?",
+    r"(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?",
     "a domain name such as track.example.com (labels of 1 to 63 letters, digits or '-', not"
     " starting or ending with '-', 253 characters at most)",
 )
@@ -455,8 +462,8 @@ DOMAIN_NAME = PatternRule(
 MAX_TAGS_PER_RESOURCE = 50
 _TAG_CHARACTERS = r"[\w\s.:/=+\-@]"  # \w: Unicode letters, digits and '_'; \s: spaces
 TAG_KEY = PatternRule(
-    rf"(?!aws:){_TAG_CHARACTERS}{{1,128}}",
-    "1 to 128 letters, digits, spaces or _ . : / = + - @, not starting with 'aws:'",
+    rf"{_TAG_CHARACTERS}{{1,128}}",
+    "1 to 128 letters, digits, spaces or _ . : / = + - @",
 )
 TAG_VALUE = PatternRule(
     rf"{_TAG_CHARACTERS}{{0,256}}", "0 to 256 letters, digits, spaces or _ . : / = + - @"
@@ -519,3 +526,23 @@ CONFIGURATION_SET_ARN_OVERHEAD = len(
 )
 """Characters an ``aws:SourceArn`` entry takes beside the set name, at the longest partition
 and Region names (the ARN, its quotes and a comma)."""
+
+# The MailManager archive a configuration set keeps its mail in (SES API v2, ArchivingOptions,
+# ArchiveArn: 20 to 1011 characters, pattern below).
+# https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_ArchivingOptions.html
+MAILMANAGER_ARCHIVE_ARN = PatternRule(
+    r"arn:(aws|aws-[a-z-]+):ses:[a-z]{2,4}-[a-z-]+-[0-9]:[0-9]{1,20}:mailmanager-archive/a-[a-z0-9]{24,62}",
+    "the ARN of a MailManager archive",
+)
+
+MAX_FIREHOSE_DATA_AGE_SECONDS = 86_400
+"""Firehose keeps records it cannot deliver for at most 24 hours: a freshness alarm above that
+could never fire ("Data delivery failure handling", Firehose Developer Guide,
+https://docs.aws.amazon.com/firehose/latest/dev/basic-deliver.html#retry)."""
+
+MAX_STACK_DESCRIPTION_CHARACTERS = 1_024
+"""A CloudFormation template's Description: at most 1,024 bytes ("Template format: Description",
+https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-description-structure.html)."""
+MAX_TOPIC_DISPLAY_NAME_CHARACTERS = 100
+"""An SNS topic's DisplayName: at most 100 characters, for SMS (SNS API reference,
+SetTopicAttributes)."""

@@ -198,6 +198,10 @@ class DeliverySpec(_Spec):
     """Require TLS to the receiving server. Default: SES's default (``OPTIONAL``)."""
     sending_pool: str | None = None
     """Dedicated IP pool name. Default: the shared pool."""
+
+    _pool = field_validator("sending_pool")(
+        lambda value: value if value is None else _rule(rules.DEDICATED_IP_POOL_NAME)(value)
+    )
     max_delivery_seconds: int | None = None
     """How long SES retries delivery, 300 to 50400 seconds. Default: 14 hours."""
 
@@ -240,6 +244,8 @@ class TrackingSpec(_Spec):
     custom_redirect_domain: str
     """Your domain for tracking links."""
     https_policy: Literal["REQUIRE", "REQUIRE_OPEN_ONLY", "OPTIONAL"] | None = None
+
+    _domain = field_validator("custom_redirect_domain")(_rule(rules.DOMAIN_NAME))
 
 
 class VdmSpec(_Spec):
@@ -386,6 +392,9 @@ class ConfigurationSetSpec(_Spec):
     )
 
     _name = field_validator("name")(_rule(rules.CONFIGURATION_SET_NAME))
+    _archive = field_validator("archive_arn")(
+        lambda value: value if value is None else _rule(rules.MAILMANAGER_ARCHIVE_ARN)(value)
+    )
 
 
 class ArchiveSpec(_Spec):
@@ -405,7 +414,9 @@ class TopicSpec(_Spec):
     """A shared SNS topic that SNS destinations refer to by ``name``."""
 
     name: Annotated[str, Field(pattern=r"^[a-zA-Z0-9-]{1,32}$")]
-    display_name: str | None = None
+    display_name: Annotated[str, Field(max_length=rules.MAX_TOPIC_DISPLAY_NAME_CHARACTERS)] | None = (
+        None
+    )
     encrypted: bool = False
     """Encrypt with a customer managed KMS key created for the topic. Default: ``false``."""
 
@@ -424,7 +435,9 @@ class EventPublishingSpec(_Spec):
 
     stack_name: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,127}$")] = "SesEvents"
     """CloudFormation stack name. Context ``ses-events:stack-name`` overrides it."""
-    description: str | None = None
+    description: Annotated[str, Field(max_length=rules.MAX_STACK_DESCRIPTION_CHARACTERS)] | None = (
+        None
+    )
     environment: EnvironmentSpec = Field(default_factory=EnvironmentSpec)
     tags: dict[str, str] = Field(default_factory=dict)
     """Tags of every resource in the stack."""
@@ -442,6 +455,16 @@ def _cross_checks(spec: EventPublishingSpec) -> list[Problem]:
     found: list[Problem] = []
     archives = {a.name for a in spec.archives}
     topics = {t.name for t in spec.topics}
+    if len(spec.configuration_sets) > rules.MAX_CONFIGURATION_SETS_PER_REGION:
+        found.append(
+            Problem(
+                "configuration_sets",
+                f"{len(spec.configuration_sets)} configuration sets",
+                f"SES allows at most {rules.MAX_CONFIGURATION_SETS_PER_REGION} configuration sets"
+                " per account and Region",
+            )
+        )
+    found += [Problem(f, v, r) for f, v, r in rules.tag_problems(spec.tags)]
     for kind, names in (
         ("archives", [a.name for a in spec.archives]),
         ("topics", [t.name for t in spec.topics]),
@@ -459,6 +482,12 @@ def _cross_checks(spec: EventPublishingSpec) -> list[Problem]:
         )
     for i, cs in enumerate(spec.configuration_sets):
         where = f"configuration_sets[{i}]"
+        # the stack's tags land on the set too: together at most 50 keys
+        inherited = len(set(spec.tags) - set(cs.tags))
+        found += [
+            Problem(f"{where}.{f}", v, r)
+            for f, v, r in rules.tag_problems(cs.tags, reserved=inherited)
+        ]
         if len(cs.destinations) > rules.MAX_DESTINATIONS_PER_CONFIGURATION_SET:
             found.append(
                 Problem(

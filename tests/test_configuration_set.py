@@ -45,7 +45,7 @@ def test_every_property_reaches_the_template(stack: Stack, json_snapshot) -> Non
         custom_tracking_https_policy=ses.HttpsPolicy.REQUIRE_OPEN_ONLY,
         engagement_metrics=True,
         optimized_shared_delivery=False,
-        archive_arn="arn:aws:ses:eu-west-1:123456789012:mailmanager-archive/a-abc",
+        archive_arn="arn:aws:ses:eu-west-1:123456789012:mailmanager-archive/a-0123456789abcdefghijklmn",
         tags={"team": "growth", "cost-centre": "42"},
     )
     template = Template.from_stack(stack)
@@ -78,7 +78,7 @@ def test_every_property_reaches_the_template(stack: Stack, json_snapshot) -> Non
                 "GuardianOptions": {"OptimizedSharedDelivery": "DISABLED"},
             },
             "ArchivingOptions": {
-                "ArchiveArn": "arn:aws:ses:eu-west-1:123456789012:mailmanager-archive/a-abc"
+                "ArchiveArn": "arn:aws:ses:eu-west-1:123456789012:mailmanager-archive/a-0123456789abcdefghijklmn"
             },
             "Tags": Match.array_with(
                 [{"Key": "cost-centre", "Value": "42"}, {"Key": "team", "Value": "growth"}]

@@ -610,20 +610,22 @@ class FirehoseArchiveAlarms(Construct):
         max_data_age: Duration | None = None,
     ) -> None:
         where = f"{scope.node.path}/{id} (alarms of archive {archive_name!r})".lstrip("/")
-        seconds = (
-            max_data_age.to_seconds()
-            if max_data_age is not None
-            else max(900, 3 * archive.buffering_interval.to_seconds())
-        )
+        interval = archive.buffering_interval.to_seconds()
         problems = Problems(where)
-        problems.check("archive_name", archive_name, rules.ALARM_NAME_PREFIX)
-        if seconds < archive.buffering_interval.to_seconds():
-            problems.add(
-                "max_data_age",
-                f"{seconds:g} seconds",
-                "must be at least the archive's buffering interval"
-                f" ({archive.buffering_interval.to_seconds():g} seconds): records wait that long",
+        seconds: float = max(900, 3 * interval)
+        if max_data_age is not None:
+            seconds = (
+                problems.whole_seconds(
+                    "max_data_age",
+                    max_data_age,
+                    interval,
+                    rules.MAX_FIREHOSE_DATA_AGE_SECONDS,
+                    f"must be at least the archive's buffering interval ({interval:g} seconds):"
+                    " records wait that long; and at most a day",
+                )
+                or seconds
             )
+        problems.check("archive_name", archive_name, rules.ALARM_NAME_PREFIX)
         problems.raise_if_any()
         super().__init__(scope, id)
         factory = _AlarmFactory(self, prefix, alarm_topic, where)

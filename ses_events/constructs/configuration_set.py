@@ -154,14 +154,25 @@ class EventPublishingConfigurationSet(Construct):
         )
         problems.check("configuration_set_name", name, rules.CONFIGURATION_SET_NAME)
         if max_delivery_duration is not None and not Token.is_unresolved(max_delivery_duration):
-            seconds = max_delivery_duration.to_seconds()
-            if not rules.MIN_DELIVERY_SECONDS <= seconds <= rules.MAX_DELIVERY_SECONDS:
-                problems.add(
-                    "max_delivery_duration",
-                    f"{seconds:g} seconds",
-                    f"must be {rules.MIN_DELIVERY_SECONDS} to {rules.MAX_DELIVERY_SECONDS} seconds"
-                    " (5 minutes to 14 hours)",
-                )
+            problems.whole_seconds(
+                "max_delivery_duration",
+                max_delivery_duration,
+                rules.MIN_DELIVERY_SECONDS,
+                rules.MAX_DELIVERY_SECONDS,
+                f"must be {rules.MIN_DELIVERY_SECONDS} to {rules.MAX_DELIVERY_SECONDS} seconds"
+                " (5 minutes to 14 hours)",
+            )
+        if sending_pool_name is not None:
+            problems.check("sending_pool_name", sending_pool_name, rules.DEDICATED_IP_POOL_NAME)
+        if custom_tracking_redirect_domain is not None:
+            problems.check(
+                "custom_tracking_redirect_domain",
+                custom_tracking_redirect_domain,
+                rules.DOMAIN_NAME,
+            )
+        if archive_arn is not None:
+            problems.check("archive_arn", archive_arn, rules.MAILMANAGER_ARCHIVE_ARN)
+        problems.extend(rules.tag_problems(dict(tags or {})))
         if disable_suppression_list and suppression_reasons is not None:
             problems.add(
                 "suppression_reasons",

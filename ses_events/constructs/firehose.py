@@ -137,14 +137,14 @@ class FirehoseEventArchive(Construct):
                 f"must be {_BUFFER_MIB[0]} to {_BUFFER_MIB[1]} MiB (Firehose dynamic partitioning)",
             )
         if not Token.is_unresolved(interval):
-            seconds = interval.to_seconds()
-            if not _BUFFER_SECONDS[0] <= seconds <= _BUFFER_SECONDS[1]:
-                problems.add(
-                    "buffering_interval",
-                    f"{seconds:g} seconds",
-                    f"must be {_BUFFER_SECONDS[0]} to {_BUFFER_SECONDS[1]} seconds"
-                    " (Firehose dynamic partitioning)",
-                )
+            problems.whole_seconds(
+                "buffering_interval",
+                interval,
+                _BUFFER_SECONDS[0],
+                _BUFFER_SECONDS[1],
+                f"must be {_BUFFER_SECONDS[0]} to {_BUFFER_SECONDS[1]} seconds"
+                " (Firehose dynamic partitioning)",
+            )
         for field, value in (("prefix", prefix), ("error_output_prefix", error_output_prefix)):
             if re.fullmatch(_PREFIX, value) is None:
                 problems.add(

@@ -8,18 +8,25 @@ from cdk_nag import AwsSolutionsChecks
 
 from ses_events.errors import SesEventsValidationError
 from ses_events.stacks import build_app
+from ses_events.stacks.app import explain_synth_error
 
 
 def main() -> None:
+    """Build and synthesize; any failure is a message and exit code 1, never a stack trace
+    (``python app.py`` behaves as ``cdk synth`` shows it)."""
     app = App()
+    spec = None
     try:
-        build_app(app)
+        stacks = build_app(app)
+        spec = stacks[0].spec if stacks else None
+        Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+        app.synth()
     except SesEventsValidationError as error:
-        # A clear message and a non-zero exit, not a stack trace: `cdk synth` shows it as is.
         print(f"ses-events: {error}", file=sys.stderr)
         sys.exit(1)
-    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-    app.synth()
+    except RuntimeError as error:  # aws-cdk-lib's own checks, raised through jsii
+        print(f"ses-events: synth failed: {explain_synth_error(error, spec)}", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -279,9 +279,7 @@ def dimension_problems(dimensions: Sequence[Dimension]) -> list[tuple[str, objec
             if violation is not None:
                 found.append((f"{field}.{part}", value, violation))
         reserved = (
-            ses_dimension_name_problem(dimension.name)
-            if isinstance(dimension.name, str)
-            else None
+            ses_dimension_name_problem(dimension.name) if isinstance(dimension.name, str) else None
         )
         if reserved is not None:
             found.append((f"{field}.name", dimension.name, reserved))
@@ -460,7 +458,9 @@ DOMAIN_NAME = PatternRule(
 # https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions; the
 # CloudFormation Tag type, https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
 MAX_TAGS_PER_RESOURCE = 50
-_TAG_CHARACTERS = r"[\w\s.:/=+\-@]"  # \w: Unicode letters, digits and '_'; \s: spaces
+_TAG_CHARACTERS = (
+    r"[\w \u00a0\u3000.:/=+\-@]"  # \w: Unicode letters, digits, '_'; spaces, not line breaks
+)
 TAG_KEY = PatternRule(
     rf"{_TAG_CHARACTERS}{{1,128}}",
     "1 to 128 letters, digits, spaces or _ . : / = + - @",

@@ -32,6 +32,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ses_events import rules
@@ -97,12 +98,20 @@ class TaggedSending:
     :param tags: message tags, name to value. Names and values: 1 to 256 ASCII letters, digits,
         ``_`` or ``-``; names may not start with ``ses:`` (SES's automatic tags).
     :raises SesEventsValidationError: for a bad name or tag, naming each and the rule.
+
+    The object is immutable: ``tags`` is a read-only view of a copy made when it was checked,
+    so what the methods emit is always what was checked (a header never carries a CR or LF).
     """
 
     configuration_set: str
-    tags: Mapping[str, str] = field(default_factory=dict)
+    tags: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
+        # copy first: the caller's mapping may change after the check, this one cannot
+        object.__setattr__(self, "tags", MappingProxyType(dict(self.tags)))
+        self._check()
+
+    def _check(self) -> None:
         problems = Problems(f"sending with configuration set {self.configuration_set!r}")
         problems.check("configuration_set", self.configuration_set, rules.CONFIGURATION_SET_NAME)
         for name, value in self.tags.items():
@@ -116,7 +125,6 @@ class TaggedSending:
             if problems.check(f"tags[{name!r}] (name)", name, rules.MESSAGE_TAG_NAME):
                 problems.check(f"tags[{name!r}]", value, rules.MESSAGE_TAG_VALUE)
         problems.raise_if_any()
-        object.__setattr__(self, "tags", dict(self.tags))
 
     def sesv2_arguments(self) -> dict[str, Any]:
         """``ConfigurationSetName`` and ``EmailTags`` for boto3 ``sesv2.send_email``."""
@@ -133,7 +141,12 @@ class TaggedSending:
         }
 
     def smtp_headers(self) -> dict[str, str]:
-        """The SES headers for SMTP or raw MIME senders (no tags header without tags)."""
+        """The SES headers for SMTP or raw MIME senders (no tags header without tags).
+
+        Checked again here, where the header text is made: a header value is never built from
+        anything the SES rules did not accept.
+        """
+        self._check()
         headers = {CONFIGURATION_SET_HEADER: self.configuration_set}
         if self.tags:
             headers[MESSAGE_TAGS_HEADER] = ", ".join(f"{n}={v}" for n, v in self.tags.items())

@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -25,6 +24,7 @@ from pydantic import (
 
 from ses_events import rules
 from ses_events.errors import Problem, SesEventsValidationError
+from ses_events.spec_yaml import MAX_SPEC_BYTES, PlainScalar, hint_for, read_yaml
 
 __all__ = [
     "ArchiveSpec",
@@ -414,9 +414,9 @@ class TopicSpec(_Spec):
     """A shared SNS topic that SNS destinations refer to by ``name``."""
 
     name: Annotated[str, Field(pattern=r"^[a-zA-Z0-9-]{1,32}$")]
-    display_name: Annotated[str, Field(max_length=rules.MAX_TOPIC_DISPLAY_NAME_CHARACTERS)] | None = (
-        None
-    )
+    display_name: (
+        Annotated[str, Field(max_length=rules.MAX_TOPIC_DISPLAY_NAME_CHARACTERS)] | None
+    ) = None
     encrypted: bool = False
     """Encrypt with a customer managed KMS key created for the topic. Default: ``false``."""
 
@@ -644,19 +644,26 @@ def _location(loc: tuple[int | str, ...]) -> str:
     return text or "(top level)"
 
 
-def parse_spec(data: Any, *, source: str = "spec") -> EventPublishingSpec:
-    """Validate ``data`` (a parsed YAML document) and return the spec, or raise :class:`SpecError`."""
+def parse_spec(
+    data: Any, *, source: str = "spec", plain: dict[str, PlainScalar] | None = None
+) -> EventPublishingSpec:
+    """Validate ``data`` (a parsed YAML document) and return the spec, or raise :class:`SpecError`.
+
+    ``plain`` (from :func:`ses_events.spec_yaml.read_yaml`) says where YAML read an unquoted
+    value as a number, boolean, null or date, so that a field that wants text can say to quote it.
+    """
     if not isinstance(data, dict):
         raise SpecError(source, [Problem("(top level)", type(data).__name__, "must be a mapping")])
     try:
         spec = EventPublishingSpec.model_validate(data)
     except ValidationError as error:
-        problems = [
-            Problem(
-                _location(tuple(e["loc"])), e.get("input"), e["msg"].removeprefix("Value error, ")
+        problems = []
+        for e in error.errors():
+            place = _location(tuple(e["loc"]))
+            rule = e["msg"].removeprefix("Value error, ")
+            problems.append(
+                Problem(place, e.get("input"), rule + hint_for(plain or {}, place, e.get("input")))
             )
-            for e in error.errors()
-        ]
         raise SpecError(source, problems) from None
     cross = _cross_checks(spec)
     if cross:
@@ -668,16 +675,28 @@ def load_spec(path: str | Path) -> EventPublishingSpec:
     """Read and validate the YAML spec at ``path``."""
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_SPEC_BYTES:
+            raise SpecError(
+                str(path),
+                [
+                    Problem(
+                        "(file)",
+                        f"{path.stat().st_size} bytes",
+                        f"is larger than a spec may be ({MAX_SPEC_BYTES} bytes)",
+                    )
+                ],
+            )
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise SpecError(
+            str(path), [Problem("(file)", str(path), f"is not UTF-8 text: {error.reason}")]
+        ) from None
     except OSError as error:
         raise SpecError(
             str(path), [Problem("(file)", str(path), f"cannot be read: {error.strerror}")]
         ) from None
     try:
-        # libyaml's loader when pyyaml has it: the pure-Python one takes seconds on big specs
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as error:
-        raise SpecError(
-            str(path), [Problem("(file)", str(path), f"is not valid YAML: {error}")]
-        ) from None
-    return parse_spec(data, source=str(path))
+        data, plain = read_yaml(text, str(path))
+    except SesEventsValidationError as error:
+        raise SpecError(error.where, error.problems) from None
+    return parse_spec(data, source=str(path), plain=plain)

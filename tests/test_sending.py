@@ -64,7 +64,11 @@ def test_smtp_headers_in_the_syntax_ses_documents() -> None:
         ("m", {"camp aign": "x"}, r"tags\['camp aign'\] \(name\) = 'camp aign': must be 1 to 256"),
         ("m", {"campaign": "spring sale"}, r"tags\['campaign'\] = 'spring sale': must be 1 to 256"),
         ("m", {"campaign": ""}, r"tags\['campaign'\] = '': must be 1 to 256"),
-        ("m", {"campaign": "x" * 257}, r"tags\['campaign'\] = 'xxx.*\(259 characters\): must be 1 to 256"),
+        (
+            "m",
+            {"campaign": "x" * 257},
+            r"tags\['campaign'\] = 'xxx.*\(259 characters\): must be 1 to 256",
+        ),
         ("m", {"ses:from-domain": "x"}, r"the 'ses:' prefix belongs to SES's automatic tags"),
     ],
 )

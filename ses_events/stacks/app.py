@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 
-from aws_cdk import App, Environment, Stack
+from aws_cdk import App, Environment
 
 from ses_events.errors import Problem, SesEventsValidationError
-from ses_events.spec import load_spec
+from ses_events.spec import EventPublishingSpec, load_spec
 from ses_events.stacks.event_publishing_stack import SesEventPublishingStack
 from ses_events.stacks.layout_file import (
     LAYOUT_CONTEXT_KEY,
@@ -18,7 +19,7 @@ from ses_events.stacks.layout_file import (
     resolve_layout,
 )
 
-__all__ = ["EXAMPLE_SPEC", "SPEC_CONTEXT_KEY", "build_app"]
+__all__ = ["EXAMPLE_SPEC", "SPEC_CONTEXT_KEY", "build_app", "explain_synth_error"]
 
 SPEC_CONTEXT_KEY = "ses-events:spec"
 """CDK context key of the spec path (``cdk synth -c ses-events:spec=my.yaml``)."""
@@ -30,7 +31,7 @@ EXAMPLE_SPEC = Path(str(resources.files("ses_events") / "examples" / "ses-events
 """The example spec shipped with the package, used when context names none."""
 
 
-def build_app(app: App) -> list[Stack]:
+def build_app(app: App) -> list[SesEventPublishingStack]:
     """Add the stacks of the spec named by context ``ses-events:spec`` (default: the example).
 
     Stack name and environment come from the spec, and context overrides them:
@@ -69,7 +70,7 @@ def build_app(app: App) -> list[Stack]:
             )
         )
     _check_every_set_synthesized(spec_path, [cs.name for cs in spec.configuration_sets], stacks)
-    return list(stacks)
+    return stacks
 
 
 def _check_every_set_synthesized(
@@ -92,3 +93,51 @@ def _check_every_set_synthesized(
     ]
     if problems:
         raise SesEventsValidationError(f"{spec_path} (stacks)", problems)
+
+
+_CONSTRUCT_PATH = re.compile(r"\[([^\]\s]+)\]")
+
+
+def spec_field_of(path: str, spec: EventPublishingSpec) -> str | None:
+    """The place in the spec that made the construct at ``path`` (``Stack/id/...``), if any."""
+    parts = path.split("/")
+    if len(parts) < 2:
+        return None
+    first, rest = parts[1], parts[2:]
+    for i, cs in enumerate(spec.configuration_sets):
+        if first == cs.name:
+            return f"configuration_sets[{i}]"
+        for j, d in enumerate(cs.destinations):
+            if first == f"{cs.name}-{d.name}":
+                return f"configuration_sets[{i}].destinations[{j}]"
+    for k, archive in enumerate(spec.archives):
+        if first == f"Archive-{archive.name}":
+            return f"archives[{k}]"
+    for k, topic in enumerate(spec.topics):
+        if first in (f"Topic-{topic.name}", f"TopicKey-{topic.name}"):
+            return f"topics[{k}]"
+    if first == "ses-events.monitoring":
+        for i, cs in enumerate(spec.configuration_sets):
+            if rest and rest[0] in (f"Set-{cs.name}", f"Dashboard-{cs.name}"):
+                return f"configuration_sets[{i}].monitoring"
+        return "monitoring"
+    return None
+
+
+def explain_synth_error(error: BaseException, spec: EventPublishingSpec | None) -> str:
+    """A failure of aws-cdk-lib's own synth or validation, as a message for the user: without
+    the JavaScript stack trace, each construct path followed by the spec field that made it."""
+    lines = [
+        line
+        for line in str(error).splitlines()
+        if line.strip() and not line.lstrip().startswith("at ")
+    ]
+    text = "\n".join(lines[:40]) + ("\n  ..." if len(lines) > 40 else "")
+    if spec is None:
+        return text
+
+    def annotate(match: re.Match[str]) -> str:
+        field = spec_field_of(match.group(1), spec)
+        return f"{match.group(0)} (spec: {field})" if field else match.group(0)
+
+    return _CONSTRUCT_PATH.sub(annotate, text)

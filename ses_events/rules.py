@@ -387,25 +387,18 @@ def rate_threshold_problems(
 EMAIL_ADDRESS = PatternRule(r"[^@\s]+@[^@\s]+\.[^@\s]+", "an email address such as ops@example.com")
 """A plausible email address (for alarm notification subscriptions); SNS confirms the rest."""
 
-MAX_LISTED_SOURCE_ARNS = 20
-"""Configuration sets listed one by one in the ``aws:SourceArn`` condition of a shared role's
-trust policy, at most. An IAM role trust policy may hold 2,048 characters by default
-(:data:`MAX_TRUST_POLICY_CHARACTERS`); the rest of the policy takes about 400 and an ARN up to
-140. Topic and key policies hold far more (:func:`listed_source_arns`)."""
 
-
-def listed_source_arns(names: Sequence[str], room: int) -> bool:
-    """Whether the ARNs of the sets ``names`` fit in ``room`` characters of a policy.
-
-    Each ARN is counted at its longest (the longest partition and Region names), so a policy
-    that fits here fits wherever it is deployed.
-    """
-    return sum(len(name) + CONFIGURATION_SET_ARN_OVERHEAD for name in names) <= room
+def source_arn_characters(name: str) -> int:
+    """Characters the ``aws:SourceArn`` entry of the set ``name`` takes in a policy, counted at
+    its longest (the longest partition and Region names): a policy that fits here fits wherever
+    it is deployed."""
+    return len(name) + CONFIGURATION_SET_ARN_OVERHEAD
 
 
 TRUST_POLICY_ARN_ROOM = 1_600
-"""Room for the listed ARNs in a role trust policy: 2,048 characters less about 450 for the
-principal, action and the other conditions."""
+"""Room for the listed ARNs in a role trust policy: 2,048 characters
+(:data:`MAX_TRUST_POLICY_CHARACTERS`) less about 450 for the principal, action and the other
+condition (the rest of the policy takes about 230). About 20 sets of 10-character names."""
 SNS_TOPIC_POLICY_ARN_ROOM = 26_000
 """Room for the listed ARNs in an SNS event topic's policy: 30 KB less the TLS statement, the
 alarm or subscription statements and a margin."""

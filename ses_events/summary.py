@@ -44,6 +44,17 @@ def _widget_count(body: Any) -> int:
         return 0
 
 
+def _source_arn_wildcard(resource: dict[str, Any]) -> bool:
+    """Whether a role, topic policy or key names the account's sets (``configuration-set/*``)."""
+    props = resource.get("Properties", {})
+    document = (
+        props.get("AssumeRolePolicyDocument")
+        or props.get("PolicyDocument")
+        or props.get("KeyPolicy")
+    )
+    return document is not None and ':configuration-set/*"' in json.dumps(document)
+
+
 def summarize_template(template: dict[str, Any]) -> list[str]:
     resources: dict[str, Any] = template.get("Resources", {})
     lines: list[str] = []
@@ -128,6 +139,12 @@ def summarize_template(template: dict[str, Any]) -> list[str]:
             f"  {len(alarm_names)} alarms ("
             + ", ".join(f"{scope} {n}" for scope, n in sorted(per_scope.items()))
             + f"), for example {alarm_names[0]}"
+        )
+    wildcards = sorted(lid for lid, r in resources.items() if _source_arn_wildcard(r))
+    if wildcards:
+        lines.append(
+            "  policies that allow every configuration set of the account (too many sets to list"
+            " in aws:SourceArn): " + ", ".join(wildcards)
         )
     counts = Counter(r["Type"] for r in resources.values() if r["Type"] != "AWS::CDK::Metadata")
     lines.append(

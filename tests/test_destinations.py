@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -16,7 +15,6 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Match, Template
 
-from ses_events import rules
 from ses_events.constructs import (
     CloudWatchDimension,
     CloudWatchEventDestination,
@@ -644,28 +642,3 @@ def test_routing_event_types_the_destination_does_not_publish_is_refused(stack: 
         SesEventsValidationError, match="'open': is not published to this destination"
     ):
         dest.route_events("Opens", event_types=["open"], targets=[])
-
-
-def test_past_twenty_sets_the_source_condition_names_the_accounts_sets(stack: Stack) -> None:
-    """IAM caps a trust policy at 2,048 characters: a long list of set ARNs would not fit."""
-    archive = FirehoseEventArchive(stack, "Archive")
-    topic = SnsEventTopic(stack, "Topic")
-    for number in range(rules.MAX_LISTED_SOURCE_ARNS + 1):
-        cs = EventPublishingConfigurationSet(stack, f"Set{number}")
-        FirehoseEventDestination(stack, f"ToArchive{number}", configuration_set=cs, archive=archive)
-        SnsEventDestination(stack, f"ToTopic{number}", configuration_set=cs, event_topic=topic)
-    template = Template.from_stack(stack)
-    _, role = _role(template, "ses.amazonaws.com")
-    (trust,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
-    assert _arn_suffixes(trust["Condition"]["ArnLike"]["aws:SourceArn"]) == [":configuration-set/*"]
-    assert trust["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
-    assert len(json.dumps(trust)) < 1000
-    (policy,) = template.find_resources("AWS::SNS::TopicPolicy").values()
-    ses_statement = next(
-        s
-        for s in policy["Properties"]["PolicyDocument"]["Statement"]
-        if s.get("Principal") == {"Service": "ses.amazonaws.com"}
-    )
-    assert _arn_suffixes(ses_statement["Condition"]["ArnLike"]["aws:SourceArn"]) == [
-        ":configuration-set/*"
-    ]

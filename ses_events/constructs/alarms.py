@@ -300,7 +300,9 @@ class AlarmTopic(Construct):
                 principals=[principal],
                 actions=["kms:Decrypt", "kms:GenerateDataKey*"],
                 resources=["*"],  # in a key policy, "*" is this key
-                conditions={"StringEquals": source_account},
+                # the same confused-deputy conditions as the topic policy: this account's
+                # alarms of this prefix only
+                conditions={"StringEquals": source_account, "ArnLike": alarm_arns},
             )
         )
         self.topic = sns.Topic(

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import jsii
-from aws_cdk import ArnFormat, IStableListProducer, Lazy, Stack
+from aws_cdk import Annotations, ArnFormat, IStableListProducer, Lazy, Stack
 from aws_cdk import aws_ses as ses
 from constructs import Construct
 
@@ -117,14 +117,13 @@ def _event_types(
 
 @jsii.implements(IStableListProducer)
 class _ListProducer:
-    def __init__(self, values: list[str], wildcard: str) -> None:
-        self._values = values
-        self._wildcard = wildcard
+    def __init__(self, sources: ConfigurationSetSources) -> None:
+        self._sources = sources
 
     def produce(self) -> list[str]:
-        if len(self._values) > rules.MAX_LISTED_SOURCE_ARNS:
-            return [self._wildcard]
-        return list(self._values)
+        if self._sources.wildcard:
+            return [self._sources.wildcard_arn]
+        return list(self._sources._arns)
 
 
 class ConfigurationSetSources:
@@ -134,27 +133,41 @@ class ConfigurationSetSources:
     protects the resource from the confused-deputy problem: SES may act only on behalf of these
     configuration sets of this account. Sets added after the policy was written are included.
 
+    The sets are listed one by one while their ARNs fit in ``room`` characters of the policy
+    (each counted at its longest: :func:`ses_events.rules.source_arn_characters`); beyond, the
+    condition names every configuration set of the account and Region (``configuration-set/*``),
+    which still keeps other accounts out, and a warning says so at synth.
+
     :param scope: a construct in the stack of the shared resource.
+    :param room: characters of the policy the ARNs may take (``rules.*_ARN_ROOM``).
+    :param policy: what the policy is, for the warning ("the SES role's trust policy").
     """
 
-    def __init__(self, scope: Construct) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        *,
+        room: int = rules.TRUST_POLICY_ARN_ROOM,
+        policy: str = "the policy",
+    ) -> None:
+        self._scope = scope
         self._arns: list[str] = []
         self._names: list[str] = []
-        wildcard = Stack.of(scope).format_arn(
+        self._room = room
+        self._policy = policy
+        self._used = 0
+        self.wildcard = False
+        """Whether the condition names the account's sets with a wildcard (too many to list)."""
+        self.wildcard_arn: str = Stack.of(scope).format_arn(
             service="ses",
             resource="configuration-set",
             resource_name="*",
             arn_format=ArnFormat.SLASH_RESOURCE_NAME,
         )
-        self.arns: list[str] = Lazy.list(_ListProducer(self._arns, wildcard))
+        self.arns: list[str] = Lazy.list(_ListProducer(self))
 
     def conditions(self, account: str) -> dict[str, dict[str, object]]:
-        """``aws:SourceAccount`` equals ``account``; ``aws:SourceArn`` is like one of the sets.
-
-        Up to ``rules.MAX_LISTED_SOURCE_ARNS`` sets are listed one by one; beyond, the condition
-        names every configuration set of the account and Region (``configuration-set/*``), which
-        still keeps other accounts out (the confused deputy) and fits IAM's policy size limits.
-        """
+        """``aws:SourceAccount`` equals ``account``; ``aws:SourceArn`` is like one of the sets."""
         return {
             "StringEquals": {"aws:SourceAccount": account},
             "ArnLike": {"aws:SourceArn": self.arns},
@@ -167,9 +180,21 @@ class ConfigurationSetSources:
 
     def add_arn(self, name: str, arn: str) -> None:
         """Allow the set ``name`` with ARN ``arn`` (for sets built without a construct)."""
-        if name not in self._names:
-            self._names.append(name)
-            self._arns.append(arn)
+        if name in self._names:
+            return
+        self._names.append(name)
+        self._arns.append(arn)
+        self._used += rules.source_arn_characters(name)
+        if not self.wildcard and self._used > self._room:
+            self.wildcard = True
+            Annotations.of(self._scope).add_warning_v2(
+                "ses-events:source-arn-wildcard",
+                f"{len(self._names)} configuration sets do not fit in {self._policy} (room for"
+                f" {self._room} characters of ARNs): its aws:SourceArn condition names every"
+                " configuration set of the account (configuration-set/*), still with"
+                " aws:SourceAccount. Spread the sets over more archives or topics to keep exact"
+                " lists.",
+            )
 
     @property
     def names(self) -> tuple[str, ...]:

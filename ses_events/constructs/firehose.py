@@ -24,6 +24,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct, IValidation
 
+from ses_events import rules
 from ses_events.constructs.configuration_set import EventPublishingConfigurationSet
 from ses_events.constructs.event_destination import (
     ConfigurationSetSources,
@@ -170,7 +171,9 @@ class FirehoseEventArchive(Construct):
         stack = Stack.of(self)
         self.buffering_interval: Duration = interval
         """How long Firehose buffers records before writing them to S3."""
-        self._sources = ConfigurationSetSources(self)
+        self._sources = ConfigurationSetSources(
+            self, room=rules.TRUST_POLICY_ARN_ROOM, policy="the SES role's trust policy"
+        )
         self.node.add_validation(_UsedByAConfigurationSet(self._sources))
 
         self.bucket: s3.IBucket = bucket or s3.Bucket(
@@ -323,8 +326,8 @@ class FirehoseEventArchive(Construct):
         )
         """The role SES assumes to publish events; trusted only for this archive's sets."""
         # Each listed set adds its ARN (60 to 130 characters) to the trust policy, which IAM caps
-        # at 2,048 characters by default: beyond rules.MAX_LISTED_SOURCE_ARNS sets the condition
-        # names the account's configuration sets with a wildcard instead.
+        # at 2,048 characters by default: past rules.TRUST_POLICY_ARN_ROOM characters of ARNs the
+        # condition names the account's configuration sets with a wildcard instead (a warning).
         # The one action SES documents for a Firehose event destination.
         # https://docs.aws.amazon.com/ses/latest/dg/event-publishing-add-event-destination-firehose.html
         self.ses_role.add_to_policy(

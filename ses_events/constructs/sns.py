@@ -11,6 +11,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from ses_events import rules
 from ses_events.constructs.configuration_set import EventPublishingConfigurationSet
 from ses_events.constructs.event_destination import (
     ConfigurationSetSources,
@@ -75,7 +76,10 @@ class SnsEventTopic(Construct):
 
         super().__init__(scope, id)
         stack = Stack.of(self)
-        self._sources = ConfigurationSetSources(self)
+        # one list for the topic policy (30 KB) and the key policy (32 KB): the smaller room
+        self._sources = ConfigurationSetSources(
+            self, room=rules.SNS_TOPIC_POLICY_ARN_ROOM, policy="the SNS event topic's policy"
+        )
         conditions = self._sources.conditions(stack.account)
         self.topic: sns.ITopic = topic or sns.Topic(
             self,

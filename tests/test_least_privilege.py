@@ -1,0 +1,176 @@
+"""Least privilege at any number of sets: exact aws:SourceArn lists as long as each policy's size
+limit allows, a visible warning where the wildcard remains, the alarm key's conditions
+(issue: nothing lost, nothing let in)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_cdk import Stack
+from aws_cdk.assertions import Annotations, Match, Template
+
+from ses_events import rules
+from ses_events.constructs import (
+    AlarmTopic,
+    EventPublishingConfigurationSet,
+    FirehoseEventArchive,
+    FirehoseEventDestination,
+    SnsEventDestination,
+    SnsEventTopic,
+)
+from ses_events.constructs.event_destination import ConfigurationSetSources
+
+
+def _names(count: int, length: int = 64) -> list[str]:
+    return [f"{n:04d}".ljust(length, "x") for n in range(count)]
+
+
+def _fits(room: int, length: int = 64) -> int:
+    """How many sets with names of ``length`` characters fit in ``room``."""
+    return room // rules.source_arn_characters("x" * length)
+
+
+def _source_arns(statement: dict[str, Any]) -> list[Any]:
+    arns: list[Any] = statement["Condition"]["ArnLike"]["aws:SourceArn"]
+    return arns
+
+
+def _ses_statement(document: dict[str, Any]) -> dict[str, Any]:
+    return next(
+        s for s in document["Statement"] if s.get("Principal") == {"Service": "ses.amazonaws.com"}
+    )
+
+
+def _warnings(stack: Stack) -> list[Any]:
+    found: list[Any] = Annotations.from_stack(stack).find_warning(
+        "*", Match.string_like_regexp("do not fit in")
+    )
+    return found
+
+
+def test_the_arn_room_counts_the_longest_arn() -> None:
+    longest = "arn:aws-us-gov:ses:ap-southeast-5:123456789012:configuration-set/" + "x" * 64
+    assert rules.source_arn_characters("x" * 64) == len(json.dumps(longest)) + 1  # and a comma
+    # the rooms leave space for the rest of each policy under its limit
+    assert rules.TRUST_POLICY_ARN_ROOM + 400 <= rules.MAX_TRUST_POLICY_CHARACTERS
+    assert rules.SNS_TOPIC_POLICY_ARN_ROOM + 4_000 <= rules.MAX_SNS_TOPIC_POLICY_BYTES
+    assert rules.KMS_KEY_POLICY_ARN_ROOM + 4_000 <= rules.MAX_KMS_KEY_POLICY_BYTES
+
+
+def test_sources_list_exactly_up_to_the_room_and_one_more_is_a_wildcard() -> None:
+    from aws_cdk import App, CfnWaitConditionHandle
+
+    room = 10 * rules.source_arn_characters("a" * 10)
+    for extra, wildcard in ((0, False), (1, True)):  # exactly at the room, one set past it
+        stack = Stack(App(), "Test")
+        CfnWaitConditionHandle(stack, "Something")  # a template needs a resource
+        sources = ConfigurationSetSources(stack, room=room, policy="a test policy")
+        names = _names(10, 10) + ["one-more-xx"] * extra  # 11 characters: past the room
+        for name in names:
+            sources.add_arn(name, f"arn:{name}")
+        assert sources.wildcard is wildcard
+        resolved = json.dumps(stack.resolve(sources.arns))
+        if wildcard:
+            assert resolved.endswith(':configuration-set/*"]]}]')
+            (warning,) = _warnings(stack)
+            assert "11 configuration sets do not fit in a test policy" in str(warning.entry.data)
+        else:
+            assert json.loads(resolved) == [f"arn:{n}" for n in names]
+            assert _warnings(stack) == []
+
+
+def _ses_role_trust(template: Template) -> dict[str, Any]:
+    (role,) = [
+        r
+        for r in template.find_resources("AWS::IAM::Role").values()
+        if "ses.amazonaws.com" in json.dumps(r["Properties"]["AssumeRolePolicyDocument"])
+    ]
+    statement: dict[str, Any] = role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]
+    return statement
+
+
+def test_the_role_trust_switches_at_its_room_while_the_topic_keeps_the_exact_list() -> None:
+    from aws_cdk import App
+
+    count = _fits(rules.TRUST_POLICY_ARN_ROOM)
+    for total in (count, count + 1):
+        stack = Stack(App(), "Test")
+        archive = FirehoseEventArchive(stack, "Archive")
+        topic = SnsEventTopic(stack, "Topic")
+        for number, name in enumerate(_names(total)):
+            cs = EventPublishingConfigurationSet(stack, f"Set{number}", configuration_set_name=name)
+            FirehoseEventDestination(
+                stack, f"ToArchive{number}", configuration_set=cs, archive=archive
+            )
+            SnsEventDestination(stack, f"ToTopic{number}", configuration_set=cs, event_topic=topic)
+        template = Template.from_stack(stack)
+        trust = _ses_role_trust(template)
+        assert trust["Condition"]["StringEquals"] == {
+            "aws:SourceAccount": {"Ref": "AWS::AccountId"}
+        }
+        (policy,) = template.find_resources("AWS::SNS::TopicPolicy").values()
+        assert len(_source_arns(_ses_statement(policy["Properties"]["PolicyDocument"]))) == total
+        if total == count:
+            assert len(_source_arns(trust)) == count
+            assert _warnings(stack) == []
+        else:
+            assert json.dumps(_source_arns(trust)).endswith(':configuration-set/*"]]}]')
+            assert ["SES role's trust policy" in str(w.entry.data) for w in _warnings(stack)] == [
+                True
+            ]
+
+
+def test_an_encrypted_topic_lists_its_sets_in_topic_and_key_policy_up_to_its_room(
+    stack: Stack,
+) -> None:
+    from aws_cdk import aws_kms as kms
+
+    key = kms.Key(stack, "Key", enable_key_rotation=True)
+    topic = SnsEventTopic(stack, "Topic", encryption_key=key)
+    count = _fits(rules.SNS_TOPIC_POLICY_ARN_ROOM)
+    for name in _names(count):
+        topic._sources.add_arn(name, f"arn:aws:ses:eu-west-1:123456789012:configuration-set/{name}")
+    template = Template.from_stack(stack)
+    (policy,) = template.find_resources("AWS::SNS::TopicPolicy").values()
+    assert len(_source_arns(_ses_statement(policy["Properties"]["PolicyDocument"]))) == count
+    (key_resource,) = template.find_resources("AWS::KMS::Key").values()
+    assert len(_source_arns(_ses_statement(key_resource["Properties"]["KeyPolicy"]))) == count
+    # the whole policies stay under their limits with the longest names
+    assert (
+        len(json.dumps(policy["Properties"]["PolicyDocument"])) < rules.MAX_SNS_TOPIC_POLICY_BYTES
+    )
+    assert len(json.dumps(key_resource["Properties"]["KeyPolicy"])) < rules.MAX_KMS_KEY_POLICY_BYTES
+    assert _warnings(stack) == []
+    assert not topic._sources.wildcard
+    topic._sources.add_arn("y" * 64, "arn:aws:ses:eu-west-1:123456789012:configuration-set/y")
+    assert topic._sources.wildcard  # one past the room (checked in the template above)
+
+
+def test_the_alarm_key_trusts_only_this_accounts_alarms_of_the_prefix(stack: Stack) -> None:
+    AlarmTopic(stack, "Alarms", prefix="mail")
+    (key,) = Template.from_stack(stack).find_resources("AWS::KMS::Key").values()
+    (statement,) = [
+        s
+        for s in key["Properties"]["KeyPolicy"]["Statement"]
+        if s.get("Principal") == {"Service": "cloudwatch.amazonaws.com"}
+    ]
+    assert statement["Condition"]["StringEquals"] == {
+        "aws:SourceAccount": {"Ref": "AWS::AccountId"}
+    }
+    assert ":alarm:mail-*" in json.dumps(statement["Condition"]["ArnLike"]["aws:SourceArn"])
+
+
+def test_the_summary_names_the_policies_with_a_wildcard() -> None:
+    from aws_cdk import App
+
+    from ses_events.summary import summarize_template
+
+    stack = Stack(App(), "Test")
+    archive = FirehoseEventArchive(stack, "Archive")
+    for number, name in enumerate(_names(_fits(rules.TRUST_POLICY_ARN_ROOM) + 1)):
+        cs = EventPublishingConfigurationSet(stack, f"Set{number}", configuration_set_name=name)
+        FirehoseEventDestination(stack, f"ToArchive{number}", configuration_set=cs, archive=archive)
+    lines = summarize_template(Template.from_stack(stack).to_json())
+    (line,) = [line for line in lines if "allow every configuration set" in line]
+    assert "ArchiveSesRole" in line and "Topic" not in line

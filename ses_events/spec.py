@@ -42,6 +42,7 @@ __all__ = [
     "MonitoringSpec",
     "NotificationsSpec",
     "RateThresholdSpec",
+    "RetentionSpec",
     "SnsDestinationSpec",
     "SpecError",
     "SuppressionSpec",
@@ -397,6 +398,19 @@ class ConfigurationSetSpec(_Spec):
     )
 
 
+class RetentionSpec(_Spec):
+    """How long the archive keeps event data (recipient addresses are personal data)."""
+
+    expire_after_days: Annotated[int, Field(ge=1)] | None = None
+    """Delete event objects this many days after they were written. Default: keep them."""
+    noncurrent_versions_days: Annotated[int, Field(ge=1)] = 30
+    """Delete an old version (after an overwrite or delete) after this many days. Default: 30."""
+    infrequent_access_after_days: Annotated[int, Field(ge=30)] | None = None
+    """Move objects to S3 Standard-IA after this many days (30 or more). Default: never."""
+    glacier_after_days: Annotated[int, Field(ge=1)] | None = None
+    """Move objects to S3 Glacier Instant Retrieval after this many days. Default: never."""
+
+
 class ArchiveSpec(_Spec):
     """A shared Firehose → S3 archive that Firehose destinations refer to by ``name``."""
 
@@ -408,6 +422,12 @@ class ArchiveSpec(_Spec):
     error_output_prefix: str = "ses-events-errors/"
     max_data_age_seconds: Annotated[int, Field(ge=60, le=86400)] | None = None
     """Alarm when records wait longer to reach S3. Default: 3 buffering intervals, >= 900."""
+    retention: RetentionSpec = Field(default_factory=RetentionSpec)
+    """How long event data is kept. Default: objects kept, old versions 30 days."""
+    access_logs_bucket: (
+        Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")] | None
+    ) = None
+    """Name of an existing bucket for the archive bucket's S3 server access logs. Default: none."""
 
 
 class TopicSpec(_Spec):

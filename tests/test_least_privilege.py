@@ -174,3 +174,110 @@ def test_the_summary_names_the_policies_with_a_wildcard() -> None:
     lines = summarize_template(Template.from_stack(stack).to_json())
     (line,) = [line for line in lines if "allow every configuration set" in line]
     assert "ArchiveSesRole" in line and "Topic" not in line
+
+
+# -- the archive's retention (recipient addresses are personal data) ----------------------------
+
+
+def _lifecycle(stack: Stack) -> list[dict[str, Any]]:
+    (bucket,) = [
+        b
+        for b in Template.from_stack(stack).find_resources("AWS::S3::Bucket").values()
+        if "LifecycleConfiguration" in b["Properties"]
+    ]
+    rules_: list[dict[str, Any]] = bucket["Properties"]["LifecycleConfiguration"]["Rules"]
+    return rules_
+
+
+def _used(stack: Stack, archive: FirehoseEventArchive) -> None:
+    cs = EventPublishingConfigurationSet(stack, "Set")
+    FirehoseEventDestination(stack, "ToArchive", configuration_set=cs, archive=archive)
+
+
+def test_by_default_old_versions_expire_after_30_days_and_objects_stay(stack: Stack) -> None:
+    _used(stack, FirehoseEventArchive(stack, "Archive"))
+    (rule,) = _lifecycle(stack)
+    assert rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 30}
+    assert "ExpirationInDays" not in rule and "Transitions" not in rule
+
+
+def test_retention_and_storage_classes_reach_the_bucket(stack: Stack) -> None:
+    from aws_cdk import Duration
+
+    archive = FirehoseEventArchive(
+        stack,
+        "Archive",
+        expiration=Duration.days(400),
+        noncurrent_version_expiration=Duration.days(7),
+        infrequent_access_after=Duration.days(30),
+        glacier_after=Duration.days(60),
+    )
+    _used(stack, archive)
+    (rule,) = _lifecycle(stack)
+    assert rule["ExpirationInDays"] == 400 and "ExpiredObjectDeleteMarker" not in rule
+    assert rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 7}
+    assert rule["Transitions"] == [
+        {"StorageClass": "STANDARD_IA", "TransitionInDays": 30},
+        {"StorageClass": "GLACIER_IR", "TransitionInDays": 60},
+    ]
+
+
+import pytest  # noqa: E402
+
+from ses_events import SesEventsValidationError  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "rule"),
+    [
+        ({"infrequent_access_after": 29}, "must be 30 days or more"),
+        ({"infrequent_access_after": 30, "glacier_after": 59}, "at least 30 days after"),
+        ({"expiration": 60, "glacier_after": 60}, "must come before expiration"),
+        ({"expiration": 0}, "must be 1 days or more"),
+        ({"noncurrent_version_expiration": 1.5}, "whole number of days"),
+    ],
+)
+def test_bad_retention_is_refused(stack: Stack, kwargs: dict[str, float], rule: str) -> None:
+    from aws_cdk import Duration
+
+    with pytest.raises(SesEventsValidationError, match=rule):
+        FirehoseEventArchive(
+            stack,
+            "Archive",
+            **{k: Duration.hours(v * 24) for k, v in kwargs.items()},  # type: ignore[arg-type]
+        )
+
+
+def test_the_spec_sets_retention_and_access_logs() -> None:
+    from ses_events.spec import parse_spec
+    from ses_events.stacks import SesEventPublishingStack
+    from tests.conftest import new_app
+
+    spec = parse_spec(
+        {
+            "archives": [
+                {
+                    "name": "default",
+                    "retention": {"expire_after_days": 365, "infrequent_access_after_days": 30},
+                    "access_logs_bucket": "my-access-logs",
+                }
+            ],
+            "monitoring": {"enabled": False},
+            "configuration_sets": [
+                {"name": "a", "destinations": [{"name": "x", "type": "firehose"}]}
+            ],
+        }
+    )
+    stack = SesEventPublishingStack(new_app(), "S", spec=spec)
+    (rule,) = _lifecycle(stack)
+    assert rule["ExpirationInDays"] == 365
+    assert rule["Transitions"] == [{"StorageClass": "STANDARD_IA", "TransitionInDays": 30}]
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::S3::Bucket",
+        {
+            "LoggingConfiguration": {
+                "DestinationBucketName": "my-access-logs",
+                "LogFilePrefix": Match.any_value(),
+            }
+        },
+    )

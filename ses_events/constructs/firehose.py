@@ -105,6 +105,14 @@ class FirehoseEventArchive(Construct):
     :param prefix: key prefix of event objects, ending in ``/``. Default: ``ses-events/``.
     :param error_output_prefix: key prefix of failed records. Default: ``ses-events-errors/``.
     :param log_retention: how long delivery error logs are kept. Default: one year.
+    :param expiration: delete event objects this long after they were written (the archive
+        holds recipient addresses: personal data). Default: kept until you delete them.
+    :param noncurrent_version_expiration: delete an object's old version (after someone
+        overwrote or deleted it) this long after it became old. Default: 30 days.
+    :param infrequent_access_after: move objects to S3 Standard-IA after this long (at least 30
+        days). Default: never.
+    :param glacier_after: move objects to S3 Glacier Instant Retrieval after this long.
+        Default: never.
     """
 
     def __init__(
@@ -121,6 +129,10 @@ class FirehoseEventArchive(Construct):
         prefix: str = "ses-events/",
         error_output_prefix: str = "ses-events-errors/",
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
+        expiration: Duration | None = None,
+        noncurrent_version_expiration: Duration | None = None,
+        infrequent_access_after: Duration | None = None,
+        glacier_after: Duration | None = None,
     ) -> None:
         interval = buffering_interval if buffering_interval is not None else Duration.minutes(5)
         problems = Problems(f"{scope.node.path}/{id} (Firehose event archive)".lstrip("/"))
@@ -154,6 +166,14 @@ class FirehoseEventArchive(Construct):
                     "must be one or more path segments of letters, digits, '_', '=' or '-',"
                     " each ending in '/'",
                 )
+        lifecycle = _lifecycle(
+            problems,
+            given_bucket=bucket is not None,
+            expiration=expiration,
+            noncurrent_version_expiration=noncurrent_version_expiration,
+            infrequent_access_after=infrequent_access_after,
+            glacier_after=glacier_after,
+        )
         if prefix == error_output_prefix:
             problems.add("error_output_prefix", error_output_prefix, "must differ from prefix")
         if (
@@ -188,6 +208,7 @@ class FirehoseEventArchive(Construct):
             removal_policy=RemovalPolicy.RETAIN,
             server_access_logs_bucket=server_access_logs_bucket,
             server_access_logs_prefix="ses-events-bucket/" if server_access_logs_bucket else None,
+            lifecycle_rules=lifecycle,
         )
         """The bucket that holds the event data."""
         if bucket is None and server_access_logs_bucket is None:
@@ -374,6 +395,97 @@ class FirehoseEventArchive(Construct):
                 for prefix in prefixes
             )
         )
+
+
+def _lifecycle(
+    problems: Problems,
+    *,
+    given_bucket: bool,
+    expiration: Duration | None,
+    noncurrent_version_expiration: Duration | None,
+    infrequent_access_after: Duration | None,
+    glacier_after: Duration | None,
+) -> list[s3.LifecycleRule] | None:
+    """The created bucket's lifecycle: retention of event data, old versions and storage classes."""
+    chosen = {
+        "expiration": expiration,
+        "noncurrent_version_expiration": noncurrent_version_expiration,
+        "infrequent_access_after": infrequent_access_after,
+        "glacier_after": glacier_after,
+    }
+    if given_bucket:
+        for field, value in chosen.items():
+            if value is not None:
+                problems.add(
+                    field,
+                    "given",
+                    "configures the bucket this construct creates: pass either bucket or the"
+                    " retention settings, not both",
+                )
+        return None
+    days: dict[str, int | None] = {}
+    for field, value in chosen.items():
+        days[field] = (
+            None
+            if value is None
+            else _whole_days(
+                problems, field, value, 30 if field == "infrequent_access_after" else 1
+            )
+        )
+    noncurrent = days["noncurrent_version_expiration"] or (
+        _NONCURRENT_DAYS if noncurrent_version_expiration is None else None
+    )
+    last = days["expiration"]
+    for field in ("infrequent_access_after", "glacier_after"):
+        moved = days[field]
+        if moved is not None and last is not None and moved >= last:
+            problems.add(field, f"{moved} days", f"must come before expiration ({last} days)")
+    if (
+        days["infrequent_access_after"] is not None
+        and days["glacier_after"] is not None
+        and days["glacier_after"] < days["infrequent_access_after"] + 30
+    ):
+        problems.add(
+            "glacier_after",
+            f"{days['glacier_after']} days",
+            "must be at least 30 days after infrequent_access_after (S3 keeps objects in"
+            " Standard-IA for 30 days at least)",
+        )
+    transitions = [
+        s3.Transition(storage_class=storage, transition_after=Duration.days(after))
+        for storage, after in (
+            (s3.StorageClass.INFREQUENT_ACCESS, days["infrequent_access_after"]),
+            (s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, days["glacier_after"]),
+        )
+        if after is not None
+    ]
+    return [
+        s3.LifecycleRule(
+            id="ses-events-retention",
+            abort_incomplete_multipart_upload_after=Duration.days(7),
+            expiration=Duration.days(last) if last is not None else None,
+            noncurrent_version_expiration=Duration.days(noncurrent) if noncurrent else None,
+            expired_object_delete_marker=None if last is not None else True,
+            transitions=transitions or None,
+        )
+    ]
+
+
+_NONCURRENT_DAYS = 30
+"""Old versions (after an overwrite or delete) are kept this long by default: time to undo a
+mistake, without keeping personal data forever."""
+
+
+def _whole_days(problems: Problems, field: str, value: Duration, least: int) -> int | None:
+    seconds = problems.whole_seconds(
+        field, value, least * 86_400, 100 * 365 * 86_400, f"must be {least} days or more"
+    )
+    if seconds is None:
+        return None
+    if seconds % 86_400:
+        problems.add(field, f"{seconds} seconds", "must be a whole number of days (S3 lifecycle)")
+        return None
+    return seconds // 86_400
 
 
 def _processor(kind: str, **parameters: str) -> firehose.CfnDeliveryStream.ProcessorProperty:

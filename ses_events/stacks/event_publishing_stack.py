@@ -8,6 +8,7 @@ from typing import Any
 from aws_cdk import Duration, Stack, Tags
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
@@ -124,6 +125,15 @@ class SesEventPublishingStack(Stack):
                 compression=ArchiveCompression(a.compression),
                 prefix=a.prefix,
                 error_output_prefix=a.error_output_prefix,
+                expiration=_days(a.retention.expire_after_days),
+                noncurrent_version_expiration=_days(a.retention.noncurrent_versions_days),
+                infrequent_access_after=_days(a.retention.infrequent_access_after_days),
+                glacier_after=_days(a.retention.glacier_after_days),
+                server_access_logs_bucket=s3.Bucket.from_bucket_name(
+                    self, f"AccessLogs-{a.name}", a.access_logs_bucket
+                )
+                if a.access_logs_bucket
+                else None,
             )
             for a in spec.archives
             if a.name in used_archives
@@ -237,6 +247,10 @@ class SesEventPublishingStack(Stack):
             elif isinstance(d, EventBridgeDestinationSpec):
                 EventBridgeEventDestination(self, scope_id, **common)
         return construct
+
+
+def _days(value: int | None) -> Duration | None:
+    return Duration.days(value) if value is not None else None
 
 
 def _thresholds(*layers: ThresholdsSpec | None) -> AlarmThresholds:

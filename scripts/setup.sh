@@ -1,25 +1,30 @@
 #!/usr/bin/env bash
 # Set up everything ses-events needs on a fresh machine (Python 3.11, Node.js and npm present):
-# a virtual environment with the package and its pinned dev tools, and the pinned Node.js
-# tooling (CDK CLI, Node.js 22) from package-lock.json. Safe to run again: it redoes only
-# what changed. Source it to get PATH set up: `. scripts/setup.sh`.
+# a virtual environment with the package and its pinned dev tools, the pinned Node.js tooling
+# (CDK CLI, Node.js 22) from package-lock.json, and checkov in an environment of its own. Safe to
+# run again: it redoes only what changed. Source it to get PATH set up: `. scripts/setup.sh`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 python="${PYTHON:-python3}"
 stamp=".venv/.ses-events-installed"
-want="$(cat pyproject.toml package-lock.json | sha256sum | cut -d' ' -f1)"
+want="$(cat pyproject.toml package-lock.json tools/checkov-requirements.txt | sha256sum | cut -d' ' -f1)"
 if [ ! -x .venv/bin/python ]; then
   echo "ses-events: creating .venv with $("$python" --version)"
   "$python" -m venv .venv
 fi
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -d node_modules ]; then
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -d node_modules ] \
+  || [ ! -x .tools/checkov/bin/checkov ]; then
   echo "ses-events: installing Python packages (pinned in pyproject.toml)"
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e ".[dev]"
   echo "ses-events: installing the CDK CLI and Node.js 22 (pinned in package-lock.json)"
   npm ci --no-audit --no-fund --loglevel=error
+  echo "ses-events: installing checkov into .tools/checkov (pinned in tools/checkov-requirements.txt)"
+  rm -rf .tools/checkov
+  "$python" -m venv .tools/checkov
+  .tools/checkov/bin/python -m pip install --quiet -r tools/checkov-requirements.txt
   echo "$want" > "$stamp"
 fi
 

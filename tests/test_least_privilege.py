@@ -281,3 +281,33 @@ def test_the_spec_sets_retention_and_access_logs() -> None:
             }
         },
     )
+
+
+def test_event_topics_are_encrypted_unless_the_spec_says_no() -> None:
+    from ses_events.spec import parse_spec
+
+    data: dict[str, Any] = {
+        "topics": [{"name": "a"}, {"name": "b", "encrypted": False}],
+        "configuration_sets": [{"name": "s"}],
+    }
+    a, b = parse_spec(data).topics
+    assert a.encrypted is True and b.encrypted is False
+
+
+def test_the_error_log_group_can_be_encrypted_with_a_key_that_only_logs_may_use(
+    stack: Stack,
+) -> None:
+    from aws_cdk import aws_kms as kms
+
+    key = kms.Key(stack, "LogKey", enable_key_rotation=True)
+    _used(stack, FirehoseEventArchive(stack, "Archive", log_encryption_key=key))
+    template = Template.from_stack(stack)
+    template.has_resource_properties("AWS::Logs::LogGroup", {"KmsKeyId": Match.any_value()})
+    (key_resource,) = template.find_resources("AWS::KMS::Key").values()
+    (statement,) = [
+        s
+        for s in key_resource["Properties"]["KeyPolicy"]["Statement"]
+        if s.get("Sid") == "AllowCloudWatchLogsForFirehoseErrorLogs"
+    ]
+    assert "logs." in json.dumps(statement["Principal"])
+    assert ":log-group:*" in json.dumps(statement["Condition"]["ArnLike"])

@@ -20,6 +20,7 @@ from aws_cdk import (
 )
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesisfirehose as firehose
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct, IValidation
@@ -113,6 +114,10 @@ class FirehoseEventArchive(Construct):
         days). Default: never.
     :param glacier_after: move objects to S3 Glacier Instant Retrieval after this long.
         Default: never.
+    :param log_encryption_key: a customer managed KMS key for the delivery error log group;
+        its key policy gets a statement letting CloudWatch Logs use it for this account's log
+        groups in this Region. Default: the log group is encrypted by CloudWatch Logs' own keys
+        (the error log holds record metadata, not the records).
     """
 
     def __init__(
@@ -133,6 +138,7 @@ class FirehoseEventArchive(Construct):
         noncurrent_version_expiration: Duration | None = None,
         infrequent_access_after: Duration | None = None,
         glacier_after: Duration | None = None,
+        log_encryption_key: kms.IKey | None = None,
     ) -> None:
         interval = buffering_interval if buffering_interval is not None else Duration.minutes(5)
         problems = Problems(f"{scope.node.path}/{id} (Firehose event archive)".lstrip("/"))
@@ -230,7 +236,38 @@ class FirehoseEventArchive(Construct):
             arn_format=ArnFormat.SLASH_RESOURCE_NAME,
         )
 
-        self.log_group = logs.LogGroup(self, "DeliveryLogs", retention=log_retention)
+        if log_encryption_key is not None:
+            # CloudWatch Logs encrypts with the key on behalf of the log group: allowed for this
+            # account's log groups only ("Encrypt log data in CloudWatch Logs using AWS KMS",
+            # https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
+            # The log group's own ARN would make the key and the group depend on each other.
+            log_encryption_key.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid="AllowCloudWatchLogsForFirehoseErrorLogs",
+                    principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
+                    actions=[
+                        "kms:Encrypt*",
+                        "kms:Decrypt*",
+                        "kms:ReEncrypt*",
+                        "kms:GenerateDataKey*",
+                        "kms:Describe*",
+                    ],
+                    resources=["*"],  # in a key policy, "*" is this key
+                    conditions={
+                        "ArnLike": {
+                            "kms:EncryptionContext:aws:logs:arn": stack.format_arn(
+                                service="logs",
+                                resource="log-group",
+                                resource_name="*",
+                                arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                            )
+                        }
+                    },
+                )
+            )
+        self.log_group = logs.LogGroup(
+            self, "DeliveryLogs", retention=log_retention, encryption_key=log_encryption_key
+        )
         """Where Firehose logs records it failed to deliver."""
         log_stream = logs.LogStream(
             self, "DeliveryLogStream", log_group=self.log_group, log_stream_name="S3Delivery"

@@ -129,6 +129,14 @@ class SesEventPublishingStack(Stack):
                 noncurrent_version_expiration=_days(a.retention.noncurrent_versions_days),
                 infrequent_access_after=_days(a.retention.infrequent_access_after_days),
                 glacier_after=_days(a.retention.glacier_after_days),
+                log_encryption_key=kms.Key(
+                    self,
+                    f"ArchiveLogKey-{a.name}",
+                    description=f"Encrypts the Firehose error log of SES event archive {a.name}",
+                    enable_key_rotation=True,
+                )
+                if a.encrypt_logs
+                else None,
                 server_access_logs_bucket=s3.Bucket.from_bucket_name(
                     self, f"AccessLogs-{a.name}", a.access_logs_bucket
                 )

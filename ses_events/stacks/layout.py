@@ -130,6 +130,7 @@ def _shared(
     encrypted = {t.name for t in spec.topics if t.encrypted}
     count = len(archives) * ARCHIVE_RESOURCES + len(topics) * _TOPIC_RESOURCES
     count += len(topics & encrypted)
+    count += len(archives & {a.name for a in spec.archives if a.encrypt_logs})  # log keys
     monitoring = spec.monitoring
     if monitoring.enabled:
         if not monitoring.notifications.topic_arn:

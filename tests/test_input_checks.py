@@ -399,3 +399,16 @@ def test_the_example_spec_still_loads() -> None:
     assert spec.configuration_sets
     assert new_app() is not None
     assert yaml is not None
+
+
+def test_no_quoting_hint_where_yaml_did_not_convert_anything(tmp_path: Path) -> None:
+    # a text that breaks a rule, and a number given directly (not from YAML): no hint
+    with pytest.raises(SesEventsValidationError) as caught:
+        _load(tmp_path, "configuration_sets:\n  - name: 'bad name'\n")
+    (line,) = [x for x in str(caught.value).splitlines() if "name = " in x]
+    assert line.endswith("(pattern [a-zA-Z0-9_-]{1,64})")
+    with pytest.raises(SesEventsValidationError) as caught:
+        parse_spec({"configuration_sets": [{"name": 12}]})
+    assert str(caught.value).splitlines()[-1] == (
+        "  - configuration_sets[0].name = 12: Input should be a valid string"
+    )

@@ -111,6 +111,8 @@ def test_a_multi_stack_spec_without_a_layout_file_is_refused(tmp_path: Path) -> 
     path = layout_path(spec_path, None)
     with pytest.raises(SesEventsValidationError, match="no layout file") as caught:
         resolve_layout(spec, path)
+    assert str(caught.value).startswith(f"{path}: ")
+    assert "layout = '3 stacks'" in str(caught.value)
     assert "ses-events:new-layout=true" in str(caught.value)
     assert not path.exists()
 
@@ -311,13 +313,36 @@ def test_placing_a_recorded_set_in_another_stack_is_refused(tmp_path: Path) -> N
     path = layout_path(spec_path, None)
     record = resolve_layout(spec, path, LayoutMode.NEW, report=lambda _: None).as_record()
     name = next(n for n, s in record.items() if s == 2)
-    with pytest.raises(SesEventsValidationError, match="First remove it from the spec"):
+    with pytest.raises(SesEventsValidationError, match="First remove it from the spec") as caught:
         resolve_layout(spec, path, placements={name: 1})
+    assert str(caught.value).startswith(f"{path}: ")
+    assert f"place {name} = 1: the set is recorded in stack 2" in str(caught.value)
     assert read_layout(path) == record
     # placing it where it is changes nothing; a name not in the spec is refused
     assert resolve_layout(spec, path, placements={name: 2}).as_record() == record
-    with pytest.raises(SesEventsValidationError, match="not a configuration set of the spec"):
+    with pytest.raises(
+        SesEventsValidationError, match="place nobody = 'nobody': is not a configuration set"
+    ):
         resolve_layout(spec, path, placements={"nobody": 1})
+
+
+@pytest.mark.parametrize(
+    ("number", "ok"), [(0, False), (1, True), (rules.MAX_STACKS_PER_REGION, True), (2001, False)]
+)
+def test_placing_a_new_set_takes_a_stack_number_within_the_limits(
+    tmp_path: Path, number: int, ok: bool
+) -> None:
+    spec, spec_path = _write_spec(tmp_path, [*NAMES[:5], "late"])
+    path = layout_path(spec_path, None)
+    resolve_layout(
+        parse_spec(_spec(NAMES[:5])), path, LayoutMode.NEW, placements={"tenant-000": 2}
+    )
+    if ok:
+        placed = resolve_layout(spec, path, placements={"late": number}, report=lambda _: None)
+        assert placed.as_record()["late"] == number
+    else:
+        with pytest.raises(SesEventsValidationError, match=f"place late = {number}: the stack"):
+            resolve_layout(spec, path, placements={"late": number})
 
 
 def test_a_set_moves_in_two_steps_remove_then_place(tmp_path: Path) -> None:

@@ -224,16 +224,22 @@ def read_layout(path: Path) -> dict[str, int] | None:
         violation = rules.CONFIGURATION_SET_NAME.violation(name)
         if violation is not None:
             raise broken(f"configuration_sets[{name!r}]", name, f"the set name {violation}")
-        # bool is an int in Python: true must not pass as stack 1
-        if type(number) is not int or not 1 <= number <= rules.MAX_STACKS_PER_REGION:
-            raise broken(
-                f"configuration_sets[{name!r}]",
-                number,
-                "the stack number must be an integer from 1 to"
-                f" {rules.MAX_STACKS_PER_REGION} (CloudFormation's stacks per Region)",
-            )
+        wrong = _stack_number_problem(number)
+        if wrong is not None:
+            raise broken(f"configuration_sets[{name!r}]", number, wrong)
         record[name] = number
     return record
+
+
+def _stack_number_problem(number: object) -> str | None:
+    """Why ``number`` is not a stack number, or ``None``."""
+    # bool is an int in Python: true must not pass as stack 1
+    if type(number) is not int or not 1 <= number <= rules.MAX_STACKS_PER_REGION:
+        return (
+            f"the stack number must be an integer from 1 to {rules.MAX_STACKS_PER_REGION}"
+            " (CloudFormation's stacks per Region)"
+        )
+    return None
 
 
 def _layout_text(layout: StackLayout) -> str:
@@ -404,14 +410,8 @@ def _place(
             problems.append(
                 Problem(f"place {name}", name, "is not a configuration set of the spec")
             )
-        elif type(number) is not int or not 1 <= number <= rules.MAX_STACKS_PER_REGION:
-            problems.append(
-                Problem(
-                    f"place {name}",
-                    number,
-                    f"the stack number must be an integer from 1 to {rules.MAX_STACKS_PER_REGION}",
-                )
-            )
+        elif (wrong := _stack_number_problem(number)) is not None:
+            problems.append(Problem(f"place {name}", number, wrong))
         elif name in placed and placed[name] != number:
             problems.append(
                 Problem(

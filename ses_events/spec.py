@@ -24,7 +24,7 @@ from pydantic import (
 
 from ses_events import rules
 from ses_events.errors import Problem, SesEventsValidationError
-from ses_events.spec_yaml import MAX_SPEC_BYTES, PlainScalar, hint_for, read_yaml
+from ses_events.spec_yaml import MAX_SPEC_BYTES, PlainScalar, hint_for, location, read_yaml
 
 __all__ = [
     "ArchiveSpec",
@@ -644,29 +644,19 @@ def _dimension_problems(where: str, dimensions: list[DimensionSpec]) -> list[Pro
     ]
 
 
+_DESTINATION_TYPES = ("cloudwatch", "firehose", "sns", "eventbridge")
+
+
 def _location(loc: tuple[int | str, ...]) -> str:
-    text = ""
+    """A pydantic error location as a place in the file, without the union member pydantic
+    tried after a list index (``destinations[0].cloudwatch.name`` is ``destinations[0].name``)."""
+    parts: list[int | str] = []
     previous: int | str | None = None
     for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif (
-            previous is not None
-            and isinstance(previous, int)
-            and text.endswith("]")
-            and part
-            in (
-                "cloudwatch",
-                "firehose",
-                "sns",
-                "eventbridge",
-            )
-        ):
-            pass  # the union member pydantic tried: not a place in the file
-        else:
-            text += f".{part}" if text else str(part)
+        if not (isinstance(previous, int) and part in _DESTINATION_TYPES):
+            parts.append(part)
         previous = part
-    return text or "(top level)"
+    return location(tuple(parts))
 
 
 def parse_spec(

@@ -334,9 +334,7 @@ def test_placing_a_new_set_takes_a_stack_number_within_the_limits(
 ) -> None:
     spec, spec_path = _write_spec(tmp_path, [*NAMES[:5], "late"])
     path = layout_path(spec_path, None)
-    resolve_layout(
-        parse_spec(_spec(NAMES[:5])), path, LayoutMode.NEW, placements={"tenant-000": 2}
-    )
+    resolve_layout(parse_spec(_spec(NAMES[:5])), path, LayoutMode.NEW, placements={"tenant-000": 2})
     if ok:
         placed = resolve_layout(spec, path, placements={"late": number}, report=lambda _: None)
         assert placed.as_record()["late"] == number

@@ -399,3 +399,90 @@ def test_the_layout_command_creates_checks_and_places(
     assert cli(["layout", "--spec", str(spec_path), "--place", "late=3"]) == 0
     assert (read_layout(tmp_path / "tenants.layout.json") or {})["late"] == 3
     assert cli(["layout", "--spec", str(spec_path), "--place", "late"]) == 2
+
+
+# -- found by mutation testing: what the messages name, return values, the safety net ----------
+
+
+def test_a_refusal_names_the_file_the_set_the_value_and_the_rule(tmp_path: Path) -> None:
+    path = tmp_path / "l.json"
+    _record(path, {"a": 1, "b": 0})
+    with pytest.raises(SesEventsValidationError) as caught:
+        read_layout(path)
+    assert str(caught.value).splitlines()[:2] == [
+        f"{path}: invalid SES event publishing settings",
+        "  - configuration_sets['b'] = 0: the stack number must be an integer from 1 to 2000"
+        " (CloudFormation's stacks per Region). The layout file records what is deployed: fix it"
+        " by hand (see the README, 'Thousands of configuration sets'), or restore it from version"
+        " control",
+    ]
+
+
+def test_the_layout_file_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "l.json"
+    _record(path, {"a": 1})
+    monkeypatch.setattr(layout_file, "MAX_LAYOUT_FILE_BYTES", path.stat().st_size)
+    assert read_layout(path) == {"a": 1}  # exactly at the limit
+    monkeypatch.setattr(layout_file, "MAX_LAYOUT_FILE_BYTES", path.stat().st_size - 1)
+    with pytest.raises(SesEventsValidationError, match=r"\(file\) = '\d+ bytes': is larger"):
+        read_layout(path)
+
+
+def test_write_layout_says_whether_it_changed_the_file_and_writes_beside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "l.json"
+    layout = plan_layout(parse_spec(_spec(NAMES[:3])))
+    made: list[dict[str, object]] = []
+    real = layout_file.tempfile.mkstemp
+
+    def mkstemp(**kwargs: Any) -> tuple[int, str]:
+        made.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(layout_file.tempfile, "mkstemp", mkstemp)
+    assert write_layout(path, layout) is True
+    assert write_layout(path, layout) is False  # the same text: not written again
+    assert made == [{"dir": tmp_path, "prefix": ".l.json.", "suffix": ".tmp"}]
+    assert json.loads(path.read_text())["configuration_sets"] == dict.fromkeys(NAMES[:3], 1)
+    assert path.read_text().endswith("}\n") and "\n  " in path.read_text()  # readable diffs
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_synth_reports_to_standard_error_by_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec, spec_path = _write_spec(tmp_path, NAMES)
+    resolve_layout(spec, layout_path(spec_path, None), LayoutMode.NEW)
+    err = capsys.readouterr().err
+    assert err.startswith("ses-events: tenants.layout.json: configuration set 'tenant-000'")
+    assert err.count("\n") == len(NAMES)
+
+
+def test_check_complete_refuses_a_plan_that_loses_or_moves_a_set() -> None:
+    from ses_events.stacks.layout import StackLayout
+    from ses_events.stacks.layout_file import check_complete
+
+    spec = parse_spec(_spec(["a", "b", "c"]))
+    check_complete(spec, StackLayout((("a", "b"), ("c",))), {"c": 2})
+    for parts, recorded, problem in (
+        ((("a", "b"),), {}, "'c': is in stacks []"),
+        ((("a", "b"), ("b", "c")), {}, "'b': is in stacks [1, 2]"),
+        ((("a", "b", "c"),), {"c": 2}, "'c': recorded in stack 2 but planned in 1"),
+    ):
+        with pytest.raises(SesEventsValidationError) as caught:
+            check_complete(spec, StackLayout(parts), recorded)
+        assert problem in str(caught.value)
+
+
+def test_the_messages_of_context_and_paths_name_their_field() -> None:
+    with pytest.raises(SesEventsValidationError) as caught:
+        layout_mode_from_context("freeze", None)
+    assert str(caught.value).splitlines()[1] == (
+        "  - ses-events:layout = 'freeze': must be 'update' or 'frozen'"
+    )
+    assert layout_mode_from_context(None, False) is LayoutMode.UPDATE
+    with pytest.raises(SesEventsValidationError) as caught:
+        layout_path("/specs/s.yaml", "../x.json")
+    assert str(caught.value).startswith("/specs/s.yaml: ")
+    assert "layout.file = '../x.json': must be a path relative" in str(caught.value)

@@ -486,3 +486,25 @@ def test_the_messages_of_context_and_paths_name_their_field() -> None:
         layout_path("/specs/s.yaml", "../x.json")
     assert str(caught.value).startswith("/specs/s.yaml: ")
     assert "layout.file = '../x.json': must be a path relative" in str(caught.value)
+
+
+def test_exactly_two_stacks_without_a_file_is_refused_and_one_is_not(tmp_path: Path) -> None:
+    count = 1
+    while len(plan_layout(parse_spec(_spec(NAMES[:count]))).parts) < 2:
+        count += 1
+    spec, spec_path = _write_spec(tmp_path, NAMES[: count - 1])  # the most that fit one stack
+    path = layout_path(spec_path, None)
+    assert len(resolve_layout(spec, path).parts) == 1 and not path.exists()
+    spec, _ = _write_spec(tmp_path, NAMES[:count])  # one more: two stacks
+    with pytest.raises(SesEventsValidationError, match="layout = '2 stacks'"):
+        resolve_layout(spec, path)
+    # placing a set records a file even for one stack, and needs no flag
+    spec, _ = _write_spec(tmp_path, NAMES[:2])
+    assert resolve_layout(spec, path, placements={NAMES[1]: 1}, report=lambda _: None)
+    assert read_layout(path) == {NAMES[0]: 1, NAMES[1]: 1}
+
+
+def test_a_layout_path_that_cannot_be_read_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "l.json").mkdir()
+    with pytest.raises(SesEventsValidationError, match=r"\(file\) = '.*l\.json': cannot be read"):
+        read_layout(tmp_path / "l.json")

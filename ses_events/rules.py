@@ -539,3 +539,42 @@ https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-descript
 MAX_TOPIC_DISPLAY_NAME_CHARACTERS = 100
 """An SNS topic's DisplayName: at most 100 characters, for SMS (SNS API reference,
 SetTopicAttributes)."""
+
+
+# --- S3 lifecycle of the event archive ----------------------------------------------------------
+
+MIN_DAYS_BEFORE_INFREQUENT_ACCESS = 30
+"""S3 moves objects to Standard-IA only after 30 days, and keeps them there 30 days at least
+before a further transition ("Transitioning objects using Amazon S3 Lifecycle", constraints,
+https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html)."""
+DEFAULT_NONCURRENT_VERSION_DAYS = 30
+"""ses-events' default: an old version of an event object (after an overwrite or a delete) is
+kept 30 days, time to undo a mistake without keeping personal data forever."""
+
+
+def retention_problems(
+    expire: int | None, infrequent_access: int | None, glacier: int | None
+) -> list[tuple[str, object, str]]:
+    """Problems of an archive's retention in days, as ``(field, value, rule)`` triples (fields:
+    ``expiration``, ``infrequent_access_after``, ``glacier_after``)."""
+    found: list[tuple[str, object, str]] = []
+    for field, value in (
+        ("infrequent_access_after", infrequent_access),
+        ("glacier_after", glacier),
+    ):
+        if value is not None and expire is not None and value >= expire:
+            found.append((field, f"{value} days", f"must come before expiration ({expire} days)"))
+    if (
+        infrequent_access is not None
+        and glacier is not None
+        and glacier < infrequent_access + MIN_DAYS_BEFORE_INFREQUENT_ACCESS
+    ):
+        found.append(
+            (
+                "glacier_after",
+                f"{glacier} days",
+                f"must be at least {MIN_DAYS_BEFORE_INFREQUENT_ACCESS} days after"
+                " infrequent_access_after (S3 keeps objects in Standard-IA that long at least)",
+            )
+        )
+    return found

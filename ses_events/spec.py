@@ -403,12 +403,24 @@ class RetentionSpec(_Spec):
 
     expire_after_days: Annotated[int, Field(ge=1)] | None = None
     """Delete event objects this many days after they were written. Default: keep them."""
-    noncurrent_versions_days: Annotated[int, Field(ge=1)] = 30
+    noncurrent_versions_days: Annotated[int, Field(ge=1)] = rules.DEFAULT_NONCURRENT_VERSION_DAYS
     """Delete an old version (after an overwrite or delete) after this many days. Default: 30."""
-    infrequent_access_after_days: Annotated[int, Field(ge=30)] | None = None
+    infrequent_access_after_days: (
+        Annotated[int, Field(ge=rules.MIN_DAYS_BEFORE_INFREQUENT_ACCESS)] | None
+    ) = None
     """Move objects to S3 Standard-IA after this many days (30 or more). Default: never."""
     glacier_after_days: Annotated[int, Field(ge=1)] | None = None
     """Move objects to S3 Glacier Instant Retrieval after this many days. Default: never."""
+
+    @model_validator(mode="after")
+    def _order(self) -> RetentionSpec:
+        names = {"expiration": "expire_after_days", "glacier_after": "glacier_after_days"}
+        names["infrequent_access_after"] = "infrequent_access_after_days"
+        for field, value, rule in rules.retention_problems(
+            self.expire_after_days, self.infrequent_access_after_days, self.glacier_after_days
+        ):
+            raise ValueError(f"{names[field]} = {value}: {rule}")
+        return self
 
 
 class ArchiveSpec(_Spec):

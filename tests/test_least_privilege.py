@@ -311,3 +311,20 @@ def test_the_error_log_group_can_be_encrypted_with_a_key_that_only_logs_may_use(
     ]
     assert "logs." in json.dumps(statement["Principal"])
     assert ":log-group:*" in json.dumps(statement["Condition"]["ArnLike"])
+
+
+def test_the_spec_refuses_retention_out_of_order() -> None:
+    from ses_events.spec import parse_spec
+
+    def spec(**retention: int) -> dict[str, Any]:
+        return {"archives": [{"name": "default", "retention": retention}], "configuration_sets": []}
+
+    parse_spec(spec(infrequent_access_after_days=30, glacier_after_days=60, expire_after_days=61))
+    for retention, rule in (
+        ({"infrequent_access_after_days": 29}, "greater than or equal to 30"),
+        ({"infrequent_access_after_days": 30, "glacier_after_days": 59}, "at least 30 days after"),
+        ({"expire_after_days": 60, "glacier_after_days": 60}, "must come before expiration"),
+    ):
+        with pytest.raises(SesEventsValidationError, match=rule) as caught:
+            parse_spec(spec(**retention))
+        assert "archives[0].retention" in str(caught.value)

@@ -466,28 +466,21 @@ def _lifecycle(
             None
             if value is None
             else _whole_days(
-                problems, field, value, 30 if field == "infrequent_access_after" else 1
+                problems,
+                field,
+                value,
+                rules.MIN_DAYS_BEFORE_INFREQUENT_ACCESS
+                if field == "infrequent_access_after"
+                else 1,
             )
         )
     noncurrent = days["noncurrent_version_expiration"] or (
-        _NONCURRENT_DAYS if noncurrent_version_expiration is None else None
+        rules.DEFAULT_NONCURRENT_VERSION_DAYS if noncurrent_version_expiration is None else None
     )
     last = days["expiration"]
-    for field in ("infrequent_access_after", "glacier_after"):
-        moved = days[field]
-        if moved is not None and last is not None and moved >= last:
-            problems.add(field, f"{moved} days", f"must come before expiration ({last} days)")
-    if (
-        days["infrequent_access_after"] is not None
-        and days["glacier_after"] is not None
-        and days["glacier_after"] < days["infrequent_access_after"] + 30
-    ):
-        problems.add(
-            "glacier_after",
-            f"{days['glacier_after']} days",
-            "must be at least 30 days after infrequent_access_after (S3 keeps objects in"
-            " Standard-IA for 30 days at least)",
-        )
+    problems.extend(
+        rules.retention_problems(last, days["infrequent_access_after"], days["glacier_after"])
+    )
     transitions = [
         s3.Transition(storage_class=storage, transition_after=Duration.days(after))
         for storage, after in (
@@ -506,11 +499,6 @@ def _lifecycle(
             transitions=transitions or None,
         )
     ]
-
-
-_NONCURRENT_DAYS = 30
-"""Old versions (after an overwrite or delete) are kept this long by default: time to undo a
-mistake, without keeping personal data forever."""
 
 
 def _whole_days(problems: Problems, field: str, value: Duration, least: int) -> int | None:

@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ses_events import send_test
 from ses_events.summary import summarize_assembly
@@ -60,6 +61,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="SET=STACK",
         help="put a set that the file does not record yet into stack number STACK (repeatable)",
     )
+    generate = commands.add_parser(
+        "generate-events",
+        help="write realistic SES event records, as the archive stores them, to a directory",
+        description="Generate SES event records (all ten event types, bounce and complaint"
+        " sub-types, the automatic tags and a campaign tag), deterministic with --seed, and write"
+        " them in the archive's layout (GZIP JSON lines under"
+        " ses-events/configuration_set=/year=/month=/day=/hour=/). Example: ses-events"
+        " generate-events --out archive --messages 10000",
+    )
+    generate.add_argument("--out", required=True, help="directory to write the archive into")
+    generate.add_argument("--messages", type=int, default=10_000, help="default: 10000")
+    generate.add_argument("--seed", type=int, default=7, help="default: 7")
+    generate.add_argument(
+        "--configuration-set",
+        action="append",
+        dest="configuration_sets",
+        help="configuration sets to spread messages over (repeatable; default: marketing,"
+        " transactional)",
+    )
+    query = commands.add_parser(
+        "query",
+        help="run a named query over an archive (DuckDB, embedded) or in Athena",
+        description="Run one of the named queries (funnel, bounces, complaints, suppression,"
+        " delivery_delays, rendering_failures, message_status) with DuckDB over a local archive"
+        " directory, or with --engine athena against the archive's Glue table. Example:"
+        " ses-events query funnel --archive archive --set marketing --since 2026-11-01",
+    )
+    query.add_argument("name", help="the query's name; --list shows them all")
+    query.add_argument("--archive", help="archive directory (DuckDB)")
+    query.add_argument("--engine", choices=("duckdb", "athena"), default="duckdb")
+    query.add_argument("--set", action="append", dest="sets", default=[], help="repeatable")
+    query.add_argument("--since", help="send time from, ISO 8601")
+    query.add_argument("--until", help="send time before, ISO 8601")
+    query.add_argument("--tag", help="message tag the funnel groups by (default: campaign)")
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.add_argument("--database", help="Glue database (Athena)")
+    query.add_argument("--table", help="Glue table (Athena)")
+    query.add_argument("--workgroup", help="Athena workgroup")
+    query.add_argument(
+        "--show-sql", action="store_true", help="print the SQL instead of running it"
+    )
     local = commands.add_parser(
         "local-deploy",
         help="deploy the app to a local AWS (moto), check it with boto3 and summarize it",
@@ -79,6 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return local_deploy(spec=args.spec, keep_running=args.keep_running, port=args.port)
     if args.command == "layout":
         return _layout(args)
+    if args.command == "generate-events":
+        return _generate(args)
+    if args.command == "query":
+        return _query(args)
     if args.command == "send-test":
         return send_test.run(args)
     if args.command == "cost":
@@ -98,6 +144,76 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"ses-events: no cloud assembly at {args.outdir}: {error.strerror}", file=sys.stderr
             )
             return 1
+    return 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from ses_events.analytics.generator import CorpusSpec, generate_events, write_archive
+
+    if args.messages < 1:
+        print("ses-events: --messages must be 1 or more", file=sys.stderr)
+        return 2
+    spec = CorpusSpec(
+        messages=args.messages,
+        seed=args.seed,
+        configuration_sets=tuple(args.configuration_sets or ("marketing", "transactional")),
+    )
+    count = 0
+
+    def counted() -> Any:
+        nonlocal count
+        for record in generate_events(spec):
+            count += 1
+            yield record
+
+    files = write_archive(counted(), args.out)
+    print(
+        f"wrote {count} event records of {args.messages} messages in {len(files)} files under {args.out}"
+    )
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    from ses_events.analytics.engines import AthenaEngine, DuckDBEngine, QueryFilter
+    from ses_events.errors import SesEventsValidationError
+
+    where = QueryFilter(tuple(args.sets), args.since, args.until)
+    parameters = {"tag": args.tag} if args.tag else {}
+    engine: DuckDBEngine | AthenaEngine
+    try:
+        if args.engine == "athena":
+            missing = [f"--{n}" for n in ("database", "table", "workgroup") if not getattr(args, n)]
+            if missing:
+                print(f"ses-events: --engine athena needs {', '.join(missing)}", file=sys.stderr)
+                return 2
+
+            def progress(state: str, scanned: int) -> None:
+                print(f"  {state}: {scanned / 1e6:.1f} MB scanned", file=sys.stderr)
+
+            engine = AthenaEngine(
+                database=args.database,
+                table=args.table,
+                workgroup=args.workgroup,
+                progress=progress,
+            )
+        else:
+            if not args.archive:
+                print("ses-events: --archive DIR is needed with the duckdb engine", file=sys.stderr)
+                return 2
+            if not Path(args.archive).is_dir():
+                print(f"ses-events: no archive directory at {args.archive}", file=sys.stderr)
+                return 1
+            engine = DuckDBEngine(args.archive, progress=sys.stderr.isatty())
+        if args.show_sql:
+            print(engine.sql(args.name, where, **parameters))
+            return 0
+        result = engine.run(args.name, where, **parameters)
+    except SesEventsValidationError as error:
+        print(f"ses-events: {error}", file=sys.stderr)
+        return 2
+    print(
+        {"table": result.table, "csv": result.csv, "json": result.json}[args.format]().rstrip("\n")
+    )
     return 0
 
 

@@ -21,6 +21,7 @@ here = pathlib.Path(ses_events.__file__).parent
 assert str(here).startswith(sys.argv[1]), here            # the installed copy, not the checkout
 assert (here / "py.typed").is_file()
 assert EXAMPLE_SPEC.is_file()
+assert len(list((here / "analytics" / "queries").glob("*.sql"))) == 7  # the named queries
 stack = Stack(App(), "TheirStack")
 cs = EventPublishingConfigurationSet(stack, "Theirs", configuration_set_name="theirs")
 CloudWatchEventDestination(stack, "Metrics", configuration_set=cs)

@@ -1,0 +1,272 @@
+"""Where the named queries run: DuckDB on one machine, Athena in AWS. Thin adapters: each says
+what ``events`` is and runs the query's text in its dialect; the queries are the same.
+
+- :class:`DuckDBEngine` reads an archive directory (the archive's layout: GZIP JSON lines under
+  ``configuration_set=/year=/month=/day=/hour=/``) with the columns of
+  :mod:`ses_events.analytics.schema`, embedded, no server.
+- :class:`AthenaEngine` runs the Trino text through Athena (boto3) against the archive's Glue
+  table, in a workgroup.
+
+Example::
+
+    from ses_events.analytics.engines import DuckDBEngine, QueryFilter
+
+    result = DuckDBEngine("archive/").run("funnel", QueryFilter(configuration_sets=("marketing",)))
+    print(result.table())
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+
+from ses_events import rules
+from ses_events.analytics.queries import QUERIES, SOURCE_DIALECT, with_events
+from ses_events.analytics.schema import duckdb_columns
+from ses_events.errors import Problem, SesEventsValidationError
+
+__all__ = ["AthenaEngine", "DuckDBEngine", "QueryFilter", "QueryResult"]
+
+
+@dataclass(frozen=True)
+class QueryFilter:
+    """Which records a query reads: configuration sets (all when empty) and a time range of the
+    message's send time, ISO 8601 (``2026-11-01`` or ``2026-11-01T12:00:00Z``), ``until``
+    exclusive."""
+
+    configuration_sets: Sequence[str] = ()
+    since: str | None = None
+    until: str | None = None
+
+    def check(self) -> None:
+        problems: list[Problem] = []
+        for name in self.configuration_sets:
+            violation = rules.CONFIGURATION_SET_NAME.violation(name)
+            if violation is not None:
+                problems.append(Problem("configuration set", name, violation))
+        for label, value in (("since", self.since), ("until", self.until)):
+            if value is not None:
+                try:
+                    datetime.fromisoformat(value.replace("Z", "+00:00"))
+                except ValueError:
+                    problems.append(
+                        Problem(
+                            label, value, "must be an ISO 8601 date or time, such as 2026-11-01"
+                        )
+                    )
+        if problems:
+            raise SesEventsValidationError("query filter", problems)
+
+    def condition(self) -> exp.Expression | None:
+        """The filter as a Trino condition on ``configuration_set`` and ``mail.timestamp``."""
+        self.check()
+        parts: list[str] = []
+        if self.configuration_sets:
+            names = ", ".join(exp.Literal.string(n).sql() for n in self.configuration_sets)
+            parts.append(f"configuration_set IN ({names})")
+        sent = "from_iso8601_timestamp(mail.timestamp)"
+        if self.since is not None:
+            parts.append(
+                f"{sent} >= from_iso8601_timestamp({exp.Literal.string(self.since).sql()})"
+            )
+        if self.until is not None:
+            parts.append(f"{sent} < from_iso8601_timestamp({exp.Literal.string(self.until).sql()})")
+        if not parts:
+            return None
+        condition = sqlglot.parse_one(" AND ".join(parts), read=SOURCE_DIALECT)
+        assert isinstance(condition, exp.Expression)
+        return condition
+
+
+@dataclass
+class QueryResult:
+    """Rows of a query, with column names; printable as a table, CSV or JSON."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+    statistics: dict[str, Any] = field(default_factory=dict)
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+    def table(self, limit: int | None = None) -> str:
+        shown = self.rows if limit is None else self.rows[:limit]
+        cells = [[_text(v) for v in row] for row in shown]
+        widths = [
+            max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(self.columns)
+        ]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(self.columns, widths, strict=True))]
+        lines.append("  ".join("-" * w for w in widths))
+        lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
+        if limit is not None and len(self.rows) > limit:
+            lines.append(f"... {len(self.rows) - limit} more rows")
+        lines.append(f"({len(self.rows)} rows)")
+        return "\n".join(lines)
+
+    def csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(self.columns)
+        writer.writerows([[_text(v) for v in row] for row in self.rows])
+        return out.getvalue()
+
+    def json(self) -> str:
+        return json.dumps(self.records(), default=_text, indent=2)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _query(name: str) -> Any:
+    if name not in QUERIES:
+        raise SesEventsValidationError(
+            "query", [Problem("name", name, f"must be one of {sorted(QUERIES)}")]
+        )
+    return QUERIES[name]
+
+
+class DuckDBEngine:
+    """Runs the named queries with DuckDB over an archive directory (or ``s3://`` URL).
+
+    :param archive: the directory that holds the archive's prefix (``ses-events/``) or the
+        prefix itself.
+    :param progress: show DuckDB's progress bar on long scans.
+    """
+
+    def __init__(self, archive: str | Path, *, progress: bool = False) -> None:
+        import duckdb
+
+        self.archive = str(archive).rstrip("/")
+        self.connection = duckdb.connect()
+        self.connection.execute("SET TimeZone = 'UTC'")  # day boundaries as in Athena (UTC)
+        self.connection.execute(f"SET enable_progress_bar = {str(progress).lower()}")
+
+    def source(self) -> str:
+        """``read_json`` of every record file under the archive, with the schema's columns."""
+        pattern = f"{self.archive}/**/*.gz"
+        columns = (
+            "{"
+            + ", ".join(
+                f"{exp.Literal.string(k).sql()}: {exp.Literal.string(v).sql()}"
+                for k, v in duckdb_columns().items()
+            )
+            + "}"
+        )
+        return (
+            f"read_json({exp.Literal.string(pattern).sql()}, format = 'newline_delimited',"
+            f" compression = 'gzip', hive_partitioning = true, columns = {columns})"
+        )
+
+    def sql(self, name: str, where: QueryFilter | None = None, **parameters: str) -> str:
+        """The DuckDB text of query ``name`` over this archive."""
+        events = sqlglot.parse_one(f"SELECT * FROM {self.source()}", read="duckdb")
+        assert isinstance(events, exp.Select)
+        condition = (where or QueryFilter()).condition()
+        if condition is not None:
+            # the filter is written in Trino; moved into DuckDB's tree through sqlglot
+            events = events.where(sqlglot.parse_one(condition.sql(dialect="duckdb"), read="duckdb"))
+        tree = with_events(_query(name).tree(**parameters), events)
+        return tree.sql(dialect="duckdb", pretty=True)
+
+    def run(self, name: str, where: QueryFilter | None = None, **parameters: str) -> QueryResult:
+        started = time.monotonic()
+        cursor = self.connection.execute(self.sql(name, where, **parameters))
+        rows = cursor.fetchall()
+        columns = [d[0] for d in cursor.description or []]
+        return QueryResult(
+            columns, [tuple(r) for r in rows], {"seconds": round(time.monotonic() - started, 3)}
+        )
+
+
+class AthenaEngine:
+    """Runs the named queries with Amazon Athena against the archive's Glue table.
+
+    :param database: the Glue database, :param table: the Glue table of the archive.
+    :param workgroup: the Athena workgroup (its settings decide where results go, and its
+        bytes-scanned cutoff applies).
+    :param client: a boto3 Athena client. Default: ``boto3.client("athena")``.
+    :param poll_seconds: how often to ask whether the query finished.
+    :param progress: called with the query state and bytes scanned while it runs.
+    """
+
+    def __init__(
+        self,
+        *,
+        database: str,
+        table: str,
+        workgroup: str,
+        client: Any = None,
+        poll_seconds: float = 1.0,
+        progress: Callable[[str, int], None] | None = None,
+    ) -> None:
+        if client is None:
+            import boto3
+
+            client = boto3.client("athena")
+        self.client = client
+        self.database = database
+        self.table = table
+        self.workgroup = workgroup
+        self.poll_seconds = poll_seconds
+        self.progress = progress
+
+    def sql(self, name: str, where: QueryFilter | None = None, **parameters: str) -> str:
+        """The Trino text of query ``name`` over the Glue table."""
+        table = exp.table_(self.table, db=self.database, quoted=True)
+        events = exp.select("*").from_(table)
+        condition = (where or QueryFilter()).condition()
+        if condition is not None:
+            events = events.where(condition)
+        tree = with_events(_query(name).tree(**parameters), events)
+        return tree.sql(dialect=SOURCE_DIALECT, pretty=True)
+
+    def run(self, name: str, where: QueryFilter | None = None, **parameters: str) -> QueryResult:
+        started = self.client.start_query_execution(
+            QueryString=self.sql(name, where, **parameters),
+            QueryExecutionContext={"Database": self.database},
+            WorkGroup=self.workgroup,
+        )
+        query_id = started["QueryExecutionId"]
+        while True:
+            execution = self.client.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]
+            state = execution["Status"]["State"]
+            scanned = int(execution.get("Statistics", {}).get("DataScannedInBytes", 0))
+            if self.progress is not None:
+                self.progress(state, scanned)
+            if state in ("SUCCEEDED", "FAILED", "CANCELLED"):
+                break
+            time.sleep(self.poll_seconds)
+        if state != "SUCCEEDED":
+            reason = execution["Status"].get("StateChangeReason", state)
+            raise SesEventsValidationError(
+                f"Athena query {name} ({query_id})", [Problem("state", state, reason)]
+            )
+        columns: list[str] = []
+        rows: list[tuple[Any, ...]] = []
+        paginator = self.client.get_paginator("get_query_results")
+        for page in paginator.paginate(QueryExecutionId=query_id):
+            result = page["ResultSet"]
+            if not columns:
+                columns = [c["Name"] for c in result["ResultSetMetadata"]["ColumnInfo"]]
+                data = result["Rows"][1:]  # the first row repeats the column names
+            else:
+                data = result["Rows"]
+            rows += [tuple(cell.get("VarCharValue") for cell in row["Data"]) for row in data]
+        return QueryResult(columns, rows, {"bytes_scanned": scanned})

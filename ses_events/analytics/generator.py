@@ -1,0 +1,310 @@
+"""Realistic SES event records, deterministic with a seed, written as the archive writes them.
+
+Each message goes through what SES documents for it: a *Send*, then one outcome — *Delivery*
+(sometimes after a *DeliveryDelay*), a *Bounce* (permanent or transient, with SES's sub-types),
+a *Reject* — or, for a templated send with missing data, only a *Rendering Failure*. Delivered
+messages may be opened, clicked (with link tags), complained about or unsubscribed from. Every
+record carries the five automatic tags and the campaign tag, and follows
+:mod:`ses_events.analytics.schema` (event type names, field names, ISO 8601 timestamps).
+
+:func:`write_archive` lays the records out as the archive's Firehose stream does: GZIP JSON lines,
+one record a line, under ``<prefix>configuration_set=<set>/year=YYYY/month=MM/day=DD/hour=HH/``.
+
+Example::
+
+    from ses_events.analytics.generator import CorpusSpec, generate_events, write_archive
+
+    records = list(generate_events(CorpusSpec(messages=10_000, seed=7)))
+    write_archive(records, "archive/")
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+__all__ = ["CorpusSpec", "event_time", "generate_events", "partition_of", "write_archive"]
+
+ACCOUNT = "123456789012"
+DOMAINS = ("example.com", "example.org", "mail.example.net", "example.co.uk", "example.de")
+# SES bounce types and sub-types ("Contents of event data ...", bounce types), with weights
+PERMANENT = (("General", 60), ("NoEmail", 20), ("Suppressed", 10), ("OnAccountSuppressionList", 10))
+TRANSIENT = (("General", 40), ("MailboxFull", 30), ("MessageTooLarge", 10), ("ContentRejected", 20))
+FEEDBACK_TYPES = (("abuse", 70), ("not-spam", 10), ("other", 20))
+DELAY_TYPES = (
+    ("InternalFailure", 10),
+    ("General", 30),
+    ("MailboxFull", 30),
+    ("SpamDetected", 10),
+    ("RecipientServerError", 10),
+    ("TransientCommunicationFailure", 10),
+)
+TEMPLATES = ("welcome", "receipt", "newsletter")
+
+
+@dataclass(frozen=True)
+class CorpusSpec:
+    """What to generate. Rates are per message (per delivered message for engagement)."""
+
+    messages: int = 1_000
+    configuration_sets: Sequence[str] = ("marketing", "transactional")
+    campaigns: Sequence[str] = ("spring-sale", "newsletter", "welcome")
+    start: datetime = datetime(2026, 11, 1, tzinfo=UTC)
+    hours: int = 72
+    seed: int = 7
+    rendering_failure_rate: float = 0.01
+    reject_rate: float = 0.005
+    bounce_rate: float = 0.04
+    permanent_share: float = 0.8
+    delay_rate: float = 0.03
+    complaint_rate: float = 0.004
+    open_rate: float = 0.35
+    click_rate: float = 0.3
+    """Of opened messages."""
+    unsubscribe_rate: float = 0.005
+
+
+def _pick(rng: random.Random, weighted: Sequence[tuple[str, int]]) -> str:
+    return rng.choices([v for v, _ in weighted], weights=[w for _, w in weighted])[0]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def generate_events(spec: CorpusSpec) -> Iterator[dict[str, Any]]:
+    """The records of ``spec.messages`` messages, message by message, each in time order."""
+    rng = random.Random(spec.seed)
+    for number in range(spec.messages):
+        yield from _message(rng, spec, number)
+
+
+def _message(rng: random.Random, spec: CorpusSpec, number: int) -> Iterator[dict[str, Any]]:
+    configuration_set = spec.configuration_sets[number % len(spec.configuration_sets)]
+    campaign = rng.choice(spec.campaigns)
+    domain = rng.choice(DOMAINS)
+    recipient = f"user{number}@{domain}"
+    sent = spec.start + timedelta(
+        seconds=rng.randrange(spec.hours * 3600), milliseconds=rng.randrange(1000)
+    )
+    message_id = f"0100019{number:09d}-{spec.seed:04x}-example-000000"
+    mail = {
+        "timestamp": _iso(sent),
+        "source": f"news@{configuration_set}.example.com",
+        "sourceArn": f"arn:aws:ses:us-east-1:{ACCOUNT}:identity/{configuration_set}.example.com",
+        "sendingAccountId": ACCOUNT,
+        "messageId": message_id,
+        "destination": [recipient],
+        "headersTruncated": False,
+        "headers": [
+            {"name": "From", "value": f"news@{configuration_set}.example.com"},
+            {"name": "To", "value": recipient},
+            {"name": "Subject", "value": f"{campaign} #{number}"},
+        ],
+        "commonHeaders": {
+            "from": [f"news@{configuration_set}.example.com"],
+            "to": [recipient],
+            "messageId": message_id,
+            "subject": f"{campaign} #{number}",
+        },
+        "tags": {
+            "ses:configuration-set": [configuration_set],
+            "ses:caller-identity": ["mailer"],
+            "ses:from-domain": [f"{configuration_set}.example.com"],
+            "ses:source-ip": ["192.0.2.10"],
+            "ses:outgoing-ip": [f"198.51.100.{number % 8 + 1}"],
+            "campaign": [campaign],
+        },
+    }
+    clock = sent
+
+    def later(low: int, high: int) -> datetime:
+        nonlocal clock
+        clock = clock + timedelta(seconds=rng.randint(low, high), milliseconds=rng.randint(1, 999))
+        return clock
+
+    def record(
+        event_type: str, key: str | None = None, body: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        found: dict[str, Any] = {"eventType": event_type, "mail": mail}
+        if key is not None:
+            found[key] = body if body is not None else {}
+        return found
+
+    if rng.random() < spec.rendering_failure_rate:
+        yield record(
+            "Rendering Failure",
+            "failure",
+            {
+                "errorMessage": "Attribute 'name' is not present in the rendering data.",
+                "templateName": rng.choice(TEMPLATES),
+            },
+        )
+        return
+    yield record("Send", "send")
+    if rng.random() < spec.reject_rate:
+        yield record("Reject", "reject", {"reason": "Bad content"})
+        return
+    if rng.random() < spec.bounce_rate:
+        permanent = rng.random() < spec.permanent_share
+        at = later(1, 120)
+        yield record(
+            "Bounce",
+            "bounce",
+            {
+                "bounceType": "Permanent" if permanent else "Transient",
+                "bounceSubType": _pick(rng, PERMANENT if permanent else TRANSIENT),
+                "bouncedRecipients": [
+                    {
+                        "emailAddress": recipient,
+                        "action": "failed",
+                        "status": "5.1.1" if permanent else "4.2.2",
+                        "diagnosticCode": "smtp; 550 5.1.1 user unknown"
+                        if permanent
+                        else "smtp; 452 4.2.2 mailbox full",
+                    }
+                ],
+                "timestamp": _iso(at),
+                "feedbackId": f"{message_id}-bounce",
+                "reportingMTA": "dsn; a1-2.smtp-out.amazonses.com",
+            },
+        )
+        return
+    if rng.random() < spec.delay_rate:
+        at = later(60, 900)
+        yield record(
+            "DeliveryDelay",
+            "deliveryDelay",
+            {
+                "timestamp": _iso(at),
+                "delayType": _pick(rng, DELAY_TYPES),
+                "expirationTime": _iso(sent + timedelta(hours=14)),
+                "delayedRecipients": [
+                    {
+                        "emailAddress": recipient,
+                        "status": "4.4.1",
+                        "diagnosticCode": "smtp; 421 4.4.1",
+                    }
+                ],
+                "reportingMTA": "a1-2.smtp-out.amazonses.com",
+            },
+        )
+    at = later(1, 30)
+    yield record(
+        "Delivery",
+        "delivery",
+        {
+            "timestamp": _iso(at),
+            "processingTimeMillis": int((at - sent).total_seconds() * 1000),
+            "recipients": [recipient],
+            "smtpResponse": "250 2.6.0 Message received",
+            "reportingMTA": "a1-2.smtp-out.amazonses.com",
+        },
+    )
+    if rng.random() < spec.open_rate:
+        yield record(
+            "Open",
+            "open",
+            {
+                "ipAddress": "203.0.113.5",
+                "timestamp": _iso(later(60, 7200)),
+                "userAgent": "Mozilla/5.0",
+            },
+        )
+        if rng.random() < spec.click_rate:
+            yield record(
+                "Click",
+                "click",
+                {
+                    "ipAddress": "203.0.113.5",
+                    "timestamp": _iso(later(5, 600)),
+                    "userAgent": "Mozilla/5.0",
+                    "link": f"https://www.example.com/{campaign}",
+                    "linkTags": {"link": [rng.choice(("hero", "footer", "cta"))]},
+                },
+            )
+    if rng.random() < spec.complaint_rate:
+        at = later(300, 86_400)
+        yield record(
+            "Complaint",
+            "complaint",
+            {
+                "complainedRecipients": [{"emailAddress": recipient}],
+                "timestamp": _iso(at),
+                "feedbackId": f"{message_id}-complaint",
+                "userAgent": "ExampleFeedbackLoop/1.0",
+                "complaintFeedbackType": _pick(rng, FEEDBACK_TYPES),
+                "arrivalDate": _iso(at),
+            },
+        )
+    if rng.random() < spec.unsubscribe_rate:
+        yield record(
+            "Subscription",
+            "subscription",
+            {
+                "contactList": "customers",
+                "timestamp": _iso(later(60, 3600)),
+                "source": "UnsubscribeHeader",
+                "newTopicPreferences": {"unsubscribeAll": True, "topicSubscriptionStatus": []},
+                "oldTopicPreferences": {"unsubscribeAll": False, "topicSubscriptionStatus": []},
+            },
+        )
+
+
+_EVENT_OBJECTS = (
+    "bounce",
+    "complaint",
+    "delivery",
+    "open",
+    "click",
+    "deliveryDelay",
+    "subscription",
+)
+
+
+def event_time(record: dict[str, Any]) -> str:
+    """When the event happened: its object's ``timestamp``, else the mail's (Send, Reject and
+    Rendering Failure carry none of their own). ISO 8601, so text order is time order."""
+    for key in _EVENT_OBJECTS:
+        if key in record and "timestamp" in record[key]:
+            return str(record[key]["timestamp"])
+    return str(record["mail"]["timestamp"])
+
+
+def partition_of(record: dict[str, Any], prefix: str = "ses-events/") -> str:
+    """The archive's key prefix for ``record``: by configuration set and the hour it arrived
+    (Firehose partitions by arrival; here the event's own time)."""
+    moment = datetime.strptime(event_time(record), "%Y-%m-%dT%H:%M:%S.%fZ")
+    configuration_set = record["mail"]["tags"]["ses:configuration-set"][0]
+    return (
+        f"{prefix}configuration_set={configuration_set}/year={moment:%Y}/month={moment:%m}"
+        f"/day={moment:%d}/hour={moment:%H}/"
+    )
+
+
+def write_archive(
+    records: Iterable[dict[str, Any]], out: str | Path, *, prefix: str = "ses-events/"
+) -> list[Path]:
+    """Write ``records`` under ``out`` as the archive does; returns the files written."""
+    root = Path(out)
+    by_partition: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for record in records:
+        by_partition[partition_of(record, prefix)].append(record)
+    written: list[Path] = []
+    for partition, items in sorted(by_partition.items()):
+        folder = root / partition
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = partition.rsplit("year=", 1)[1].replace("/", "").replace("month=", "-")
+        path = folder / f"ses-events-1-{stamp.replace('day=', '-').replace('hour=', '-')}-00-00.gz"
+        with gzip.open(path, "wt", encoding="utf-8", compresslevel=6) as out_file:
+            for item in sorted(items, key=event_time):
+                out_file.write(json.dumps(item, separators=(",", ":")) + "\n")
+        written.append(path)
+    return written

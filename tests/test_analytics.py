@@ -1,0 +1,381 @@
+"""The analytics room: the SES event schema against SES's documented examples, the generator,
+every named query parsed in both dialects and run with DuckDB over a generated archive, its
+figures checked against numbers computed independently in Python from the same records."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlglot
+
+from ses_events import SesEventsValidationError, rules
+from ses_events.analytics import schema
+from ses_events.analytics.engines import DuckDBEngine, QueryFilter, QueryResult
+from ses_events.analytics.generator import (
+    CorpusSpec,
+    event_time,
+    generate_events,
+    partition_of,
+    write_archive,
+)
+from ses_events.analytics.queries import QUERIES, SOURCE_DIALECT
+from ses_events.cli import main as cli
+
+EXAMPLES = Path(__file__).parent / "data" / "ses_examples"
+SPEC = CorpusSpec(messages=4_000, seed=11)
+
+
+@pytest.fixture(scope="module")
+def records() -> list[dict[str, Any]]:
+    return list(generate_events(SPEC))
+
+
+@pytest.fixture(scope="module")
+def engine(records: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> DuckDBEngine:
+    root = tmp_path_factory.mktemp("archive")
+    write_archive(records, root)
+    return DuckDBEngine(root)
+
+
+def _examples() -> dict[str, dict[str, Any]]:
+    return {p.stem: json.loads(p.read_text()) for p in sorted(EXAMPLES.glob("*.json"))}
+
+
+def _paths(value: Any, prefix: str = "") -> set[str]:
+    """The field paths of a JSON value, in :func:`schema.field_paths`' notation."""
+    found: set[str] = {prefix} if prefix else set()
+    if isinstance(value, dict):
+        is_map = prefix.endswith(("tags", "linkTags"))
+        for key, item in value.items():
+            found |= _paths(item, f"{prefix}.*" if is_map else f"{prefix}.{key}" if prefix else key)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _paths(item, prefix + "[]")
+    return found
+
+
+# -- the schema ----------------------------------------------------------------------------------
+
+
+def test_every_field_of_every_documented_example_has_a_column() -> None:
+    examples = _examples()
+    assert sorted(r["eventType"] for r in examples.values()) == sorted(
+        schema.EVENT_TYPE_NAMES.values()
+    )
+    known = schema.field_paths() | {"send"}
+    for name, record in examples.items():
+        missing = _paths(record) - known
+        assert missing == set(), f"{name}: no column for {sorted(missing)}"
+
+
+def test_the_documented_examples_read_through_the_schema_without_losing_a_field(
+    tmp_path: Path,
+) -> None:
+    examples = list(_examples().values())
+    write_archive(examples, tmp_path)
+    duck = DuckDBEngine(tmp_path)
+    rows = duck.connection.execute(
+        f"SELECT to_json(COLUMNS(*)) FROM {duck.source()} ORDER BY mail.timestamp"
+    ).fetchall()
+    columns = list(schema.duckdb_columns())
+    read_back = [
+        _without_nulls(
+            {c: json.loads(v) if v else None for c, v in zip(columns, row, strict=False)}
+        )
+        for row in rows
+    ]
+    expected = sorted(
+        (_without_nulls({k: v for k, v in r.items() if k != "send"}) for r in examples),
+        key=lambda r: r["mail"]["timestamp"],
+    )
+    assert read_back == expected
+
+
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        cleaned = {k: _without_nulls(v) for k, v in value.items() if v is not None}
+        return {k: v for k, v in cleaned.items() if v != {}}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
+def test_glue_columns_are_hive_types_of_the_same_fields() -> None:
+    columns = dict(schema.glue_columns())
+    assert list(columns)[:2] == ["eventtype", "mail"]
+    assert "send" not in columns  # an empty object: no column
+    assert columns["eventtype"] == "string"
+    assert "tags:map<string,array<string>>" in columns["mail"]
+    assert "bouncedrecipients:array<struct<emailaddress:string," in columns["bounce"]
+    assert "processingtimemillis:bigint" in columns["delivery"]
+    assert "newtopicpreferences:struct<unsubscribeall:boolean," in columns["subscription"]
+
+
+# -- the generator -------------------------------------------------------------------------------
+
+
+def test_the_generator_is_deterministic_and_covers_every_event_type(
+    records: list[dict[str, Any]],
+) -> None:
+    assert list(generate_events(CorpusSpec(messages=50, seed=3))) == list(
+        generate_events(CorpusSpec(messages=50, seed=3))
+    )
+    assert list(generate_events(CorpusSpec(messages=50, seed=3))) != list(
+        generate_events(CorpusSpec(messages=50, seed=4))
+    )
+    kinds = Counter(r["eventType"] for r in records)
+    assert set(kinds) == set(schema.EVENT_TYPE_NAMES.values())
+    assert kinds["Send"] + kinds["Rendering Failure"] == SPEC.messages
+    sub_types = {
+        (r["bounce"]["bounceType"], r["bounce"]["bounceSubType"]) for r in records if "bounce" in r
+    }
+    assert {("Permanent", "General"), ("Transient", "MailboxFull")} <= sub_types
+    for record in records[:200]:
+        assert set(rules.SES_AUTOMATIC_TAGS) <= set(record["mail"]["tags"])
+        assert _paths(record) <= schema.field_paths() | {"send"}
+
+
+def test_the_archive_layout_is_the_streams(tmp_path: Path) -> None:
+    few = list(generate_events(CorpusSpec(messages=20, seed=1)))
+    files = write_archive(few, tmp_path)
+    for path in files:
+        relative = path.relative_to(tmp_path).as_posix()
+        assert relative.startswith("ses-events/configuration_set=")
+        parts = relative.split("/")[1:-1]
+        assert [p.split("=")[0] for p in parts] == list(schema.PARTITION_KEYS)
+        assert path.suffix == ".gz"
+    assert partition_of(few[0]).endswith(f"hour={event_time(few[0])[11:13]}/")
+    assert sum(len(_lines(p)) for p in files) == len(few)
+
+
+def _lines(path: Path) -> list[str]:
+    import gzip
+
+    return gzip.decompress(path.read_bytes()).decode().splitlines()
+
+
+# -- the queries ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_query_parses_in_trino_and_in_duckdb(name: str) -> None:
+    query = QUERIES[name]
+    assert query.description
+    sqlglot.parse_one(query.render(SOURCE_DIALECT), read="trino")
+    sqlglot.parse_one(query.render("duckdb"), read="duckdb")
+
+
+def test_the_queries_are_the_ones_mail_teams_ask_first() -> None:
+    assert set(QUERIES) == {
+        "funnel",
+        "bounces",
+        "complaints",
+        "suppression",
+        "delivery_delays",
+        "rendering_failures",
+        "message_status",
+    }
+    assert QUERIES["funnel"].parameters == {"tag": "campaign"}
+
+
+def test_parameters_are_literals_and_checked() -> None:
+    text = QUERIES["funnel"].render("duckdb", tag="team")
+    assert "'team'" in text and ":tag" not in text and "$tag" not in text
+    with pytest.raises(SesEventsValidationError, match="must be 1 to 256"):
+        QUERIES["funnel"].render(tag="x'; DROP TABLE events; --")
+    with pytest.raises(SesEventsValidationError, match="is not a parameter"):
+        QUERIES["bounces"].render(tag="campaign")
+
+
+def _set(record: dict[str, Any]) -> str:
+    return str(record["mail"]["tags"]["ses:configuration-set"][0])
+
+
+def _day(timestamp: str) -> date:
+    return datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).date()
+
+
+def _rows(result: QueryResult) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in result.rows]
+
+
+def test_funnel_figures_match_python(engine: DuckDBEngine, records: list[dict[str, Any]]) -> None:
+    messages: dict[str, dict[str, Any]] = {}
+    for r in records:
+        m = messages.setdefault(
+            r["mail"]["messageId"],
+            {
+                "key": (
+                    _set(r),
+                    (r["mail"]["tags"].get("campaign") or ["(none)"])[0],
+                    _day(r["mail"]["timestamp"]),
+                ),
+                "types": set(),
+            },
+        )
+        m["types"].add(r["eventType"])
+    groups: dict[tuple[Any, ...], Counter[str]] = defaultdict(Counter)
+    for m in messages.values():
+        groups[m["key"]].update(m["types"])
+    expected = []
+    for key in sorted(groups):
+        c = groups[key]
+        sends = c["Send"]
+        counts = [c[t] for t in ("Send", "Delivery", "Open", "Click", "Bounce", "Complaint")]
+        rates = [
+            round(c[t] / sends, 4) if sends else None
+            for t in ("Delivery", "Open", "Click", "Bounce", "Complaint")
+        ]
+        expected.append((*key, *counts, *rates))
+    assert _rows(engine.run("funnel")) == expected
+
+
+def test_bounces_by_type_sub_type_and_domain_match_python(
+    engine: DuckDBEngine, records: list[dict[str, Any]]
+) -> None:
+    counts = Counter(
+        (
+            _set(r),
+            r["bounce"]["bounceType"],
+            r["bounce"]["bounceSubType"],
+            b["emailAddress"].split("@")[1].lower(),
+        )
+        for r in records
+        if r["eventType"] == "Bounce"
+        for b in r["bounce"]["bouncedRecipients"]
+    )
+    expected = sorted(((*k, n) for k, n in counts.items()), key=lambda x: (-x[4], *x[:4]))
+    assert _rows(engine.run("bounces")) == expected
+
+
+def test_complaints_delays_and_rendering_failures_match_python(
+    engine: DuckDBEngine, records: list[dict[str, Any]]
+) -> None:
+    def ranked(counts: Counter[tuple[str, str]]) -> list[tuple[Any, ...]]:
+        return sorted(((*k, n) for k, n in counts.items()), key=lambda x: (-x[2], x[0], x[1]))
+
+    complaints = Counter(
+        (_set(r), r["complaint"].get("complaintFeedbackType") or "(none)")
+        for r in records
+        if r["eventType"] == "Complaint"
+    )
+    assert complaints and _rows(engine.run("complaints")) == ranked(complaints)
+    delays = Counter(
+        (_set(r), r["deliveryDelay"]["delayType"])
+        for r in records
+        if r["eventType"] == "DeliveryDelay"
+    )
+    assert delays and _rows(engine.run("delivery_delays")) == ranked(delays)
+    failures: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for r in records:
+        if r["eventType"] == "Rendering Failure":
+            failures[(_set(r), r["failure"]["templateName"])].append(r["failure"]["errorMessage"])
+    expected = sorted(
+        ((*k, len(v), min(v)) for k, v in failures.items()), key=lambda x: (-x[2], x[0], x[1])
+    )
+    assert failures and _rows(engine.run("rendering_failures")) == expected
+
+
+def test_suppression_list_matches_python(
+    engine: DuckDBEngine, records: list[dict[str, Any]]
+) -> None:
+    found: dict[str, dict[str, Any]] = {}
+    for r in records:
+        pairs = []
+        if r["eventType"] == "Bounce" and r["bounce"]["bounceType"] == "Permanent":
+            pairs = [
+                (b["emailAddress"], "bounce", r["bounce"]["timestamp"])
+                for b in r["bounce"]["bouncedRecipients"]
+            ]
+        if r["eventType"] == "Complaint":
+            pairs = [
+                (c["emailAddress"], "complaint", r["complaint"]["timestamp"])
+                for c in r["complaint"]["complainedRecipients"]
+            ]
+        for address, reason, at in pairs:
+            entry = found.setdefault(
+                address.lower(), {"bounce": False, "complaint": False, "at": at}
+            )
+            entry[reason] = True
+            entry["at"] = min(entry["at"], at)
+    expected = [(a, e["bounce"], e["complaint"], e["at"]) for a, e in sorted(found.items())]
+    result = _rows(engine.run("suppression"))
+    assert result == expected
+    assert len({row[0] for row in result}) == len(result)  # deduplicated
+
+
+def test_latest_status_of_each_message_matches_python(
+    engine: DuckDBEngine, records: list[dict[str, Any]]
+) -> None:
+    latest: dict[str, tuple[str, str, str, int]] = {}
+    for r in records:
+        message_id, at = r["mail"]["messageId"], event_time(r)
+        previous = latest.get(message_id)
+        count = (previous[3] if previous else 0) + 1
+        if previous is None or at > previous[2]:
+            latest[message_id] = (_set(r), r["eventType"], at, count)
+        else:
+            latest[message_id] = (*previous[:3], count)
+    expected = [(m, *v) for m, v in sorted(latest.items())]
+    result = _rows(engine.run("message_status"))
+    assert len(result) == SPEC.messages
+    assert result == expected
+
+
+def test_filters_narrow_to_sets_and_send_times(
+    engine: DuckDBEngine, records: list[dict[str, Any]]
+) -> None:
+    since, until = "2026-11-02T00:00:00Z", "2026-11-03T00:00:00Z"
+    chosen = [
+        r for r in records if _set(r) == "marketing" and since <= r["mail"]["timestamp"] < until
+    ]
+    ids = {r["mail"]["messageId"] for r in chosen}
+    result = engine.run("message_status", QueryFilter(("marketing",), since, until))
+    assert {row[0] for row in result.rows} == ids and ids
+    with pytest.raises(SesEventsValidationError, match="ISO 8601"):
+        engine.run("funnel", QueryFilter(since="yesterday"))
+    with pytest.raises(SesEventsValidationError, match="configuration set"):
+        engine.run("funnel", QueryFilter(("bad name",)))
+
+
+def test_the_funnel_groups_by_another_tag(engine: DuckDBEngine) -> None:
+    rows = engine.run("funnel", tag="ses:caller-identity").rows
+    assert {row[1] for row in rows} == {"mailer"}
+    assert {row[1] for row in engine.run("funnel", tag="absent").rows} == {"(none)"}
+
+
+# -- the commands ----------------------------------------------------------------------------------
+
+
+def test_generate_events_and_query_commands(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive = tmp_path / "archive"
+    assert cli(["generate-events", "--out", str(archive), "--messages", "300", "--seed", "5"]) == 0
+    assert "event records of 300 messages" in capsys.readouterr().out
+    assert cli(["query", "complaints", "--archive", str(archive)]) == 0
+    assert capsys.readouterr().out.splitlines()[0].split() == [
+        "configuration_set",
+        "feedback_type",
+        "complaints",
+    ]
+    assert cli(["query", "message_status", "--archive", str(archive), "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 300
+    assert (
+        cli(["query", "funnel", "--archive", str(archive), "--format", "csv", "--set", "marketing"])
+        == 0
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("configuration_set,tag_value,day,sends") and all(
+        line.startswith("marketing,") for line in lines[1:]
+    )
+    assert cli(["query", "funnel", "--archive", str(archive), "--show-sql"]) == 0
+    assert "read_json" in capsys.readouterr().out.lower()
+    assert cli(["query", "nope", "--archive", str(archive)]) == 2
+    assert cli(["query", "funnel", "--archive", str(tmp_path / "missing")]) == 1
+    assert cli(["query", "funnel", "--engine", "athena"]) == 2

@@ -112,6 +112,19 @@ class Problems:
             return None
         return seconds
 
+    def whole_days(self, field_name: str, duration: DurationLike, least: int) -> int | None:
+        """The whole days of ``duration`` (``least`` days or more, at most a century), or
+        ``None`` with a problem recorded."""
+        seconds = self.whole_seconds(
+            field_name, duration, least * 86_400, 36_500 * 86_400, f"must be {least} days or more"
+        )
+        if seconds is None:
+            return None
+        if seconds % 86_400:
+            self.add(field_name, f"{seconds} seconds", "must be a whole number of days")
+            return None
+        return seconds // 86_400
+
     def raise_if_any(self) -> None:
         if self.items:
             raise SesEventsValidationError(self.where, self.items)

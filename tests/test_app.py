@@ -29,6 +29,7 @@ from ses_events.constructs import (
     SnsEventDestination,
     SnsEventTopic,
 )
+from ses_events.constructs.analytics import EventArchiveTable, EventQueryWorkgroup
 from ses_events.stacks import SesEventPublishingStack, build_app
 from tests.conftest import new_app, without_cli_additions
 
@@ -84,6 +85,8 @@ def _kitchen_sink(app: App) -> Stack:
         )
     )
     bus.route_events("Bounces", event_types=["bounce"], targets=[targets.SqsQueue(queue)])
+    table = EventArchiveTable(stack, "EventsTable", archive=archive, database_name="kitchen_sink")
+    EventQueryWorkgroup(stack, "Queries", workgroup_name="kitchen-sink-events", tables=[table])
     return stack
 
 

@@ -31,7 +31,7 @@ import sqlglot
 from sqlglot import exp
 
 from ses_events import rules
-from ses_events.analytics.queries import QUERIES, SOURCE_DIALECT, with_events
+from ses_events.analytics.queries import QUERIES, SOURCE_DIALECT, over_table, with_events
 from ses_events.analytics.schema import duckdb_columns
 from ses_events.errors import Problem, SesEventsValidationError
 
@@ -229,13 +229,11 @@ class AthenaEngine:
 
     def sql(self, name: str, where: QueryFilter | None = None, **parameters: str) -> str:
         """The Trino text of query ``name`` over the Glue table."""
-        table = exp.table_(self.table, db=self.database, quoted=True)
-        events = exp.select("*").from_(table)
+        _query(name)
         condition = (where or QueryFilter()).condition()
-        if condition is not None:
-            events = events.where(condition)
-        tree = with_events(_query(name).tree(**parameters), events)
-        return tree.sql(dialect=SOURCE_DIALECT, pretty=True)
+        return over_table(
+            name, self.database, self.table, condition=condition, parameters=parameters
+        )
 
     def run(self, name: str, where: QueryFilter | None = None, **parameters: str) -> QueryResult:
         started = self.client.start_query_execution(

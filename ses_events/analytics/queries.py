@@ -16,6 +16,7 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -25,7 +26,7 @@ from sqlglot import exp
 from ses_events import rules
 from ses_events.errors import Problem, SesEventsValidationError
 
-__all__ = ["QUERIES", "SOURCE_DIALECT", "NamedQuery", "with_events"]
+__all__ = ["QUERIES", "SOURCE_DIALECT", "NamedQuery", "over_table", "with_events"]
 
 SOURCE_DIALECT = "trino"
 """The dialect the queries are written in: Athena engine version 3 is Trino."""
@@ -82,6 +83,24 @@ def with_events(query: exp.Expression, events: exp.Expression) -> exp.Expression
     else:  # before the query's own CTEs, which read it
         existing.set("expressions", [cte, *existing.expressions])
     return query
+
+
+def over_table(
+    name: str,
+    database: str,
+    table: str,
+    *,
+    condition: exp.Expression | None = None,
+    parameters: Mapping[str, str] | None = None,
+) -> str:
+    """The Trino text of query ``name`` reading the Glue table ``database.table`` (narrowed by
+    ``condition``), as Athena runs it and as the stack's named queries hold it."""
+    events = exp.select("*").from_(exp.table_(table, db=database, quoted=True))
+    if condition is not None:
+        events = events.where(condition)
+    return with_events(QUERIES[name].tree(**(parameters or {})), events).sql(
+        dialect=SOURCE_DIALECT, pretty=True
+    )
 
 
 def _load() -> dict[str, NamedQuery]:

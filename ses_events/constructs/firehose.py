@@ -196,6 +196,8 @@ class FirehoseEventArchive(Construct):
         super().__init__(scope, id)
         stack = Stack.of(self)
         self.buffering_interval: Duration = interval
+        self.prefix: str = prefix
+        """Key prefix of the event objects (partitions follow: ``configuration_set=<name>/year=...``)."""
         """How long Firehose buffers records before writing them to S3."""
         self._sources = ConfigurationSetSources(
             self, room=rules.TRUST_POLICY_ARN_ROOM, policy="the SES role's trust policy"
@@ -465,8 +467,7 @@ def _lifecycle(
         days[field] = (
             None
             if value is None
-            else _whole_days(
-                problems,
+            else problems.whole_days(
                 field,
                 value,
                 rules.MIN_DAYS_BEFORE_INFREQUENT_ACCESS
@@ -499,18 +500,6 @@ def _lifecycle(
             transitions=transitions or None,
         )
     ]
-
-
-def _whole_days(problems: Problems, field: str, value: Duration, least: int) -> int | None:
-    seconds = problems.whole_seconds(
-        field, value, least * 86_400, 100 * 365 * 86_400, f"must be {least} days or more"
-    )
-    if seconds is None:
-        return None
-    if seconds % 86_400:
-        problems.add(field, f"{seconds} seconds", "must be a whole number of days (S3 lifecycle)")
-        return None
-    return seconds // 86_400
 
 
 def _processor(kind: str, **parameters: str) -> firehose.CfnDeliveryStream.ProcessorProperty:

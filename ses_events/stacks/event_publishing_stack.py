@@ -35,6 +35,7 @@ from ses_events.constructs import (
     SnsEventDestination,
     SnsEventTopic,
 )
+from ses_events.constructs.analytics import EventArchiveTable, EventQueryWorkgroup
 from ses_events.errors import Problem, SesEventsValidationError
 from ses_events.spec import (
     CloudWatchDestinationSpec,
@@ -186,12 +187,50 @@ class SesEventPublishingStack(Stack):
         )
         """The plain sets' resources, added in one ``CfnInclude`` (see :mod:`.bulk`)."""
 
+        self.analytics: EventQueryWorkgroup | None = None
+        """The archives' Glue tables, Athena workgroup and named queries (spec ``analytics``)."""
+        self.tables: dict[str, EventArchiveTable] = {}
+        """The Glue table of each archive, by archive name."""
+        if spec.analytics.enabled and self.archives:
+            self._analytics(kwargs.get("stack_name") or id)
+
         self.monitoring: Monitoring | None = (
             Monitoring(self, "ses-events.monitoring", stack=self)
             if spec.monitoring.enabled
             else None
         )
         """Dashboards and alarms (the spec's ``monitoring``), unless turned off."""
+
+    def _analytics(self, stack_name: str) -> None:
+        analytics = self.spec.analytics
+        database = analytics.database or stack_name.lower().replace("-", "_")
+        if analytics.database and self.part > 1:
+            database = f"{database}_{self.part}"  # one database per stack: names are per account
+        shared = None
+        for name, archive in self.archives.items():
+            table = EventArchiveTable(
+                self,
+                f"Table-{name}",
+                archive=archive,
+                database=shared,
+                database_name=database,
+                table_name="events"
+                if name == "default"
+                else "events_" + name.lower().replace("-", "_"),
+                years=analytics.years,
+            )
+            shared = table.database
+            self.tables[name] = table
+        workgroup = analytics.workgroup or f"{self.spec.stack_name}-events"
+        self.analytics = EventQueryWorkgroup(
+            self,
+            "Analytics",
+            workgroup_name=workgroup if self.part == 1 else f"{workgroup}-stack{self.part}",
+            tables=list(self.tables.values()),
+            bytes_scanned_cutoff=analytics.bytes_scanned_cutoff_mb * 1_000_000,
+            results_expiration=Duration.days(analytics.results_expiration_days),
+            funnel_tag=analytics.funnel_tag,
+        )
 
     def _configuration_set(self, cs: ConfigurationSetSpec) -> EventPublishingConfigurationSet:
         delivery, suppression, validation = cs.delivery, cs.suppression, None

@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ses_events import rules
+from ses_events.analytics.queries import QUERIES
 from ses_events.errors import Problem, SesEventsValidationError
 from ses_events.spec import (
     ConfigurationSetSpec,
@@ -131,6 +132,10 @@ def _shared(
     count = len(archives) * ARCHIVE_RESOURCES + len(topics) * _TOPIC_RESOURCES
     count += len(topics & encrypted)
     count += len(archives & {a.name for a in spec.archives if a.encrypt_logs})  # log keys
+    if spec.analytics.enabled and archives:
+        # a database, the workgroup, its results bucket and policy; per archive a table and the
+        # named queries
+        count += 4 + len(archives) * (1 + len(QUERIES))
     monitoring = spec.monitoring
     if monitoring.enabled:
         if not monitoring.notifications.topic_arn:

@@ -1,0 +1,222 @@
+"""The query layer in the stacks: the Glue table with the SES event schema and partition
+projection that matches the archive's prefix, the Athena workgroup and its results bucket, the
+named queries; from constructs and from the spec."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import sqlglot
+from aws_cdk import Duration, Stack
+from aws_cdk.assertions import Match, Template
+
+from ses_events import SesEventsValidationError
+from ses_events.analytics.queries import QUERIES
+from ses_events.analytics.schema import PARTITION_KEYS, glue_columns
+from ses_events.constructs import (
+    EventPublishingConfigurationSet,
+    FirehoseEventArchive,
+    FirehoseEventDestination,
+)
+from ses_events.constructs.analytics import EventArchiveTable, EventQueryWorkgroup
+from ses_events.spec import parse_spec
+from ses_events.stacks import SesEventPublishingStack
+from ses_events.stacks.layout import resources_of_set
+from tests.conftest import new_app
+
+
+def _archive(stack: Stack, *names: str) -> FirehoseEventArchive:
+    archive = FirehoseEventArchive(stack, "Archive")
+    for name in names:
+        cs = EventPublishingConfigurationSet(stack, name)
+        FirehoseEventDestination(stack, f"{name}-archive", configuration_set=cs, archive=archive)
+    return archive
+
+
+def _one(template: Template, kind: str) -> dict[str, Any]:
+    (found,) = template.find_resources(kind).values()
+    return dict(found["Properties"])
+
+
+def test_the_table_has_every_column_and_projects_the_archives_partitions(stack: Stack) -> None:
+    archive = _archive(stack, "marketing", "transactional")
+    EventArchiveTable(stack, "Table", archive=archive, years=(2026, 2030))
+    template = Template.from_stack(stack)
+    table = _one(template, "AWS::Glue::Table")["TableInput"]
+    assert [(c["Name"], c["Type"]) for c in table["StorageDescriptor"]["Columns"]] == glue_columns()
+    assert [k["Name"] for k in table["PartitionKeys"]] == list(PARTITION_KEYS)
+    assert table["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"] == (
+        "org.openx.data.jsonserde.JsonSerDe"
+    )
+    parameters = stack.resolve(table["Parameters"])
+    assert parameters["projection.enabled"] == "true"
+    # every set of the archive, so that one set or all of them can be queried
+    assert parameters["projection.configuration_set.type"] == "enum"
+    assert parameters["projection.configuration_set.values"] == "marketing,transactional"
+    assert parameters["projection.year.range"] == "2026,2030"
+    for key, top in (("month", "12"), ("day", "31"), ("hour", "23")):
+        assert parameters[f"projection.{key}.digits"] == "2"
+        assert parameters[f"projection.{key}.range"].endswith(f",{top}")
+    template_path = json.dumps(parameters["storage.location.template"])
+    # the archive's own prefix, then exactly the Firehose dynamic partitioning keys
+    assert template_path.endswith(
+        "ses-events/configuration_set=${configuration_set}/year=${year}/month=${month}"
+        '/day=${day}/hour=${hour}/"]]}'
+    )
+    firehose = _one(template, "AWS::KinesisFirehose::DeliveryStream")
+    prefix = firehose["ExtendedS3DestinationConfiguration"]["Prefix"]
+    assert prefix == (
+        "ses-events/configuration_set=!{partitionKeyFromQuery:configuration_set}"
+        "/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/"
+    )
+
+
+def test_the_workgroup_enforces_its_settings_and_keeps_results_private(stack: Stack) -> None:
+    table = EventArchiveTable(stack, "Table", archive=_archive(stack, "marketing"))
+    EventQueryWorkgroup(
+        stack,
+        "Queries",
+        workgroup_name="mail-events",
+        tables=[table],
+        bytes_scanned_cutoff=50_000_000,
+        results_expiration=Duration.days(7),
+    )
+    template = Template.from_stack(stack)
+    workgroup = _one(template, "AWS::Athena::WorkGroup")
+    configuration = workgroup["WorkGroupConfiguration"]
+    assert workgroup["Name"] == "mail-events"
+    assert configuration["EnforceWorkGroupConfiguration"] is True
+    assert configuration["PublishCloudWatchMetricsEnabled"] is True
+    assert configuration["BytesScannedCutoffPerQuery"] == 50_000_000
+    assert configuration["EngineVersion"] == {"SelectedEngineVersion": "Athena engine version 3"}
+    assert configuration["ResultConfiguration"]["EncryptionConfiguration"] == {
+        "EncryptionOption": "SSE_S3"
+    }
+    template.has_resource_properties(
+        "AWS::S3::Bucket",
+        {
+            "LifecycleConfiguration": {
+                "Rules": Match.array_with(
+                    [Match.object_like({"Id": "expire-query-results", "ExpirationInDays": 7})]
+                )
+            },
+            "PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": True,
+                "BlockPublicPolicy": True,
+                "IgnorePublicAcls": True,
+                "RestrictPublicBuckets": True,
+            },
+            "BucketEncryption": Match.any_value(),
+        },
+    )
+    assert len(template.find_resources("AWS::S3::BucketPolicy")) == 2  # TLS-only, both buckets
+
+
+def test_named_queries_are_the_queries_over_the_table(stack: Stack) -> None:
+    table = EventArchiveTable(
+        stack, "Table", archive=_archive(stack, "marketing"), database_name="mail", table_name="ev"
+    )
+    EventQueryWorkgroup(stack, "Queries", workgroup_name="wg", tables=[table], funnel_tag="team")
+    named = {
+        q["Properties"]["Name"]: q["Properties"]
+        for q in Template.from_stack(stack).find_resources("AWS::Athena::NamedQuery").values()
+    }
+    assert set(named) == {f"ev-{name}" for name in QUERIES}
+    for name, query in QUERIES.items():
+        properties = named[f"ev-{name}"]
+        assert properties["Database"] == "mail"
+        assert (
+            properties["WorkGroup"] == {"Ref": Match.any_value()}
+            or "Ref" in properties["WorkGroup"]
+        )
+        assert properties["Description"] == query.description
+        text = properties["QueryString"]
+        sqlglot.parse_one(text, read="trino")
+        assert 'FROM "mail"."ev"' in text
+    assert "'team'" in named["ev-funnel"]["QueryString"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"table_name": "Events"}, "table_name"),
+        ({"database_name": "ses-events"}, "database_name"),
+        ({"years": (2030, 2026)}, "years"),
+        ({"years": (2009, 2026)}, "years"),
+    ],
+)
+def test_bad_table_arguments_are_refused(stack: Stack, kwargs: dict[str, Any], field: str) -> None:
+    with pytest.raises(SesEventsValidationError, match=field):
+        EventArchiveTable(stack, "Table", archive=_archive(stack, "marketing"), **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "rule"),
+    [
+        ({"workgroup_name": "bad name"}, "workgroup_name"),
+        ({"workgroup_name": "wg", "bytes_scanned_cutoff": 9_999_999}, "at least 10000000"),
+        ({"workgroup_name": "wg", "results_expiration": Duration.hours(36)}, "results_expiration"),
+    ],
+)
+def test_bad_workgroup_arguments_are_refused(
+    stack: Stack, kwargs: dict[str, Any], rule: str
+) -> None:
+    with pytest.raises(SesEventsValidationError, match=rule):
+        EventQueryWorkgroup(stack, "Queries", **kwargs)
+    EventQueryWorkgroup(stack, "Exactly", workgroup_name="wg", bytes_scanned_cutoff=10_000_000)
+
+
+def _spec(**analytics: Any) -> Any:
+    return parse_spec(
+        {
+            "stack_name": "Mail-Events",
+            "monitoring": {"enabled": False},
+            "analytics": {"enabled": True, **analytics},
+            "configuration_sets": [
+                {"name": "marketing", "destinations": [{"name": "archive", "type": "firehose"}]},
+                {"name": "receipts", "destinations": [{"name": "archive", "type": "firehose"}]},
+            ],
+        }
+    )
+
+
+def test_the_spec_turns_the_query_layer_on() -> None:
+    spec = _spec(bytes_scanned_cutoff_mb=100, funnel_tag="team", years=[2026, 2027])
+    stack = SesEventPublishingStack(new_app(), "MailEvents", spec=spec, stack_name="Mail-Events")
+    template = Template.from_stack(stack)
+    assert _one(template, "AWS::Glue::Database")["DatabaseInput"]["Name"] == "mail_events"
+    table = _one(template, "AWS::Glue::Table")
+    assert table["DatabaseName"] == "mail_events" and table["TableInput"]["Name"] == "events"
+    values = stack.resolve(table["TableInput"]["Parameters"])
+    assert values["projection.configuration_set.values"] == "marketing,receipts"
+    assert values["projection.year.range"] == "2026,2027"
+    workgroup = _one(template, "AWS::Athena::WorkGroup")
+    assert workgroup["Name"] == "Mail-Events-events"
+    assert workgroup["WorkGroupConfiguration"]["BytesScannedCutoffPerQuery"] == 100_000_000
+    assert len(template.find_resources("AWS::Athena::NamedQuery")) == len(QUERIES)
+    # the layout counts what analytics adds to a stack
+    off = SesEventPublishingStack(
+        new_app(),
+        "Off",
+        spec=spec.model_copy(
+            update={"analytics": spec.analytics.model_copy(update={"enabled": False})}
+        ),
+    )
+    extra = len(template.to_json()["Resources"]) - len(
+        Template.from_stack(off).to_json()["Resources"]
+    )
+    assert extra == 4 + 1 + len(QUERIES)
+    assert resources_of_set(spec, spec.configuration_sets[0]) == 2
+
+
+def test_the_spec_refuses_bad_analytics_settings() -> None:
+    for analytics, field in (
+        ({"bytes_scanned_cutoff_mb": 9}, "bytes_scanned_cutoff_mb"),
+        ({"years": [2030, 2020]}, "years"),
+        ({"database": "Bad-Name"}, "database"),
+        ({"funnel_tag": "a b"}, "funnel_tag"),
+    ):
+        with pytest.raises(SesEventsValidationError, match=f"analytics.{field}"):
+            _spec(**analytics)

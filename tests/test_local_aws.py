@@ -281,6 +281,33 @@ def test_deploy_creates_what_the_templates_say(aws: LocalAws, deployed: dict[str
     }
 
 
+def test_the_query_layer_is_deployed_and_checked(aws: LocalAws, deployed: dict[str, Any]) -> None:
+    from ses_events.analytics.queries import QUERIES
+    from ses_events.analytics.schema import glue_columns
+    from ses_events.local_aws.deploy import _check_analytics, _templates
+
+    glue, athena = _client(aws, "glue"), _client(aws, "athena")
+    table = glue.get_table(DatabaseName="sesevents", Name="events")["Table"]
+    assert [(c["Name"], c["Type"]) for c in table["StorageDescriptor"]["Columns"]] == glue_columns()
+    assert table["Parameters"]["projection.configuration_set.values"] == "marketing,transactional"
+    group = athena.get_work_group(WorkGroup="ses-events")["WorkGroup"]
+    assert group["Configuration"]["EnforceWorkGroupConfiguration"] is True
+    ids = athena.list_named_queries(WorkGroup="ses-events")["NamedQueryIds"]
+    names = {athena.get_named_query(NamedQueryId=i)["NamedQuery"]["Name"] for i in ids}
+    assert names == {f"events-{name}" for name in QUERIES}
+    # the check compares them with the template, and would see a difference
+    (template,) = [t for t in _templates(deployed["outdir"]).values() if "Resources" in t][:1]
+    wrong = json.loads(json.dumps(template))
+    for resource in wrong["Resources"].values():
+        if resource["Type"] == "AWS::Glue::Table":
+            resource["Properties"]["TableInput"]["Parameters"]["projection.year.range"] = "1,2"
+        if resource["Type"] == "AWS::Athena::NamedQuery":
+            resource["Properties"]["Name"] += "-renamed"
+    found = _check_analytics(glue, athena, wrong)
+    assert "glue table sesevents.events: parameter projection.year.range is not '1,2'" in found
+    assert "athena named query events-funnel-renamed: missing" in found
+
+
 def test_redeploying_without_a_change_does_nothing(aws: LocalAws, deployed: dict[str, Any]) -> None:
     cloudformation = _client(aws, "cloudformation")
     before = cloudformation.describe_stack_events(StackName="SesEvents")["StackEvents"]

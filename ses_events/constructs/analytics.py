@@ -183,7 +183,7 @@ class EventQueryWorkgroup(Construct):
         Default: 10 GiB (at most 10 MB less: Athena's minimum is 10 MB).
     :param results_expiration: how long query results are kept. Default: 30 days.
     :param results_bucket: an existing bucket for results. Default: a bucket is created
-        (private, SSE-S3, TLS-only, retained, results expiring).
+        (private, SSE-S3, TLS-only, versioned, retained, results expiring).
     :param funnel_tag: the message tag the funnel query groups by. Default: ``campaign``.
     """
 
@@ -232,10 +232,12 @@ class EventQueryWorkgroup(Construct):
             enforce_ssl=True,
             minimum_tls_version=1.2,
             removal_policy=RemovalPolicy.RETAIN,
+            versioned=True,  # an overwritten or deleted result stays a day
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="expire-query-results",
                     expiration=Duration.days(expiration_days or 30),
+                    noncurrent_version_expiration=Duration.days(1),
                     abort_incomplete_multipart_upload_after=Duration.days(1),
                 )
             ],

@@ -3,7 +3,8 @@
 Stock moto 5.2.5 ignores resource types it does not know (the stack still ends
 ``CREATE_COMPLETE``), and its change-set flow has no failure handling. Here:
 
-- resource types added: ``AWS::KinesisFirehose::DeliveryStream``, ``AWS::CloudWatch::Alarm``,
+- resource types added: ``AWS::Glue::Database``, ``AWS::Glue::Table``, ``AWS::Athena::WorkGroup``,
+  ``AWS::Athena::NamedQuery``, ``AWS::KinesisFirehose::DeliveryStream``, ``AWS::CloudWatch::Alarm``,
   ``AWS::CloudWatch::CompositeAlarm``, ``AWS::S3::BucketPolicy``, ``AWS::Logs::LogStream``,
   ``AWS::SNS::TopicPolicy``, ``AWS::SNS::Subscription`` (and the SES ones in :mod:`.ses`);
   ``AWS::CDK::Metadata`` is accepted and ignored, as CloudFormation itself does with it;
@@ -24,6 +25,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from moto.athena.models import athena_backends
 from moto.cloudformation import models as cfn_models
 from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import CloudFormationError
@@ -36,6 +38,7 @@ from moto.cloudwatch.models import (
 )
 from moto.core.common_models import CloudFormationModel
 from moto.firehose.models import firehose_backends
+from moto.glue.models import glue_backends
 from moto.logs.models import logs_backends
 from moto.s3.models import s3_backends
 from moto.sns.models import sns_backends
@@ -360,6 +363,92 @@ class DeliveryStream(_Simple):
         backend = firehose_backends[account_id][region_name]
         if self._physical_id in backend.delivery_streams:
             backend.delete_delivery_stream(self._physical_id)
+
+
+class GlueDatabase(_Simple):
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::Glue::Database"
+
+    @classmethod
+    def create(cls, name: str, props: dict[str, Any], account_id: str, region_name: str) -> _Simple:
+        database_input = props["DatabaseInput"]
+        glue_backends[account_id][region_name].create_database(
+            database_input["Name"], database_input
+        )
+        return cls(database_input["Name"])
+
+    def remove(self, account_id: str, region_name: str) -> None:
+        backend = glue_backends[account_id][region_name]
+        if self._physical_id in backend.databases:
+            backend.delete_database(self._physical_id)
+
+
+class GlueTable(_Simple):
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::Glue::Table"
+
+    @classmethod
+    def create(cls, name: str, props: dict[str, Any], account_id: str, region_name: str) -> _Simple:
+        database, table_input = props["DatabaseName"], props["TableInput"]
+        glue_backends[account_id][region_name].create_table(
+            database, table_input["Name"], table_input
+        )
+        made = cls(table_input["Name"])
+        made.database = database
+        return made
+
+    def remove(self, account_id: str, region_name: str) -> None:
+        backend = glue_backends[account_id][region_name]
+        database = backend.databases.get(self.database)
+        if database is not None and self._physical_id in database.tables:
+            backend.delete_table(self.database, self._physical_id)
+
+
+class AthenaWorkGroup(_Simple):
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::Athena::WorkGroup"
+
+    @classmethod
+    def create(cls, name: str, props: dict[str, Any], account_id: str, region_name: str) -> _Simple:
+        made = athena_backends[account_id][region_name].create_work_group(
+            props["Name"],
+            props.get("WorkGroupConfiguration", {}),
+            props.get("Description", ""),
+            props.get("Tags", []),
+        )
+        if made is None:
+            raise CloudFormationError(f"WorkGroup {props['Name']} already exists")
+        return cls(props["Name"])
+
+    def remove(self, account_id: str, region_name: str) -> None:
+        athena_backends[account_id][region_name].delete_work_group(self._physical_id)
+
+
+class AthenaNamedQuery(_Simple):
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::Athena::NamedQuery"
+
+    @classmethod
+    def create(cls, name: str, props: dict[str, Any], account_id: str, region_name: str) -> _Simple:
+        backend = athena_backends[account_id][region_name]
+        workgroup = props.get("WorkGroup", "primary")
+        if workgroup != "primary" and backend.get_work_group(workgroup) is None:
+            raise CloudFormationError(f"WorkGroup {workgroup} is not found")
+        query_id = backend.create_named_query(
+            props["Name"],
+            props.get("Description", ""),
+            props["Database"],
+            props["QueryString"],
+            workgroup,
+        )
+        return cls(query_id)
+
+    def remove(self, account_id: str, region_name: str) -> None:
+        athena_backends[account_id][region_name].named_queries.pop(self._physical_id, None)
 
 
 # -- failing loudly, rolling back ----------------------------------------------------------------
@@ -751,6 +840,10 @@ def install() -> None:
         Alarm,
         CompositeAlarm,
         DeliveryStream,
+        GlueDatabase,
+        GlueTable,
+        AthenaWorkGroup,
+        AthenaNamedQuery,
         ConfigurationSetResource,
         ConfigurationSetEventDestinationResource,
     ]

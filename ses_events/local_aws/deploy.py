@@ -111,8 +111,9 @@ def check_deployment(aws: LocalAws, outdir: str | Path = "cdk.out") -> list[str]
 
     Configuration sets (delivery, reputation, sending, suppression), event destinations (kind,
     enabled, event types, dimensions), delivery streams and their bucket, bucket encryption,
-    public access block and TLS policy, role trust conditions, topic policies, alarms and
-    dashboards.
+    public access block and TLS policy, role trust conditions, topic policies, alarms,
+    dashboards, Glue tables (columns, partition keys, projection), Athena workgroups and named
+    queries.
     """
     import boto3
 
@@ -275,6 +276,55 @@ def check_deployment(aws: LocalAws, outdir: str | Path = "cdk.out") -> list[str]
         for props in _of_type(template, "AWS::CloudWatch::Dashboard").values():
             if props.get("DashboardName") not in dashboards:
                 problems.append(f"dashboard {props.get('DashboardName')}: missing")
+        problems += _check_analytics(client("glue"), client("athena"), template)
+    return problems
+
+
+def _check_analytics(glue: Any, athena: Any, template: dict[str, Any]) -> list[str]:
+    """Glue tables (columns, partition keys, projection), workgroups and named queries."""
+    problems: list[str] = []
+    for props in _of_type(template, "AWS::Glue::Table").values():
+        wanted = props["TableInput"]
+        name = f"{props['DatabaseName']}.{wanted['Name']}"
+        try:
+            got = glue.get_table(DatabaseName=props["DatabaseName"], Name=wanted["Name"])["Table"]
+        except glue.exceptions.EntityNotFoundException:
+            problems.append(f"glue table {name}: missing")
+            continue
+        columns = [(c["Name"], c["Type"]) for c in got["StorageDescriptor"]["Columns"]]
+        if columns != [(c["Name"], c["Type"]) for c in wanted["StorageDescriptor"]["Columns"]]:
+            problems.append(f"glue table {name}: columns differ")
+        if [k["Name"] for k in got["PartitionKeys"]] != [
+            k["Name"] for k in wanted["PartitionKeys"]
+        ]:
+            problems.append(f"glue table {name}: partition keys differ")
+        for key, value in wanted["Parameters"].items():
+            if isinstance(value, str) and got.get("Parameters", {}).get(key) != value:
+                problems.append(f"glue table {name}: parameter {key} is not {value!r}")
+    for props in _of_type(template, "AWS::Athena::WorkGroup").values():
+        try:
+            group = athena.get_work_group(WorkGroup=props["Name"])["WorkGroup"]
+        except athena.exceptions.ClientError:
+            problems.append(f"athena workgroup {props['Name']}: missing")
+            continue
+        wanted_configuration = props["WorkGroupConfiguration"]
+        got_configuration = group.get("Configuration", {})
+        for key in ("EnforceWorkGroupConfiguration", "BytesScannedCutoffPerQuery"):
+            if got_configuration.get(key) != wanted_configuration.get(key):
+                problems.append(f"athena workgroup {props['Name']}: {key} differs")
+    wanted_queries = {p["Name"] for p in _of_type(template, "AWS::Athena::NamedQuery").values()}
+    if wanted_queries:
+        groups = {p["Name"] for p in _of_type(template, "AWS::Athena::WorkGroup").values()}
+        ids = [
+            query_id
+            for group in groups
+            for query_id in athena.list_named_queries(WorkGroup=group)["NamedQueryIds"]
+        ]
+        got_queries = {
+            athena.get_named_query(NamedQueryId=query_id)["NamedQuery"]["Name"] for query_id in ids
+        }
+        for missing in sorted(wanted_queries - got_queries):
+            problems.append(f"athena named query {missing}: missing")
     return problems
 
 
@@ -334,6 +384,20 @@ def describe_deployment(aws: LocalAws) -> str:
             lines.append(f"  bucket {bucket['Name']}")
     for topic in sns.list_topics()["Topics"]:
         lines.append(f"  topic {topic['TopicArn'].rsplit(':', 1)[-1]}")
+    glue, athena = client("glue"), client("athena")
+    for database in glue.get_databases()["DatabaseList"]:
+        for table in glue.get_tables(DatabaseName=database["Name"])["TableList"]:
+            sets = table.get("Parameters", {}).get("projection.configuration_set.values", "")
+            lines.append(
+                f"  glue table {database['Name']}.{table['Name']}:"
+                f" {len(table['StorageDescriptor']['Columns'])} columns, partitions projected"
+                f" for {sets.replace(',', ', ') or 'no sets'}"
+            )
+    for group in athena.list_work_groups()["WorkGroups"]:
+        if group["Name"] == "primary":
+            continue
+        count = len(athena.list_named_queries(WorkGroup=group["Name"])["NamedQueryIds"])
+        lines.append(f"  athena workgroup {group['Name']}: {count} named queries")
     for dashboard in cloudwatch.list_dashboards()["DashboardEntries"]:
         lines.append(f"  dashboard {dashboard['DashboardName']}")
     alarms = cloudwatch.describe_alarms(MaxRecords=100)

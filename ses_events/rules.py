@@ -599,7 +599,9 @@ MIN_ATHENA_BYTES_SCANNED_CUTOFF = 10_000_000
 WorkGroupConfiguration, https://docs.aws.amazon.com/athena/latest/APIReference/API_WorkGroupConfiguration.html)."""
 
 MAX_NAMED_QUERY_DESCRIPTION = 1_024
-"""A named query's description: 1 to 1,024 characters (Athena API reference, CreateNamedQuery)."""
+MAX_NAMED_QUERY_NAME = 128
+"""A named query's description: 1 to 1,024 characters; its name 1 to 128 (Athena API reference,
+CreateNamedQuery, https://docs.aws.amazon.com/athena/latest/APIReference/API_CreateNamedQuery.html)."""
 
 MIN_PROJECTED_YEAR = 2010
 MAX_PROJECTED_YEAR = 2100

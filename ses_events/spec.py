@@ -52,6 +52,7 @@ __all__ = [
     "TrackingSpec",
     "ValidationSpec",
     "VdmSpec",
+    "funnel_tags",
     "load_spec",
     "parse_spec",
 ]
@@ -610,6 +611,23 @@ def _cross_checks(spec: EventPublishingSpec) -> list[Problem]:
         if spec.monitoring.enabled:
             found += _monitoring_problems(spec, where, cs)
     return found
+
+
+def funnel_tags(spec: EventPublishingSpec) -> list[str]:
+    """The message tags the named funnel queries group by: ``analytics.funnel_tag`` first, then
+    every message tag a CloudWatch destination of the spec uses as a dimension (not the ``ses:``
+    automatic tags), once each, in spec order."""
+    tags = [spec.analytics.funnel_tag]
+    for cs in spec.configuration_sets:
+        for dest in cs.destinations:
+            if isinstance(dest, CloudWatchDestinationSpec):
+                tags += [
+                    d.name
+                    for d in dest.dimensions
+                    if d.source is rules.DimensionSource.MESSAGE_TAG
+                    and not d.name.startswith("ses:")
+                ]
+    return list(dict.fromkeys(tags))
 
 
 def metric_dimensions(cs: ConfigurationSetSpec) -> dict[rules.EventType, list[str]]:

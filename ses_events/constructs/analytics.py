@@ -184,7 +184,9 @@ class EventQueryWorkgroup(Construct):
     :param results_expiration: how long query results are kept. Default: 30 days.
     :param results_bucket: an existing bucket for results. Default: a bucket is created
         (private, SSE-S3, TLS-only, versioned, retained, results expiring).
-    :param funnel_tag: the message tag the funnel query groups by. Default: ``campaign``.
+    :param funnel_tags: the message tags the funnel groups by: ``<table>-funnel`` by the first,
+        ``<table>-funnel-by-<tag>`` by each other one (the tags your CloudWatch dimensions read,
+        say). Default: ``["campaign"]``.
     """
 
     def __init__(
@@ -197,7 +199,7 @@ class EventQueryWorkgroup(Construct):
         bytes_scanned_cutoff: int = 10 * 1024**3,
         results_expiration: Duration | None = None,
         results_bucket: s3.IBucket | None = None,
-        funnel_tag: str = "campaign",
+        funnel_tags: Sequence[str] = ("campaign",),
     ) -> None:
         problems = Problems(f"{scope.node.path}/{id} (Athena workgroup)".lstrip("/"))
         problems.check("workgroup_name", workgroup_name, rules.ATHENA_WORKGROUP_NAME)
@@ -208,7 +210,13 @@ class EventQueryWorkgroup(Construct):
                 f"must be at least {rules.MIN_ATHENA_BYTES_SCANNED_CUTOFF} bytes (10 MB,"
                 " Athena's minimum)",
             )
-        problems.check("funnel_tag", funnel_tag, rules.DIMENSION_NAME)
+        if not funnel_tags:
+            problems.add("funnel_tags", [], "must name one message tag at least")
+        for index, tag in enumerate(funnel_tags):
+            if problems.check(f"funnel_tags[{index}]", tag, rules.DIMENSION_NAME) and (
+                len(f"funnel-by-{tag}") > rules.MAX_NAMED_QUERY_NAME - 64
+            ):
+                problems.add(f"funnel_tags[{index}]", tag, "is too long for a named query's name")
         expiration_days = (
             None
             if results_expiration is None
@@ -273,20 +281,28 @@ class EventQueryWorkgroup(Construct):
         """The named queries, by ``<table>-<query>``."""
         for table in tables:
             for name, query in QUERIES.items():
-                key = f"{table.table_name}-{name}"
-                named = athena.CfnNamedQuery(
-                    self,
-                    f"Query-{key}",
-                    name=key,
-                    description=query.description[: rules.MAX_NAMED_QUERY_DESCRIPTION],
-                    database=table.database_name,
-                    work_group=self.workgroup.ref,
-                    query_string=over_table(
-                        name,
-                        table.database_name,
-                        table.table_name,
-                        parameters={"tag": funnel_tag} if "tag" in query.parameters else None,
-                    ),
-                )
-                named.node.add_dependency(table.table)
-                self.named_queries[key] = named
+                variants: list[tuple[str, str | None]] = [(name, None)]
+                if "tag" in query.parameters:
+                    variants = [(name, funnel_tags[0])]
+                    variants += [(f"{name}-by-{tag}", tag) for tag in funnel_tags[1:]]
+                for variant, grouped_by in variants:
+                    key = f"{table.table_name}-{variant}"
+                    description = query.description + (
+                        f" Grouped by the tag {grouped_by}." if grouped_by else ""
+                    )
+                    named = athena.CfnNamedQuery(
+                        self,
+                        f"Query-{key}",
+                        name=key,
+                        description=description[: rules.MAX_NAMED_QUERY_DESCRIPTION],
+                        database=table.database_name,
+                        work_group=self.workgroup.ref,
+                        query_string=over_table(
+                            name,
+                            table.database_name,
+                            table.table_name,
+                            parameters={"tag": grouped_by} if grouped_by else None,
+                        ),
+                    )
+                    named.node.add_dependency(table.table)
+                    self.named_queries[key] = named

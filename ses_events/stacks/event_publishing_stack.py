@@ -45,6 +45,7 @@ from ses_events.spec import (
     FirehoseDestinationSpec,
     SnsDestinationSpec,
     ThresholdsSpec,
+    funnel_tags,
 )
 from ses_events.stacks.bulk import add_plain_sets, is_plain
 
@@ -229,7 +230,7 @@ class SesEventPublishingStack(Stack):
             tables=list(self.tables.values()),
             bytes_scanned_cutoff=analytics.bytes_scanned_cutoff_mb * 1_000_000,
             results_expiration=Duration.days(analytics.results_expiration_days),
-            funnel_tag=analytics.funnel_tag,
+            funnel_tags=funnel_tags(self.spec),
         )
 
     def _configuration_set(self, cs: ConfigurationSetSpec) -> EventPublishingConfigurationSet:

@@ -34,6 +34,7 @@ from ses_events.spec import (
     EventPublishingSpec,
     FirehoseDestinationSpec,
     SnsDestinationSpec,
+    funnel_tags,
     metric_dimensions,
 )
 
@@ -135,7 +136,7 @@ def _shared(
     if spec.analytics.enabled and archives:
         # a database, the workgroup, its results bucket and policy; per archive a table and the
         # named queries
-        count += 4 + len(archives) * (1 + len(QUERIES))
+        count += 4 + len(archives) * (len(QUERIES) + len(funnel_tags(spec)))  # table + queries
     monitoring = spec.monitoring
     if monitoring.enabled:
         if not monitoring.notifications.topic_arn:

@@ -89,7 +89,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         " ses-events query funnel --archive archive --set marketing --since 2026-11-01",
     )
     query.add_argument("name", help="the query's name; --list shows them all")
-    query.add_argument("--archive", help="archive directory (DuckDB)")
+    query.add_argument(
+        "--archive",
+        help="archive directory, or s3://bucket/prefix/ to copy first (DuckDB; with"
+        " --endpoint-url for the local AWS)",
+    )
+    query.add_argument("--endpoint-url", help="S3 endpoint for an s3:// archive (the local AWS)")
     query.add_argument("--engine", choices=("duckdb", "athena"), default="duckdb")
     query.add_argument("--set", action="append", dest="sets", default=[], help="repeatable")
     query.add_argument("--since", help="send time from, ISO 8601")
@@ -200,10 +205,25 @@ def _query(args: argparse.Namespace) -> int:
             if not args.archive:
                 print("ses-events: --archive DIR is needed with the duckdb engine", file=sys.stderr)
                 return 2
-            if not Path(args.archive).is_dir():
-                print(f"ses-events: no archive directory at {args.archive}", file=sys.stderr)
+            archive = args.archive
+            if archive.startswith("s3://"):
+                import tempfile
+
+                import boto3
+
+                from ses_events.analytics.engines import download_archive
+
+                archive = tempfile.mkdtemp(prefix="ses-events-archive-")
+                client = boto3.client("s3", endpoint_url=args.endpoint_url)
+                files, size = download_archive(args.archive, archive, client=client, where=where)
+                print(
+                    f"copied {files} objects ({size / 1e6:.1f} MB) from {args.archive}",
+                    file=sys.stderr,
+                )
+            if not Path(archive).is_dir():
+                print(f"ses-events: no archive directory at {archive}", file=sys.stderr)
                 return 1
-            engine = DuckDBEngine(args.archive, progress=sys.stderr.isatty())
+            engine = DuckDBEngine(archive, progress=sys.stderr.isatty())
         if args.show_sql:
             print(engine.sql(args.name, where, **parameters))
             return 0

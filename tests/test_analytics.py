@@ -379,3 +379,58 @@ def test_generate_events_and_query_commands(
     assert cli(["query", "nope", "--archive", str(archive)]) == 2
     assert cli(["query", "funnel", "--archive", str(tmp_path / "missing")]) == 1
     assert cli(["query", "funnel", "--engine", "athena"]) == 2
+
+
+@pytest.mark.local_aws
+def test_query_an_archive_in_the_local_aws_bucket(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import boto3
+
+    from ses_events.local_aws import LocalAws
+
+    few = list(generate_events(CorpusSpec(messages=200, seed=2)))
+    files = write_archive(few, tmp_path / "local")
+    with LocalAws() as aws:
+        s3 = boto3.client("s3", **aws.client_arguments())
+        s3.create_bucket(Bucket="events")
+        for path in files:
+            s3.upload_file(str(path), "events", path.relative_to(tmp_path / "local").as_posix())
+        url = "s3://events/ses-events/"
+        assert (
+            cli(
+                [
+                    "query",
+                    "message_status",
+                    "--archive",
+                    url,
+                    "--endpoint-url",
+                    aws.endpoint_url,
+                    "--format",
+                    "json",
+                ]
+            )
+            == 0
+        )
+        captured = capsys.readouterr()
+        assert len(json.loads(captured.out)) == 200
+        assert f"copied {len(files)} objects" in captured.err
+        assert (
+            cli(
+                [
+                    "query",
+                    "message_status",
+                    "--archive",
+                    url,
+                    "--endpoint-url",
+                    aws.endpoint_url,
+                    "--set",
+                    "marketing",
+                    "--format",
+                    "json",
+                ]
+            )
+            == 0
+        )
+        rows = json.loads(capsys.readouterr().out)
+        assert rows and {r["configuration_set"] for r in rows} == {"marketing"}

@@ -35,7 +35,7 @@ from ses_events.analytics.queries import QUERIES, SOURCE_DIALECT, over_table, wi
 from ses_events.analytics.schema import duckdb_columns
 from ses_events.errors import Problem, SesEventsValidationError
 
-__all__ = ["AthenaEngine", "DuckDBEngine", "QueryFilter", "QueryResult"]
+__all__ = ["AthenaEngine", "DuckDBEngine", "QueryFilter", "QueryResult", "download_archive"]
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,43 @@ def _query(name: str) -> Any:
             "query", [Problem("name", name, f"must be one of {sorted(QUERIES)}")]
         )
     return QUERIES[name]
+
+
+def download_archive(
+    url: str,
+    destination: str | Path,
+    *,
+    client: Any = None,
+    where: QueryFilter | None = None,
+) -> tuple[int, int]:
+    """Copy the record files of an archive in S3 (``s3://bucket/prefix/``) to ``destination``,
+    keeping their keys, so that DuckDB can read them (the local AWS's bucket, say); only the
+    chosen sets' partitions when ``where`` names sets. Returns (files, bytes)."""
+    if not url.startswith("s3://"):
+        raise SesEventsValidationError("archive", [Problem("url", url, "must start with s3://")])
+    bucket, _, prefix = url.removeprefix("s3://").partition("/")
+    if client is None:
+        import boto3
+
+        client = boto3.client("s3")
+    prefixes = (
+        [f"{prefix.rstrip('/')}/configuration_set={name}/" for name in where.configuration_sets]
+        if where is not None and where.configuration_sets
+        else [prefix]
+    )
+    files = size = 0
+    root = Path(destination)
+    for each in prefixes:
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=each):
+            for item in page.get("Contents", []):
+                if not item["Key"].endswith(".gz"):
+                    continue
+                target = root / item["Key"]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                client.download_file(bucket, item["Key"], str(target))
+                files += 1
+                size += int(item["Size"])
+    return files, size
 
 
 class DuckDBEngine:

@@ -383,7 +383,7 @@ def test_generate_events_and_query_commands(
 
 @pytest.mark.local_aws
 def test_query_an_archive_in_the_local_aws_bucket(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import boto3
 
@@ -392,6 +392,9 @@ def test_query_an_archive_in_the_local_aws_bucket(
     few = list(generate_events(CorpusSpec(messages=200, seed=2)))
     files = write_archive(few, tmp_path / "local")
     with LocalAws() as aws:
+        for key, value in aws.environment().items():
+            if key.startswith("AWS_"):
+                monkeypatch.setenv(key, value)
         s3 = boto3.client("s3", **aws.client_arguments())
         s3.create_bucket(Bucket="events")
         for path in files:

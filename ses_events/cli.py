@@ -23,6 +23,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     cost.add_argument("outdir", nargs="?", default="cdk.out", help="default: cdk.out")
     cost.add_argument(
+        "--events-per-month",
+        type=int,
+        default=1_000_000,
+        help="SES events a month, for the archive and Athena lines (default: 1000000)",
+    )
+    cost.add_argument(
+        "--query-runs-per-month",
+        type=int,
+        default=30,
+        help="how often each named query runs a month (default: 30)",
+    )
+    cost.add_argument(
         "--values-per-dimension",
         type=int,
         default=10,
@@ -133,13 +145,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "send-test":
         return send_test.run(args)
     if args.command == "cost":
-        from ses_events.cost import estimate_assembly_cost
+        from ses_events.cost import estimate_analytics_cost, estimate_assembly_cost
 
         if not (Path(args.outdir) / "manifest.json").is_file():
             print(f"ses-events: no cloud assembly at {args.outdir}", file=sys.stderr)
             return 1
         report = estimate_assembly_cost(args.outdir, values_per_dimension=args.values_per_dimension)
         print(report.table())
+        templates = [
+            json.loads(p.read_text()) for p in sorted(Path(args.outdir).glob("*.template.json"))
+        ]
+        analytics = estimate_analytics_cost(
+            templates,
+            events_per_month=args.events_per_month,
+            runs_per_month=args.query_runs_per_month,
+        )
+        if analytics is not None:
+            print()
+            print(analytics.table())
         return 0
     if args.command == "summary":
         try:

@@ -26,7 +26,7 @@ from typing import Any
 
 from ses_events import rules
 
-__all__ = ["CostLine", "CostReport", "estimate_cost"]
+__all__ = ["CostLine", "CostReport", "estimate_analytics_cost", "estimate_cost"]
 
 METRIC_TIERS = ((10_000, 0.30), (240_000, 0.10), (750_000, 0.05), (float("inf"), 0.02))
 ALARM_METRIC_MONTH = 0.10
@@ -49,6 +49,7 @@ class CostLine:
 class CostReport:
     lines: tuple[CostLine, ...]
     assumptions: tuple[str, ...]
+    title: str = "CloudWatch, per month"
 
     @property
     def total_usd(self) -> float:
@@ -56,7 +57,7 @@ class CostReport:
 
     def table(self) -> str:
         """The report as a plain-text table."""
-        rows = [("CloudWatch, per month", "quantity", "USD")]
+        rows = [(self.title, "quantity", "USD")]
         rows += [
             (f"{line.item} ({line.unit})", f"{line.quantity:,}", f"{line.monthly_usd:,.2f}")
             for line in self.lines
@@ -178,3 +179,73 @@ def estimate_assembly_cost(outdir: str | Path, *, values_per_dimension: int = 10
     """:func:`estimate_cost` of every template in the cloud assembly at ``outdir``."""
     templates = [json.loads(p.read_text()) for p in sorted(Path(outdir).glob("*.template.json"))]
     return estimate_cost(templates, values_per_dimension=values_per_dimension)
+
+
+# -- the analytics side: the archive in S3, the named queries in Athena ---------------------------
+
+S3_STANDARD_GB_MONTH = 0.023
+"""S3 Standard storage, first 50 TB, per GB-month, US East (N. Virginia), 2026:
+https://aws.amazon.com/s3/pricing/."""
+ATHENA_TB_SCANNED = 5.00
+ATHENA_MINIMUM_BYTES = 10 * 1024**2
+"""Athena SQL queries: $5.00 per TB scanned, at least 10 MB per query, US East (N. Virginia),
+2026: https://aws.amazon.com/athena/pricing/."""
+
+
+def measured_bytes_per_event(sample: int = 20_000) -> float:
+    """Bytes one archived record takes, GZIP JSON in the archive's layout (an object per set and
+    hour): measured on the records of :mod:`ses_events.analytics.generator` (deterministic)
+    written as the archive writes them, not assumed."""
+    import tempfile
+
+    from ses_events.analytics.generator import CorpusSpec, generate_events, write_archive
+
+    records = list(generate_events(CorpusSpec(messages=sample // 2, seed=1)))
+    with tempfile.TemporaryDirectory() as folder:
+        files = write_archive(records, folder)
+        return sum(f.stat().st_size for f in files) / len(records)
+
+
+def estimate_analytics_cost(
+    templates: list[dict[str, Any]],
+    *,
+    events_per_month: int = 1_000_000,
+    runs_per_month: int = 30,
+    bytes_per_event: float | None = None,
+) -> CostReport | None:
+    """Monthly cost of the archive's storage and of running each named query, or ``None`` when
+    the templates have no named queries. A query reads a month of events (GZIP JSON is read
+    whole, whatever columns the query uses)."""
+    queries = sorted(
+        resource["Properties"]["Name"]
+        for template in templates
+        for resource in template.get("Resources", {}).values()
+        if resource["Type"] == "AWS::Athena::NamedQuery"
+    )
+    if not queries:
+        return None
+    per_event = bytes_per_event if bytes_per_event is not None else measured_bytes_per_event()
+    month_bytes = events_per_month * per_event
+    scanned = max(month_bytes, ATHENA_MINIMUM_BYTES)
+    per_run = scanned / 1024**4 * ATHENA_TB_SCANNED
+    lines = [
+        CostLine(
+            "S3 storage, one month of events",
+            round(month_bytes / 1e6),
+            "MB; each month kept adds as much",
+            round(month_bytes / 1e9 * S3_STANDARD_GB_MONTH, 2),
+        )
+    ]
+    lines += [
+        CostLine(f"Athena: {name}", runs_per_month, "runs", round(per_run * runs_per_month, 2))
+        for name in queries
+    ]
+    assumptions = (
+        "US East (N. Virginia) list prices of 2026",
+        f"{events_per_month:,} events a month at {per_event:,.0f} bytes each (GZIP JSON,"
+        " measured on generated records; real records with more headers are larger)",
+        f"each named query run {runs_per_month} times a month over a month of events, reading"
+        " every byte of it (JSON is not columnar), at least 10 MB a run",
+        "Glue Data Catalog storage and requests within its free tier",
+    )
+    return CostReport(tuple(lines), assumptions, title="Analytics, per month")

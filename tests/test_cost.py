@@ -69,3 +69,39 @@ def test_tiers_of_custom_metric_prices() -> None:
     assert _tiered(10_000) == 3000.0
     assert _tiered(10_001) == 3000.1
     assert _tiered(250_000) == 3000 + 240_000 * 0.10
+
+
+def test_analytics_cost_by_hand() -> None:
+    from ses_events.cost import (
+        ATHENA_MINIMUM_BYTES,
+        estimate_analytics_cost,
+        measured_bytes_per_event,
+    )
+
+    template = {
+        "Resources": {
+            f"Q{n}": {"Type": "AWS::Athena::NamedQuery", "Properties": {"Name": f"events-q{n}"}}
+            for n in range(2)
+        }
+    }
+    assert estimate_analytics_cost([{"Resources": {}}]) is None
+    report = estimate_analytics_cost(
+        [template], events_per_month=2_000_000, runs_per_month=10, bytes_per_event=500
+    )
+    assert report is not None and report.title == "Analytics, per month"
+    storage, first, second = report.lines
+    # 2,000,000 events x 500 bytes = 1 GB: 0.023 USD a month for S3 Standard
+    assert (storage.quantity, storage.monthly_usd) == (1_000, 0.02)
+    # 1e9 bytes = 0.000909 TiB x 5 USD = 0.004547 a run, x 10 runs
+    assert first.item == "Athena: events-q0" and first.monthly_usd == round(
+        1e9 / 1024**4 * 5 * 10, 2
+    )
+    assert second.quantity == 10
+    # below 10 MB a query is billed 10 MB
+    tiny = estimate_analytics_cost(
+        [template], events_per_month=10, runs_per_month=1000, bytes_per_event=500
+    )
+    assert tiny is not None
+    assert tiny.lines[1].monthly_usd == round(ATHENA_MINIMUM_BYTES / 1024**4 * 5 * 1000, 2)
+    # the record size is measured on the generated archive: tens to hundreds of bytes
+    assert 20 < measured_bytes_per_event(2_000) < 1_000

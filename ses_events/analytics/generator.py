@@ -47,6 +47,16 @@ DELAY_TYPES = (
     ("TransientCommunicationFailure", 10),
 )
 TEMPLATES = ("welcome", "receipt", "newsletter")
+FIRST_NAMES = ("ana", "ben", "chen", "dara", "eli", "fatima", "gus", "hana", "ivan", "jo")
+USER_AGENTS = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
+    " Chrome/120.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like"
+    " Gecko) Mobile/15E148",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 (KHTML, like Gecko)"
+    " Version/17.1 Safari/605.1.15",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0",
+)
 
 
 @dataclass(frozen=True)
@@ -90,11 +100,16 @@ def _message(rng: random.Random, spec: CorpusSpec, number: int) -> Iterator[dict
     configuration_set = spec.configuration_sets[number % len(spec.configuration_sets)]
     campaign = rng.choice(spec.campaigns)
     domain = rng.choice(DOMAINS)
-    recipient = f"user{number}@{domain}"
+    recipient = f"{rng.choice(FIRST_NAMES)}.{rng.getrandbits(24):06x}@{domain}"
     sent = spec.start + timedelta(
         seconds=rng.randrange(spec.hours * 3600), milliseconds=rng.randrange(1000)
     )
-    message_id = f"0100019{number:09d}-{spec.seed:04x}-example-000000"
+    # the shape of SES's message IDs: 16 hex digits, a UUID, a suffix
+    message_id = (
+        f"{rng.getrandbits(64):016x}-{rng.getrandbits(32):08x}-{rng.getrandbits(16):04x}-"
+        f"{rng.getrandbits(16):04x}-{rng.getrandbits(16):04x}-{rng.getrandbits(48):012x}-000000"
+    )
+    boundary = f"----=_Part_{rng.getrandbits(24)}_{rng.getrandbits(32)}.{rng.getrandbits(40)}"
     mail = {
         "timestamp": _iso(sent),
         "source": f"news@{configuration_set}.example.com",
@@ -107,6 +122,8 @@ def _message(rng: random.Random, spec: CorpusSpec, number: int) -> Iterator[dict
             {"name": "From", "value": f"news@{configuration_set}.example.com"},
             {"name": "To", "value": recipient},
             {"name": "Subject", "value": f"{campaign} #{number}"},
+            {"name": "MIME-Version", "value": "1.0"},
+            {"name": "Content-Type", "value": f'multipart/alternative; boundary="{boundary}"'},
         ],
         "commonHeaders": {
             "from": [f"news@{configuration_set}.example.com"],
@@ -223,9 +240,9 @@ def _message(rng: random.Random, spec: CorpusSpec, number: int) -> Iterator[dict
                 "Click",
                 "click",
                 {
-                    "ipAddress": "203.0.113.5",
+                    "ipAddress": f"203.0.113.{rng.randrange(1, 255)}",
                     "timestamp": _iso(later(5, 600)),
-                    "userAgent": "Mozilla/5.0",
+                    "userAgent": rng.choice(USER_AGENTS),
                     "link": f"https://www.example.com/{campaign}",
                     "linkTags": {"link": [rng.choice(("hero", "footer", "cta"))]},
                 },

@@ -3,6 +3,9 @@
 # a virtual environment with the package and its pinned dev tools, the pinned Node.js tooling
 # (CDK CLI, Node.js 22) from package-lock.json, and checkov in an environment of its own. Safe to
 # run again: it redoes only what changed. Source it to get PATH set up: `. scripts/setup.sh`.
+# When sourced, the caller's shell options are restored at the end (no `set -e` left behind in
+# an interactive shell).
+if [ "${BASH_SOURCE[0]}" != "$0" ]; then _ses_events_options="$(set +o)"; fi
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -32,3 +35,4 @@ fi
 export PATH="$root/node_modules/.bin:$root/.venv/bin:$PATH"
 # jsii starts `node` from PATH; say which one so the project's Node.js 22 is used.
 export JSII_NODE="$root/node_modules/.bin/node"
+if [ -n "${_ses_events_options:-}" ]; then eval "$_ses_events_options"; unset _ses_events_options; fi

@@ -107,6 +107,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         " --endpoint-url for the local AWS)",
     )
     query.add_argument("--endpoint-url", help="S3 endpoint for an s3:// archive (the local AWS)")
+    query.add_argument(
+        "--storage",
+        choices=("json", "parquet"),
+        default="json",
+        help="how the archive stores records (archives[].format; default: json)",
+    )
     query.add_argument("--engine", choices=("duckdb", "athena"), default="duckdb")
     query.add_argument("--set", action="append", dest="sets", default=[], help="repeatable")
     query.add_argument("--since", help="send time from, ISO 8601")
@@ -246,7 +252,9 @@ def _query(args: argparse.Namespace) -> int:
             if not Path(archive).is_dir():
                 print(f"ses-events: no archive directory at {archive}", file=sys.stderr)
                 return 1
-            engine = DuckDBEngine(archive, progress=sys.stderr.isatty())
+            engine = DuckDBEngine(
+                archive, storage_format=args.storage, progress=sys.stderr.isatty()
+            )
         if args.show_sql:
             print(engine.sql(args.name, where, **parameters))
             return 0

@@ -442,6 +442,9 @@ class ArchiveSpec(_Spec):
         Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")] | None
     ) = None
     """Name of an existing bucket for the archive bucket's S3 server access logs. Default: none."""
+    format: Literal["json", "parquet"] = "json"
+    """How records are stored: GZIP JSON lines, or Parquet through Firehose record format
+    conversion (needs ``analytics.enabled``: the Glue table is the schema). Default: ``json``."""
     encrypt_logs: bool = False
     """Encrypt the delivery error log group with a customer managed KMS key created for it
     (rotated; about 1 USD a month). Default: CloudWatch Logs' own encryption."""
@@ -540,6 +543,28 @@ def _cross_checks(spec: EventPublishingSpec) -> list[Problem]:
             )
         )
     found += [Problem(f, v, r) for f, v, r in rules.tag_problems(spec.tags)]
+    for k, archive in enumerate(spec.archives):
+        if archive.format == "parquet" and not spec.analytics.enabled:
+            found.append(
+                Problem(
+                    f"archives[{k}].format",
+                    archive.format,
+                    "needs analytics.enabled: true (the archive's Glue table is the schema"
+                    " Firehose converts records with)",
+                )
+            )
+        if archive.format == "parquet" and archive.compression not in (
+            "GZIP",
+            "Snappy",
+            "UNCOMPRESSED",
+        ):
+            found.append(
+                Problem(
+                    f"archives[{k}].compression",
+                    archive.compression,
+                    "Parquet blocks are compressed with GZIP or Snappy, or not at all",
+                )
+            )
     for kind, names in (
         ("archives", [a.name for a in spec.archives]),
         ("topics", [t.name for t in spec.topics]),

@@ -437,3 +437,14 @@ def test_query_an_archive_in_the_local_aws_bucket(
         )
         rows = json.loads(capsys.readouterr().out)
         assert rows and {r["configuration_set"] for r in rows} == {"marketing"}
+
+
+def test_parquet_gives_the_same_answers_as_json(engine: DuckDBEngine, tmp_path: Path) -> None:
+    from ses_events.analytics.engines import convert_to_parquet
+
+    assert convert_to_parquet(engine.archive, tmp_path) > 0
+    parquet = DuckDBEngine(tmp_path, storage_format="parquet")
+    for name in QUERIES:
+        assert parquet.run(name).rows == engine.run(name).rows, name
+    with pytest.raises(SesEventsValidationError, match="json or parquet"):
+        DuckDBEngine(tmp_path, storage_format="orc")

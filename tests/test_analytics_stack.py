@@ -223,3 +223,93 @@ def test_the_spec_refuses_bad_analytics_settings() -> None:
     ):
         with pytest.raises(SesEventsValidationError, match=f"analytics.{field}"):
             _spec(**analytics)
+
+
+# -- Parquet: Firehose record format conversion with the table as schema --------------------------
+
+
+def test_a_parquet_archive_converts_with_its_tables_columns(stack: Stack, tmp_path: Any) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from ses_events.constructs import ArchiveCompression, ArchiveStorageFormat
+
+    archive = FirehoseEventArchive(
+        stack,
+        "Archive",
+        storage_format=ArchiveStorageFormat.PARQUET,
+        compression=ArchiveCompression.SNAPPY,
+    )
+    cs = EventPublishingConfigurationSet(stack, "marketing")
+    FirehoseEventDestination(stack, "ToArchive", configuration_set=cs, archive=archive)
+    EventArchiveTable(stack, "Table", archive=archive, database_name="mail", table_name="events")
+    template = Template.from_stack(stack)
+    stream = template.find_resources("AWS::KinesisFirehose::DeliveryStream")
+    ((_, resource),) = stream.items()
+    destination = resource["Properties"]["ExtendedS3DestinationConfiguration"]
+    conversion = destination["DataFormatConversionConfiguration"]
+    assert conversion["Enabled"] is True
+    assert conversion["OutputFormatConfiguration"] == {
+        "Serializer": {"ParquetSerDe": {"Compression": "SNAPPY"}}
+    }
+    assert conversion["InputFormatConfiguration"]["Deserializer"] == {
+        "OpenXJsonSerDe": {"CaseInsensitive": True}
+    }
+    assert conversion["SchemaConfiguration"]["DatabaseName"] == "mail"
+    assert conversion["SchemaConfiguration"]["TableName"] == "events"
+    assert destination["CompressionFormat"] == "UNCOMPRESSED"  # Parquet compresses its blocks
+    kinds = [p["Type"] for p in destination["ProcessingConfiguration"]["Processors"]]
+    assert kinds == ["MetadataExtraction"]  # no newline delimiter in Parquet
+    table_id = next(iter(template.find_resources("AWS::Glue::Table")))
+    assert table_id in resource["DependsOn"]
+    table = _one(template, "AWS::Glue::Table")["TableInput"]
+    assert table["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"].endswith(
+        "ParquetHiveSerDe"
+    )
+    assert table["Parameters"]["classification"] == "parquet"
+    policies = json.dumps(template.find_resources("AWS::IAM::Policy"))
+    assert '"glue:GetTable"' in policies and ":table/mail/events" in policies
+    path = Path(tmp_path) / "parquet.template.json"
+    path.write_text(json.dumps(template.to_json()))
+    linted = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), "--format", "parseable", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert linted.returncode == 0, linted.stdout
+
+
+def test_a_parquet_archive_without_its_table_or_with_zip_is_refused(stack: Stack) -> None:
+    from ses_events.constructs import ArchiveCompression, ArchiveStorageFormat
+
+    with pytest.raises(SesEventsValidationError, match="Parquet blocks"):
+        FirehoseEventArchive(
+            stack,
+            "Zipped",
+            storage_format=ArchiveStorageFormat.PARQUET,
+            compression=ArchiveCompression.ZIP,
+        )
+    archive = FirehoseEventArchive(stack, "Archive", storage_format=ArchiveStorageFormat.PARQUET)
+    cs = EventPublishingConfigurationSet(stack, "marketing")
+    FirehoseEventDestination(stack, "ToArchive", configuration_set=cs, archive=archive)
+    with pytest.raises(RuntimeError, match="needs an EventArchiveTable"):
+        Template.from_stack(stack)
+
+
+def test_the_spec_chooses_parquet_only_with_analytics() -> None:
+    base: dict[str, Any] = {
+        "archives": [{"name": "default", "format": "parquet"}],
+        "configuration_sets": [{"name": "a", "destinations": [{"name": "x", "type": "firehose"}]}],
+        "monitoring": {"enabled": False},
+    }
+    with pytest.raises(SesEventsValidationError, match=r"archives\[0\]\.format"):
+        parse_spec(base)
+    spec = parse_spec({**base, "analytics": {"enabled": True}})
+    template = Template.from_stack(SesEventPublishingStack(new_app(), "S", spec=spec))
+    stream = _one(template, "AWS::KinesisFirehose::DeliveryStream")
+    conversion = stream["ExtendedS3DestinationConfiguration"]["DataFormatConversionConfiguration"]
+    assert conversion["OutputFormatConfiguration"]["Serializer"]["ParquetSerDe"] == {
+        "Compression": "GZIP"
+    }

@@ -35,7 +35,14 @@ from ses_events.analytics.queries import QUERIES, SOURCE_DIALECT, over_table, wi
 from ses_events.analytics.schema import duckdb_columns
 from ses_events.errors import Problem, SesEventsValidationError
 
-__all__ = ["AthenaEngine", "DuckDBEngine", "QueryFilter", "QueryResult", "download_archive"]
+__all__ = [
+    "AthenaEngine",
+    "DuckDBEngine",
+    "QueryFilter",
+    "QueryResult",
+    "convert_to_parquet",
+    "download_archive",
+]
 
 
 @dataclass(frozen=True)
@@ -169,7 +176,7 @@ def download_archive(
     for each in prefixes:
         for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=each):
             for item in page.get("Contents", []):
-                if not item["Key"].endswith(".gz"):
+                if not item["Key"].endswith((".gz", ".parquet")):
                     continue
                 target = root / item["Key"]
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -184,19 +191,33 @@ class DuckDBEngine:
 
     :param archive: the directory that holds the archive's prefix (``ses-events/``) or the
         prefix itself.
+    :param storage_format: ``json`` (GZIP JSON lines, as the archive writes them) or
+        ``parquet`` (as Firehose record format conversion writes them).
     :param progress: show DuckDB's progress bar on long scans.
     """
 
-    def __init__(self, archive: str | Path, *, progress: bool = False) -> None:
+    def __init__(
+        self, archive: str | Path, *, storage_format: str = "json", progress: bool = False
+    ) -> None:
         import duckdb
 
+        if storage_format not in ("json", "parquet"):
+            raise SesEventsValidationError(
+                "DuckDB engine",
+                [Problem("storage_format", storage_format, "must be json or parquet")],
+            )
+        self.storage_format = storage_format
         self.archive = str(archive).rstrip("/")
         self.connection = duckdb.connect()
         self.connection.execute("SET TimeZone = 'UTC'")  # day boundaries as in Athena (UTC)
         self.connection.execute(f"SET enable_progress_bar = {str(progress).lower()}")
 
     def source(self) -> str:
-        """``read_json`` of every record file under the archive, with the schema's columns."""
+        """``read_json`` of every record file under the archive, with the schema's columns (or
+        ``read_parquet``, whose files carry them)."""
+        if self.storage_format == "parquet":
+            pattern = exp.Literal.string(f"{self.archive}/**/*.parquet").sql()
+            return f"read_parquet({pattern}, hive_partitioning = true, union_by_name = true)"
         pattern = f"{self.archive}/**/*.gz"
         columns = (
             "{"
@@ -230,6 +251,27 @@ class DuckDBEngine:
         return QueryResult(
             columns, [tuple(r) for r in rows], {"seconds": round(time.monotonic() - started, 3)}
         )
+
+
+def convert_to_parquet(
+    archive: str | Path, destination: str | Path, *, compression: str = "snappy"
+) -> int:
+    """Write the GZIP JSON archive at ``archive`` again as Parquet under ``destination``, in
+    the same partition layout, with the schema's columns: what Firehose record format conversion
+    writes (for measurements and tests; the stream converts in AWS), with its compression
+    (``snappy``, Firehose's default, or ``gzip``). Returns the files written."""
+    if compression not in ("snappy", "gzip", "uncompressed"):
+        raise SesEventsValidationError(
+            "Parquet", [Problem("compression", compression, "must be snappy, gzip or uncompressed")]
+        )
+    engine = DuckDBEngine(archive)
+    target = exp.Literal.string(str(destination)).sql()
+    engine.connection.execute(
+        f"COPY (SELECT * FROM {engine.source()}) TO {target} (FORMAT parquet, COMPRESSION"
+        f" {compression}, PARTITION_BY (configuration_set, year, month, day, hour),"
+        " OVERWRITE_OR_IGNORE)"
+    )
+    return sum(1 for _ in Path(destination).rglob("*.parquet"))
 
 
 class AthenaEngine:

@@ -31,6 +31,7 @@ from ses_events.constructs.alarms import (
     RateThreshold,
     SesAlarm,
 )
+from ses_events.constructs.analytics import EventArchiveTable, EventQueryWorkgroup
 from ses_events.constructs.cloudwatch import CloudWatchDimension, CloudWatchEventDestination
 from ses_events.constructs.configuration_set import EventPublishingConfigurationSet
 from ses_events.constructs.dashboard import EventPublishingDashboards
@@ -38,6 +39,7 @@ from ses_events.constructs.event_destination import EventDestinationBase, EventT
 from ses_events.constructs.eventbridge import EventBridgeEventDestination
 from ses_events.constructs.firehose import (
     ArchiveCompression,
+    ArchiveStorageFormat,
     FirehoseEventArchive,
     FirehoseEventDestination,
 )
@@ -52,15 +54,18 @@ __all__ = [
     "AlarmThresholds",
     "AlarmTopic",
     "ArchiveCompression",
+    "ArchiveStorageFormat",
     "CloudWatchDimension",
     "CloudWatchEventDestination",
     "ConfigurationSetAlarms",
     "ConfigurationSetMetrics",
     "DimensionSource",
+    "EventArchiveTable",
     "EventBridgeEventDestination",
     "EventDestinationBase",
     "EventPublishingConfigurationSet",
     "EventPublishingDashboards",
+    "EventQueryWorkgroup",
     "EventType",
     "EventTypeLike",
     "FirehoseArchiveAlarms",

@@ -46,7 +46,7 @@ from constructs import Construct
 from ses_events import rules
 from ses_events.analytics.queries import QUERIES, over_table
 from ses_events.analytics.schema import PARTITION_KEYS, glue_columns
-from ses_events.constructs.firehose import FirehoseEventArchive
+from ses_events.constructs.firehose import ArchiveStorageFormat, FirehoseEventArchive
 from ses_events.errors import Problems
 
 __all__ = ["EventArchiveTable", "EventQueryWorkgroup"]
@@ -113,6 +113,7 @@ class EventArchiveTable(Construct):
         """The database's name (give the name of ``database`` when you pass one)."""
         self.table_name = table_name
         location = f"s3://{archive.bucket.bucket_name}/{archive.prefix}"
+        parquet = archive.storage_format is ArchiveStorageFormat.PARQUET
         projection = {
             "projection.enabled": "true",
             "projection.configuration_set.type": "enum",
@@ -131,9 +132,32 @@ class EventArchiveTable(Construct):
             "storage.location.template": location
             + "configuration_set=${configuration_set}/year=${year}/month=${month}"
             "/day=${day}/hour=${hour}/",
-            "classification": "json",
-            "compressionType": "gzip",
+            **(
+                {"classification": "parquet"}
+                if parquet
+                else {"classification": "json", "compressionType": "gzip"}
+            ),
         }
+        if parquet:
+            storage = {
+                "inputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+                "outputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+                "serdeInfo": {
+                    "serializationLibrary": (
+                        "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+                    )
+                },
+            }
+        else:
+            storage = {
+                "inputFormat": "org.apache.hadoop.mapred.TextInputFormat",
+                "outputFormat": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+                "serdeInfo": {
+                    # JSON keys are camelCase, Athena columns lowercase: case-insensitive
+                    "serializationLibrary": "org.openx.data.jsonserde.JsonSerDe",
+                    "parameters": {"case.insensitive": "true", "ignore.malformed.json": "false"},
+                },
+            }
         self.table = glue.CfnTable(
             self,
             "Table",
@@ -150,16 +174,7 @@ class EventArchiveTable(Construct):
                 ],
                 "storageDescriptor": {
                     "location": location,
-                    "inputFormat": "org.apache.hadoop.mapred.TextInputFormat",
-                    "outputFormat": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
-                    "serdeInfo": {
-                        # JSON keys are camelCase, Athena columns lowercase: case-insensitive
-                        "serializationLibrary": "org.openx.data.jsonserde.JsonSerDe",
-                        "parameters": {
-                            "case.insensitive": "true",
-                            "ignore.malformed.json": "false",
-                        },
-                    },
+                    **storage,
                     "columns": [{"name": n, "type": t} for n, t in glue_columns()],
                 },
             },
@@ -167,6 +182,7 @@ class EventArchiveTable(Construct):
         """The Glue table."""
         if database is None:
             self.table.node.add_dependency(self.database)
+        archive.use_schema(self.database_name, table_name, self.table)
 
     @property
     def qualified_name(self) -> str:

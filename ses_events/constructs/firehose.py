@@ -34,7 +34,12 @@ from ses_events.constructs.event_destination import (
 )
 from ses_events.errors import Problems
 
-__all__ = ["ArchiveCompression", "FirehoseEventArchive", "FirehoseEventDestination"]
+__all__ = [
+    "ArchiveCompression",
+    "ArchiveStorageFormat",
+    "FirehoseEventArchive",
+    "FirehoseEventDestination",
+]
 
 # Firehose limits that apply to this archive, from the Firehose developer guide:
 # - dynamic partitioning needs a buffer of 64 to 128 MiB and an interval of 60 to 900 seconds
@@ -63,6 +68,25 @@ class ArchiveCompression(enum.StrEnum):
     HADOOP_SNAPPY = "HADOOP_SNAPPY"
     ZIP = "ZIP"
     UNCOMPRESSED = "UNCOMPRESSED"
+
+
+class ArchiveStorageFormat(enum.StrEnum):
+    """How the archive stores records: GZIP JSON lines as SES publishes them, or Parquet through
+    Firehose record format conversion (the schema: the archive's
+    :class:`~ses_events.constructs.analytics.EventArchiveTable`)."""
+
+    JSON = "json"
+    PARQUET = "parquet"
+
+
+_PARQUET_COMPRESSION = {
+    ArchiveCompression.GZIP: "GZIP",
+    ArchiveCompression.SNAPPY: "SNAPPY",
+    ArchiveCompression.UNCOMPRESSED: "UNCOMPRESSED",
+}
+"""Parquet block compression by ``compression`` (Firehose's ParquetSerDe: SNAPPY, GZIP or
+UNCOMPRESSED); the S3 objects themselves are then written UNCOMPRESSED, as Firehose requires with
+record format conversion."""
 
 
 class FirehoseEventArchive(Construct):
@@ -114,6 +138,10 @@ class FirehoseEventArchive(Construct):
         days). Default: never.
     :param glacier_after: move objects to S3 Glacier Instant Retrieval after this long.
         Default: never.
+    :param storage_format: ``JSON`` (GZIP JSON lines, default) or ``PARQUET`` (Firehose record
+        format conversion; needs an :class:`EventArchiveTable` over the archive, whose columns
+        are the conversion's schema, and ``compression`` is then Parquet's: GZIP, Snappy or
+        uncompressed).
     :param log_encryption_key: a customer managed KMS key for the delivery error log group;
         its key policy gets a statement letting CloudWatch Logs use it for this account's log
         groups in this Region. Default: the log group is encrypted by CloudWatch Logs' own keys
@@ -139,6 +167,7 @@ class FirehoseEventArchive(Construct):
         infrequent_access_after: Duration | None = None,
         glacier_after: Duration | None = None,
         log_encryption_key: kms.IKey | None = None,
+        storage_format: ArchiveStorageFormat = ArchiveStorageFormat.JSON,
     ) -> None:
         interval = buffering_interval if buffering_interval is not None else Duration.minutes(5)
         problems = Problems(f"{scope.node.path}/{id} (Firehose event archive)".lstrip("/"))
@@ -180,6 +209,15 @@ class FirehoseEventArchive(Construct):
             infrequent_access_after=infrequent_access_after,
             glacier_after=glacier_after,
         )
+        if (
+            storage_format is ArchiveStorageFormat.PARQUET
+            and compression not in _PARQUET_COMPRESSION
+        ):
+            problems.add(
+                "compression",
+                compression.value,
+                "Parquet blocks are compressed with GZIP or Snappy, or not at all",
+            )
         if prefix == error_output_prefix:
             problems.add("error_output_prefix", error_output_prefix, "must differ from prefix")
         if (
@@ -197,12 +235,18 @@ class FirehoseEventArchive(Construct):
         stack = Stack.of(self)
         self.buffering_interval: Duration = interval
         self.prefix: str = prefix
+        self.storage_format: ArchiveStorageFormat = storage_format
+        """How the archive stores records (JSON or Parquet)."""
+        self._parquet_compression = _PARQUET_COMPRESSION.get(compression, "SNAPPY")
+        self.schema_table: tuple[str, str] | None = None
+        """``(database, table)`` of the Parquet conversion's schema, once a table is attached."""
         """Key prefix of the event objects (partitions follow: ``configuration_set=<name>/year=...``)."""
         """How long Firehose buffers records before writing them to S3."""
         self._sources = ConfigurationSetSources(
             self, room=rules.TRUST_POLICY_ARN_ROOM, policy="the SES role's trust policy"
         )
         self.node.add_validation(_UsedByAConfigurationSet(self._sources))
+        self.node.add_validation(_HasItsSchema(self))
 
         self.bucket: s3.IBucket = bucket or s3.Bucket(
             self,
@@ -342,7 +386,9 @@ class FirehoseEventArchive(Construct):
                     interval_in_seconds=int(interval.to_seconds()),
                     size_in_m_bs=buffering_size_mib,
                 ),
-                compression_format=compression.value,
+                compression_format=compression.value
+                if storage_format is ArchiveStorageFormat.JSON
+                else "UNCOMPRESSED",
                 cloud_watch_logging_options=firehose.CfnDeliveryStream.CloudWatchLoggingOptionsProperty(
                     enabled=True,
                     log_group_name=self.log_group.log_group_name,
@@ -362,7 +408,11 @@ class FirehoseEventArchive(Construct):
                             MetadataExtractionQuery=_PARTITION_QUERY,
                             JsonParsingEngine="JQ-1.6",
                         ),
-                        _processor("AppendDelimiterToRecord", Delimiter="\\n"),
+                        *(
+                            [_processor("AppendDelimiterToRecord", Delimiter="\\n")]
+                            if storage_format is ArchiveStorageFormat.JSON
+                            else []  # Parquet frames records itself
+                        ),
                     ],
                 ),
             ),
@@ -403,6 +453,50 @@ class FirehoseEventArchive(Construct):
         policy = self.ses_role.node.find_child("DefaultPolicy").node.default_child
         assert isinstance(policy, iam.CfnPolicy)
         self._ses_role_arn: str = Fn.select(0, [self.ses_role.role_arn, policy.ref])
+
+    def use_schema(self, database: str, table: str, table_resource: Construct) -> None:
+        """Convert records to Parquet with the columns of Glue table ``database.table`` (called
+        by :class:`EventArchiveTable`); the Firehose role may read that table, nothing else of
+        the catalog."""
+        if self.storage_format is not ArchiveStorageFormat.PARQUET or self.schema_table:
+            return
+        stack = Stack.of(self)
+        self.schema_table = (database, table)
+        self.delivery_stream.add_property_override(
+            "ExtendedS3DestinationConfiguration.DataFormatConversionConfiguration",
+            {
+                "Enabled": True,
+                "InputFormatConfiguration": {
+                    "Deserializer": {"OpenXJsonSerDe": {"CaseInsensitive": True}}
+                },
+                "OutputFormatConfiguration": {
+                    "Serializer": {"ParquetSerDe": {"Compression": self._parquet_compression}}
+                },
+                "SchemaConfiguration": {
+                    "CatalogId": stack.account,
+                    "DatabaseName": database,
+                    "TableName": table,
+                    "Region": stack.region,
+                    "RoleARN": self.firehose_role.role_arn,
+                    "VersionId": "LATEST",
+                },
+            },
+        )
+        # https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html (Glue access
+        # for record format conversion)
+        self.firehose_role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["glue:GetTable", "glue:GetTableVersion", "glue:GetTableVersions"],
+                resources=[
+                    stack.format_arn(service="glue", resource="catalog"),
+                    stack.format_arn(service="glue", resource="database", resource_name=database),
+                    stack.format_arn(
+                        service="glue", resource="table", resource_name=f"{database}/{table}"
+                    ),
+                ],
+            )
+        )
+        self.delivery_stream.node.add_dependency(table_resource)
 
     @property
     def configuration_set_names(self) -> tuple[str, ...]:
@@ -500,6 +594,23 @@ def _lifecycle(
             transitions=transitions or None,
         )
     ]
+
+
+@jsii.implements(IValidation)
+class _HasItsSchema:
+    def __init__(self, archive: FirehoseEventArchive) -> None:
+        self._archive = archive
+
+    def validate(self) -> list[str]:
+        if (
+            self._archive.storage_format is ArchiveStorageFormat.PARQUET
+            and self._archive.schema_table is None
+        ):
+            return [
+                "a Parquet archive needs an EventArchiveTable over it: its columns are the"
+                " schema Firehose converts records with"
+            ]
+        return []
 
 
 def _processor(kind: str, **parameters: str) -> firehose.CfnDeliveryStream.ProcessorProperty:

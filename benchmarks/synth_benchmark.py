@@ -89,19 +89,24 @@ def _synth_ses_events(spec_path: str, outdir: str) -> None:
 def _synth_l2_shared(n: int, outdir: str) -> None:
     """The same resources per set as ses-events with monitoring off, written with L2s."""
     from aws_cdk import App, Stack
+    from aws_cdk import aws_iam as iam
     from aws_cdk import aws_kinesisfirehose as firehose
     from aws_cdk import aws_s3 as s3
     from aws_cdk import aws_ses as ses
     from aws_cdk import aws_sns as sns
 
     app = App(outdir=outdir)
-    stack = stream = topic = None
+    stack = stream = topic = role = None
     for i in range(n):
         if i % L2_SHARED_SETS_PER_STACK == 0:
             stack = Stack(app, f"Shared-{i // L2_SHARED_SETS_PER_STACK + 1}")
             bucket = s3.Bucket(stack, "Events")
             stream = firehose.DeliveryStream(stack, "Stream", destination=firehose.S3Bucket(bucket))
             topic = sns.Topic(stack, "Alerts")
+            # one role for every set, as the ses-events archive has (without it the L2 makes a
+            # role per set)
+            role = iam.Role(stack, "SesRole", assumed_by=iam.ServicePrincipal("ses.amazonaws.com"))
+            stream.grant_put_records(role)
         assert stack is not None and stream is not None and topic is not None
         name = f"tenant-{i:05d}"
         cs = ses.ConfigurationSet(stack, name, configuration_set_name=name)
@@ -119,7 +124,9 @@ def _synth_l2_shared(n: int, outdir: str) -> None:
         )
         cs.add_event_destination(
             "archive",
-            destination=ses.EventDestination.firehose_delivery_stream(delivery_stream=stream),
+            destination=ses.EventDestination.firehose_delivery_stream(
+                delivery_stream=stream, role=role
+            ),
         )
         cs.add_event_destination(
             "alerts",

@@ -448,3 +448,69 @@ def test_parquet_gives_the_same_answers_as_json(engine: DuckDBEngine, tmp_path: 
         assert parquet.run(name).rows == engine.run(name).rows, name
     with pytest.raises(SesEventsValidationError, match="json or parquet"):
         DuckDBEngine(tmp_path, storage_format="orc")
+
+
+@pytest.mark.local_aws
+def test_the_athena_engine_runs_the_trino_text_in_a_workgroup() -> None:
+    import urllib.request
+
+    import boto3
+
+    from ses_events.analytics.engines import AthenaEngine
+    from ses_events.local_aws import LocalAws
+
+    with LocalAws() as aws:
+        client = boto3.client("athena", **aws.client_arguments())
+        client.create_work_group(Name="mail", Configuration={})
+        # the local AWS answers with the rows it is given (moto's Athena runs no SQL)
+        seeded = {
+            "account_id": "123456789012",  # the local AWS's account
+            "region": client.meta.region_name,
+            "results": [
+                {
+                    "rows": [
+                        {
+                            "Data": [
+                                {"VarCharValue": "configuration_set"},
+                                {"VarCharValue": "complaints"},
+                            ]
+                        },
+                        {"Data": [{"VarCharValue": "marketing"}, {"VarCharValue": "3"}]},
+                    ],
+                    "column_info": [
+                        {"Name": "configuration_set", "Type": "varchar"},
+                        {"Name": "complaints", "Type": "bigint"},
+                    ],
+                }
+            ],
+        }
+        request = urllib.request.Request(
+            f"{aws.endpoint_url}/moto-api/static/athena/query-results",
+            data=json.dumps(seeded).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        urllib.request.urlopen(request).close()
+        states: list[str] = []
+        engine = AthenaEngine(
+            database="mail_db",
+            table="events",
+            workgroup="mail",
+            client=client,
+            poll_seconds=0.01,
+            progress=lambda state, scanned: states.append(state),
+        )
+        text = engine.sql("complaints", QueryFilter(("marketing",), "2026-11-01"))
+        assert 'FROM "mail_db"."events"' in text
+        assert "configuration_set IN ('marketing')" in text
+        assert "FROM_ISO8601_TIMESTAMP('2026-11-01')" in text
+        sqlglot.parse_one(text, read="trino")
+        result = engine.run("complaints")
+        assert result.columns == ["configuration_set", "complaints"]
+        assert result.rows == [("marketing", "3")]
+        assert states[-1] == "SUCCEEDED"
+        executions = client.list_query_executions(WorkGroup="mail")["QueryExecutionIds"]
+        assert len(executions) == 1
+        query = client.get_query_execution(QueryExecutionId=executions[0])["QueryExecution"]
+        assert query["WorkGroup"] == "mail"
+        assert 'FROM "mail_db"."events"' in query["Query"]

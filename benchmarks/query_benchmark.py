@@ -27,15 +27,17 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from measure import run_measured  # noqa: E402
+
 IMPLEMENTATIONS = ("duckdb-json", "duckdb-parquet", "duckdb-parquet-gz", "pandas", "polars")
 QUERIES = ("funnel", "bounces")
 
@@ -188,43 +190,15 @@ def _child(implementation: str, query: str, json_dir: str, parquet_dir: str) -> 
 # -- the parent ------------------------------------------------------------------------------------
 
 
-def _rss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
 def measure(implementation: str, query: str, json_dir: str, parquet_dir: str) -> dict[str, Any]:
-    started = time.monotonic()
-    process = subprocess.Popen(
+    seconds, peak, done = run_measured(
         [sys.executable, __file__, "--child", implementation, query, json_dir, parquet_dir],
         cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        every=0.02,
     )
-    peak = 0
-    stop = threading.Event()
-
-    def poll() -> None:
-        nonlocal peak
-        while not stop.is_set():
-            peak = max(peak, _rss(process.pid))
-            stop.wait(0.02)
-
-    poller = threading.Thread(target=poll, daemon=True)
-    poller.start()
-    output, errors = process.communicate()
-    seconds = time.monotonic() - started
-    stop.set()
-    poller.join()
-    if process.returncode != 0:
-        raise RuntimeError(f"{implementation} {query} failed:\n{errors[-3000:]}")
+    if done.returncode != 0:
+        raise RuntimeError(f"{implementation} {query} failed:\n{done.stderr[-3000:]}")
+    output = done.stdout
     result = json.loads(output.strip().splitlines()[-1])
     return {
         "implementation": implementation,

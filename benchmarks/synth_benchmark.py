@@ -32,15 +32,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from measure import run_measured  # noqa: E402
+
 BASELINE_SETS_PER_STACK = 40
 L2_SHARED_SETS_PER_STACK = 100
 
@@ -190,33 +190,6 @@ def _child(kind: str, n: int, outdir: str) -> None:
         _synth_baseline(n, outdir)
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and its descendants."""
-    total = 0
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(parent, []).append(int(entry))
-    todo = [pid]
-    while todo:
-        current = todo.pop()
-        todo += children.get(current, [])
-        try:
-            with open(f"/proc/{current}/status") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
-        except OSError:
-            continue
-    return total
-
-
 def measure(kind: str, n: int) -> dict[str, float | int]:
     """Run one synth in a fresh process; return its time, peak memory and assembly figures."""
     with tempfile.TemporaryDirectory() as work:
@@ -229,31 +202,11 @@ def measure(kind: str, n: int) -> dict[str, float | int]:
                 spec["monitoring"] = {"enabled": False}
             dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
             (Path(work) / "bench.yaml").write_text(yaml.dump(spec, Dumper=dumper))
-        started = time.monotonic()
-        process = subprocess.Popen(
-            [sys.executable, __file__, "--child", kind, str(n), outdir],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
+        seconds, peak, done = run_measured(
+            [sys.executable, __file__, "--child", kind, str(n), outdir], cwd=ROOT
         )
-        peak = 0
-        stop = threading.Event()
-
-        def poll() -> None:
-            nonlocal peak
-            while not stop.is_set():
-                peak = max(peak, _tree_rss(process.pid))
-                stop.wait(0.05)
-
-        poller = threading.Thread(target=poll, daemon=True)
-        poller.start()
-        output, _ = process.communicate()
-        seconds = time.monotonic() - started
-        stop.set()
-        poller.join()
-        if process.returncode != 0:
-            raise RuntimeError(f"{kind} N={n} failed:\n{output[-3000:]}")
+        if done.returncode != 0:
+            raise RuntimeError(f"{kind} N={n} failed:\n{(done.stdout + done.stderr)[-3000:]}")
         templates = list(Path(outdir).glob("*.template.json"))
         resources = sum(len(json.loads(t.read_text())["Resources"]) for t in templates)
         return {

@@ -34,7 +34,6 @@ from aws_cdk import (
     Duration,
     IStableStringProducer,
     Lazy,
-    RemovalPolicy,
     Stack,
     Validations,
 )
@@ -46,6 +45,7 @@ from constructs import Construct
 from ses_events import rules
 from ses_events.analytics.queries import QUERIES, over_table
 from ses_events.analytics.schema import PARTITION_KEYS, glue_columns
+from ses_events.constructs.buckets import private_bucket
 from ses_events.constructs.firehose import ArchiveStorageFormat, FirehoseEventArchive
 from ses_events.errors import Problems
 
@@ -247,15 +247,9 @@ class EventQueryWorkgroup(Construct):
             )
         problems.raise_if_any()
         super().__init__(scope, id)
-        self.results_bucket: s3.IBucket = results_bucket or s3.Bucket(
+        self.results_bucket: s3.IBucket = results_bucket or private_bucket(
             self,
             "Results",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            enforce_ssl=True,
-            minimum_tls_version=1.2,
-            removal_policy=RemovalPolicy.RETAIN,
             versioned=True,  # an overwritten or deleted result stays a day
             lifecycle_rules=[
                 s3.LifecycleRule(

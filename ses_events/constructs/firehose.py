@@ -13,7 +13,6 @@ from aws_cdk import (
     Duration,
     Fn,
     Names,
-    RemovalPolicy,
     Stack,
     Token,
     Validations,
@@ -26,6 +25,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct, IValidation
 
 from ses_events import rules
+from ses_events.constructs.buckets import private_bucket
 from ses_events.constructs.configuration_set import EventPublishingConfigurationSet
 from ses_events.constructs.event_destination import (
     ConfigurationSetSources,
@@ -248,16 +248,10 @@ class FirehoseEventArchive(Construct):
         self.node.add_validation(_UsedByAConfigurationSet(self._sources))
         self.node.add_validation(_HasItsSchema(self))
 
-        self.bucket: s3.IBucket = bucket or s3.Bucket(
+        self.bucket: s3.IBucket = bucket or private_bucket(
             self,
             "Bucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            enforce_ssl=True,
-            minimum_tls_version=1.2,
             versioned=True,
-            removal_policy=RemovalPolicy.RETAIN,
             server_access_logs_bucket=server_access_logs_bucket,
             server_access_logs_prefix="ses-events-bucket/" if server_access_logs_bucket else None,
             lifecycle_rules=lifecycle,

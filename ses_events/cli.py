@@ -123,6 +123,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     query.add_argument("--table", help="Glue table (Athena)")
     query.add_argument("--workgroup", help="Athena workgroup")
     query.add_argument(
+        "--assembly",
+        default="cdk.out",
+        help="cloud assembly to take the Athena database, table and workgroup from when not"
+        " given (default: cdk.out)",
+    )
+    query.add_argument(
         "--show-sql", action="store_true", help="print the SQL instead of running it"
     )
     local = commands.add_parser(
@@ -216,9 +222,14 @@ def _query(args: argparse.Namespace) -> int:
     engine: DuckDBEngine | AthenaEngine
     try:
         if args.engine == "athena":
+            _athena_names_from_assembly(args)
             missing = [f"--{n}" for n in ("database", "table", "workgroup") if not getattr(args, n)]
             if missing:
-                print(f"ses-events: --engine athena needs {', '.join(missing)}", file=sys.stderr)
+                print(
+                    f"ses-events: --engine athena needs {', '.join(missing)} (no single one in"
+                    f" {args.assembly})",
+                    file=sys.stderr,
+                )
                 return 2
 
             def progress(state: str, scanned: int) -> None:
@@ -262,10 +273,39 @@ def _query(args: argparse.Namespace) -> int:
     except SesEventsValidationError as error:
         print(f"ses-events: {error}", file=sys.stderr)
         return 2
+    except Exception as error:  # AWS said no (credentials, Region, access): one line, no trace
+        if type(error).__module__.startswith(("botocore", "boto3")):
+            print(f"ses-events: {args.engine}: {error}", file=sys.stderr)
+            return 1
+        raise
     print(
         {"table": result.table, "csv": result.csv, "json": result.json}[args.format]().rstrip("\n")
     )
     return 0
+
+
+def _athena_names_from_assembly(args: argparse.Namespace) -> None:
+    """Fill in the database, table and workgroup the synthesized stacks define, where there is
+    exactly one of each (say, the example app's)."""
+    tables: set[tuple[str, str]] = set()
+    workgroups: set[str] = set()
+    for path in sorted(Path(args.assembly).glob("*.template.json")):
+        try:
+            resources = json.loads(path.read_text()).get("Resources", {})
+        except (OSError, ValueError):
+            continue
+        for resource in resources.values():
+            properties = resource.get("Properties", {})
+            if resource.get("Type") == "AWS::Glue::Table":
+                tables.add((str(properties["DatabaseName"]), str(properties["TableInput"]["Name"])))
+            elif resource.get("Type") == "AWS::Athena::WorkGroup":
+                workgroups.add(str(properties["Name"]))
+    if len(tables) == 1:
+        database, table = next(iter(tables))
+        args.database = args.database or database
+        args.table = args.table or table
+    if len(workgroups) == 1:
+        args.workgroup = args.workgroup or next(iter(workgroups))
 
 
 def _spec_from_cdk_json() -> str:

@@ -378,7 +378,7 @@ def test_generate_events_and_query_commands(
     assert "read_json" in capsys.readouterr().out.lower()
     assert cli(["query", "nope", "--archive", str(archive)]) == 2
     assert cli(["query", "funnel", "--archive", str(tmp_path / "missing")]) == 1
-    assert cli(["query", "funnel", "--engine", "athena"]) == 2
+    assert cli(["query", "funnel", "--engine", "athena", "--assembly", str(tmp_path)]) == 2
 
 
 @pytest.mark.local_aws
@@ -514,3 +514,53 @@ def test_the_athena_engine_runs_the_trino_text_in_a_workgroup() -> None:
         query = client.get_query_execution(QueryExecutionId=executions[0])["QueryExecution"]
         assert query["WorkGroup"] == "mail"
         assert 'FROM "mail_db"."events"' in query["Query"]
+
+
+def test_athena_names_come_from_the_synthesized_stacks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from aws_cdk import App
+
+    from ses_events.stacks import build_app
+    from tests.conftest import CDK_CONTEXT, ROOT
+
+    context = dict(CDK_CONTEXT)
+    context["ses-events:spec"] = str(ROOT / context["ses-events:spec"])
+    app = App(context=context, outdir=str(tmp_path / "cdk.out"))
+    build_app(app)
+    app.synth()
+    assert (
+        cli(
+            [
+                "query",
+                "funnel",
+                "--engine",
+                "athena",
+                "--assembly",
+                str(tmp_path / "cdk.out"),
+                "--show-sql",
+            ]
+        )
+        == 0
+    )
+    text = capsys.readouterr().out
+    assert 'FROM "sesevents"."events"' in text
+    assert (
+        cli(["query", "funnel", "--engine", "athena", "--assembly", str(tmp_path), "--show-sql"])
+        == 2
+    )
+    assert "no single one in" in capsys.readouterr().err
+
+
+def test_an_aws_error_is_one_line_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    code = cli(
+        ["query", "funnel", "--engine", "athena", "--assembly", str(tmp_path),
+         "--database", "d", "--table", "t", "--workgroup", "w"]
+    )  # fmt: skip
+    assert code == 1
+    assert capsys.readouterr().err.startswith("ses-events: athena: You must specify a region")

@@ -295,16 +295,21 @@ class AthenaEngine:
         poll_seconds: float = 1.0,
         progress: Callable[[str, int], None] | None = None,
     ) -> None:
-        if client is None:
-            import boto3
-
-            client = boto3.client("athena")
-        self.client = client
+        self._client = client
         self.database = database
         self.table = table
         self.workgroup = workgroup
         self.poll_seconds = poll_seconds
         self.progress = progress
+
+    @property
+    def client(self) -> Any:
+        """The Athena client, made when first needed (showing SQL needs none)."""
+        if self._client is None:
+            import boto3
+
+            self._client = boto3.client("athena")
+        return self._client
 
     def sql(self, name: str, where: QueryFilter | None = None, **parameters: str) -> str:
         """The Trino text of query ``name`` over the Glue table."""

@@ -55,6 +55,7 @@ __all__ = [
     "funnel_tags",
     "load_spec",
     "parse_spec",
+    "workgroup_name",
 ]
 
 
@@ -636,6 +637,11 @@ def _cross_checks(spec: EventPublishingSpec) -> list[Problem]:
         if spec.monitoring.enabled:
             found += _monitoring_problems(spec, where, cs)
     return found
+
+
+def workgroup_name(spec: EventPublishingSpec) -> str:
+    """The spec's Athena workgroup: ``analytics.workgroup``, else ``<stack_name>-events``."""
+    return spec.analytics.workgroup or f"{spec.stack_name}-events"
 
 
 def funnel_tags(spec: EventPublishingSpec) -> list[str]:

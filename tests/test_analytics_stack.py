@@ -313,3 +313,42 @@ def test_the_spec_chooses_parquet_only_with_analytics() -> None:
     assert conversion["OutputFormatConfiguration"]["Serializer"]["ParquetSerDe"] == {
         "Compression": "GZIP"
     }
+
+
+def test_one_workgroup_per_environment_when_a_spec_spans_stacks(tmp_path: Any) -> None:
+    import yaml
+
+    from ses_events.stacks import build_app
+
+    names = [f"tenant-{n:03d}" for n in range(60)]
+    spec_path = tmp_path / "tenants.yaml"
+    spec_path.write_text(
+        yaml.safe_dump(
+            {
+                "stack_name": "Tenants",
+                "layout": {"max_resources_per_stack": 120},
+                "monitoring": {"enabled": False},
+                "analytics": {"enabled": True},
+                "configuration_sets": [
+                    {"name": n, "destinations": [{"name": "archive", "type": "firehose"}]}
+                    for n in names
+                ],
+            }
+        )
+    )
+    app = new_app(**{"ses-events:spec": str(spec_path), "ses-events:new-layout": "true"})
+    stacks = build_app(app)
+    assert len(stacks) >= 2
+    first, *others = (Template.from_stack(s) for s in stacks)
+    assert _one(first, "AWS::Athena::WorkGroup")["Name"] == "Tenants-events"
+    for stack, template in zip(stacks[1:], others, strict=True):
+        assert template.find_resources("AWS::Athena::WorkGroup") == {}
+        queries = template.find_resources("AWS::Athena::NamedQuery").values()
+        assert {q["Properties"]["WorkGroup"] for q in queries} == {"Tenants-events"}
+        assert stacks[0] in stack.dependencies
+        # each stack's table lists the sets of its own archive
+        values = stack.resolve(_one(template, "AWS::Glue::Table")["TableInput"]["Parameters"])[
+            "projection.configuration_set.values"
+        ]
+        assert set(values.split(",")) == {cs.name for cs in stack.hosted}
+        assert len(template.to_json()["Resources"]) <= 120

@@ -49,7 +49,7 @@ from ses_events.constructs.buckets import private_bucket
 from ses_events.constructs.firehose import ArchiveStorageFormat, FirehoseEventArchive
 from ses_events.errors import Problems
 
-__all__ = ["EventArchiveTable", "EventQueryWorkgroup"]
+__all__ = ["EventArchiveTable", "EventNamedQueries", "EventQueryWorkgroup"]
 
 
 @jsii.implements(IStableStringProducer)
@@ -287,32 +287,75 @@ class EventQueryWorkgroup(Construct):
             },
         )
         """The Athena workgroup."""
-        self.named_queries: dict[str, athena.CfnNamedQuery] = {}
+        self.named_queries: dict[str, athena.CfnNamedQuery] = _named_queries(
+            self, self.workgroup.ref, tables, funnel_tags
+        )
         """The named queries, by ``<table>-<query>``."""
-        for table in tables:
-            for name, query in QUERIES.items():
-                variants: list[tuple[str, str | None]] = [(name, None)]
-                if "tag" in query.parameters:
-                    variants = [(name, funnel_tags[0])]
-                    variants += [(f"{name}-by-{tag}", tag) for tag in funnel_tags[1:]]
-                for variant, grouped_by in variants:
-                    key = f"{table.table_name}-{variant}"
-                    description = query.description + (
-                        f" Grouped by the tag {grouped_by}." if grouped_by else ""
-                    )
-                    named = athena.CfnNamedQuery(
-                        self,
-                        f"Query-{key}",
-                        name=key,
-                        description=description[: rules.MAX_NAMED_QUERY_DESCRIPTION],
-                        database=table.database_name,
-                        work_group=self.workgroup.ref,
-                        query_string=over_table(
-                            name,
-                            table.database_name,
-                            table.table_name,
-                            parameters={"tag": grouped_by} if grouped_by else None,
-                        ),
-                    )
-                    named.node.add_dependency(table.table)
-                    self.named_queries[key] = named
+
+
+class EventNamedQueries(Construct):
+    """The named queries of event tables in an existing workgroup: for the second and later
+    stacks of a spec, whose tables share the first stack's workgroup (one per environment).
+
+    :param workgroup_name: the workgroup's name (it must exist when these deploy).
+    :param tables: the tables to create named queries for (``<table>-<query>``).
+    :param funnel_tags: as for :class:`EventQueryWorkgroup`.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,  # noqa: A002 - the construct id, named as in aws-cdk-lib
+        *,
+        workgroup_name: str,
+        tables: Sequence[EventArchiveTable],
+        funnel_tags: Sequence[str] = ("campaign",),
+    ) -> None:
+        problems = Problems(f"{scope.node.path}/{id} (named queries)".lstrip("/"))
+        problems.check("workgroup_name", workgroup_name, rules.ATHENA_WORKGROUP_NAME)
+        for index, tag in enumerate(funnel_tags):
+            problems.check(f"funnel_tags[{index}]", tag, rules.DIMENSION_NAME)
+        problems.raise_if_any()
+        super().__init__(scope, id)
+        self.named_queries: dict[str, athena.CfnNamedQuery] = _named_queries(
+            self, workgroup_name, tables, funnel_tags
+        )
+        """The named queries, by ``<table>-<query>``."""
+
+
+def _named_queries(
+    scope: Construct,
+    workgroup: str,
+    tables: Sequence[EventArchiveTable],
+    funnel_tags: Sequence[str],
+) -> dict[str, athena.CfnNamedQuery]:
+    """Every named query over each table (the funnel once per tag), in ``workgroup``."""
+    made: dict[str, athena.CfnNamedQuery] = {}
+    for table in tables:
+        for name, query in QUERIES.items():
+            variants: list[tuple[str, str | None]] = [(name, None)]
+            if "tag" in query.parameters:
+                variants = [(name, funnel_tags[0])]
+                variants += [(f"{name}-by-{tag}", tag) for tag in funnel_tags[1:]]
+            for variant, grouped_by in variants:
+                key = f"{table.table_name}-{variant}"
+                description = query.description + (
+                    f" Grouped by the tag {grouped_by}." if grouped_by else ""
+                )
+                named = athena.CfnNamedQuery(
+                    scope,
+                    f"Query-{key}",
+                    name=key,
+                    description=description[: rules.MAX_NAMED_QUERY_DESCRIPTION],
+                    database=table.database_name,
+                    work_group=workgroup,
+                    query_string=over_table(
+                        name,
+                        table.database_name,
+                        table.table_name,
+                        parameters={"tag": grouped_by} if grouped_by else None,
+                    ),
+                )
+                named.node.add_dependency(table.table)
+                made[key] = named
+    return made

@@ -69,6 +69,10 @@ def build_app(app: App) -> list[SesEventPublishingStack]:
                 stack_name=name,
             )
         )
+    if spec.analytics.enabled:
+        # later stacks' named queries use the first stack's workgroup: deploy it first
+        for stack in stacks[1:]:
+            stack.add_dependency(stacks[0])
     _check_every_set_synthesized(spec_path, [cs.name for cs in spec.configuration_sets], stacks)
     return stacks
 

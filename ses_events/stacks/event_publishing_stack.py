@@ -36,7 +36,11 @@ from ses_events.constructs import (
     SnsEventDestination,
     SnsEventTopic,
 )
-from ses_events.constructs.analytics import EventArchiveTable, EventQueryWorkgroup
+from ses_events.constructs.analytics import (
+    EventArchiveTable,
+    EventNamedQueries,
+    EventQueryWorkgroup,
+)
 from ses_events.errors import Problem, SesEventsValidationError
 from ses_events.spec import (
     CloudWatchDestinationSpec,
@@ -47,6 +51,7 @@ from ses_events.spec import (
     SnsDestinationSpec,
     ThresholdsSpec,
     funnel_tags,
+    workgroup_name,
 )
 from ses_events.stacks.bulk import add_plain_sets, is_plain
 
@@ -190,8 +195,9 @@ class SesEventPublishingStack(Stack):
         )
         """The plain sets' resources, added in one ``CfnInclude`` (see :mod:`.bulk`)."""
 
-        self.analytics: EventQueryWorkgroup | None = None
-        """The archives' Glue tables, Athena workgroup and named queries (spec ``analytics``)."""
+        self.analytics: EventQueryWorkgroup | EventNamedQueries | None = None
+        """The Athena workgroup and named queries (spec ``analytics``); from the second stack of
+        a spec on, only the named queries, in the first stack's workgroup."""
         self.tables: dict[str, EventArchiveTable] = {}
         """The Glue table of each archive, by archive name."""
         if spec.analytics.enabled and self.archives:
@@ -224,11 +230,20 @@ class SesEventPublishingStack(Stack):
             )
             shared = table.database
             self.tables[name] = table
-        workgroup = analytics.workgroup or f"{self.spec.stack_name}-events"
+        workgroup = workgroup_name(self.spec)
+        if self.part > 1:  # one workgroup per environment: the first stack's
+            self.analytics = EventNamedQueries(
+                self,
+                "Analytics",
+                workgroup_name=workgroup,
+                tables=list(self.tables.values()),
+                funnel_tags=funnel_tags(self.spec),
+            )
+            return
         self.analytics = EventQueryWorkgroup(
             self,
             "Analytics",
-            workgroup_name=workgroup if self.part == 1 else f"{workgroup}-stack{self.part}",
+            workgroup_name=workgroup,
             tables=list(self.tables.values()),
             bytes_scanned_cutoff=analytics.bytes_scanned_cutoff_mb * 1_000_000,
             results_expiration=Duration.days(analytics.results_expiration_days),

@@ -134,9 +134,10 @@ def _shared(
     count += len(topics & encrypted)
     count += len(archives & {a.name for a in spec.archives if a.encrypt_logs})  # log keys
     if spec.analytics.enabled and archives:
-        # a database, the workgroup, its results bucket and policy; per archive a table and the
-        # named queries
-        count += 4 + len(archives) * (len(QUERIES) + len(funnel_tags(spec)))  # table + queries
+        # a database; per archive a table and the named queries; in the first stack the
+        # workgroup, its results bucket and policy
+        count += 1 + (3 if part == 1 else 0)
+        count += len(archives) * (len(QUERIES) + len(funnel_tags(spec)))  # table + queries
     monitoring = spec.monitoring
     if monitoring.enabled:
         if not monitoring.notifications.topic_arn:

@@ -105,3 +105,23 @@ def test_analytics_cost_by_hand() -> None:
     assert tiny.lines[1].monthly_usd == round(ATHENA_MINIMUM_BYTES / 1024**4 * 5 * 1000, 2)
     # the record size is measured on the generated archive: tens to hundreds of bytes
     assert 20 < measured_bytes_per_event(2_000) < 1_000
+
+
+def test_analytics_cost_defaults_and_the_measured_record_size() -> None:
+    from ses_events.cost import estimate_analytics_cost, measured_bytes_per_event
+
+    template = {
+        "Resources": {"Q": {"Type": "AWS::Athena::NamedQuery", "Properties": {"Name": "q"}}}
+    }
+    report = estimate_analytics_cost([{}, template], bytes_per_event=500)
+    assert report is not None
+    storage, query = report.lines
+    assert storage.quantity == 500  # 1,000,000 events a month by default, x 500 bytes = 500 MB
+    assert query.quantity == 30  # runs a month by default
+    # without a given size, the measured one (deterministic: the same twice)
+    measured = measured_bytes_per_event()
+    assert measured == measured_bytes_per_event()
+    default = estimate_analytics_cost([template])
+    assert default is not None
+    assert f"at {measured:,.0f} bytes each" in "; ".join(default.assumptions)
+    assert default.lines[0].quantity == round(1_000_000 * measured / 1e6)

@@ -510,3 +510,43 @@ def test_direct_updates_apply_and_a_failing_one_rolls_back(aws: LocalAws) -> Non
     assert names() == sorted(f"d{n}" for n in range(10))  # as before the failed update
     cloudformation.delete_stack(StackName="Direct")
     assert "direct" not in sesv2.list_configuration_sets()["ConfigurationSets"]
+
+
+def _sets_template(*names: str) -> str:
+    return json.dumps(
+        {
+            "Resources": {
+                f"Set{name.replace('-', '')}": {
+                    "Type": "AWS::SES::ConfigurationSet",
+                    "Properties": {"Name": name},
+                }
+                for name in names
+            }
+        }
+    )
+
+
+def test_an_update_creates_first_and_deletes_only_after_success(aws: LocalAws) -> None:
+    """Deploy sets x, y; create z outside the stack; update to x, z: the update fails (z exists)
+    and rolls back, and y is still there, since CloudFormation deletes removed resources only in
+    the clean-up phase after success."""
+    cloudformation, sesv2 = _client(aws, "cloudformation"), _client(aws, "sesv2")
+    cloudformation.create_stack(StackName="Order", TemplateBody=_sets_template("ox", "oy"))
+    sesv2.create_configuration_set(ConfigurationSetName="oz")  # outside the stack
+    cloudformation.update_stack(StackName="Order", TemplateBody=_sets_template("ox", "oz"))
+    stack = cloudformation.describe_stacks(StackName="Order")["Stacks"][0]
+    assert stack["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
+    names = set(sesv2.list_configuration_sets()["ConfigurationSets"])
+    assert {"ox", "oy", "oz"} <= names  # y survived the failed update
+    # a successful update removes y, after creating w
+    cloudformation.update_stack(StackName="Order", TemplateBody=_sets_template("ox", "ow"))
+    names = set(sesv2.list_configuration_sets()["ConfigurationSets"])
+    assert "ow" in names and "oy" not in names
+    # and y comes back for real when it is added again (no stale cache)
+    cloudformation.update_stack(StackName="Order", TemplateBody=_sets_template("ox", "ow", "oy"))
+    assert "oy" in sesv2.list_configuration_sets()["ConfigurationSets"]
+    assert cloudformation.describe_stacks(StackName="Order")["Stacks"][0]["StackStatus"] == (
+        "UPDATE_COMPLETE"
+    )
+    cloudformation.delete_stack(StackName="Order")
+    sesv2.delete_configuration_set(ConfigurationSetName="oz")

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import functools
 import json
-import warnings
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -712,6 +711,67 @@ def _previous_ssm_parameters(stack: Any, change_set: Any) -> dict[str, Any]:
     return parameters
 
 
+def _update_resources(
+    resource_map: Any, template: dict[str, Any], parameters: dict[str, Any] | None
+) -> None:
+    """Update ``resource_map`` to ``template`` as CloudFormation does: create the new resources
+    and update the changed ones first, and delete the removed ones only once that succeeded (the
+    clean-up phase). A failure leaves every removed resource in place for the rollback. moto's
+    own update deletes first, and keeps deleted resources in its cache, so that one added back
+    later "exists" without being created: both fixed here."""
+    diff = resource_map.build_resource_diff(template, parameters)
+    old_json = dict(resource_map._resource_json_map)
+    resource_map._template = template
+    if parameters:
+        resource_map.input_parameters = parameters
+    resource_map.load_mapping()
+    resource_map.load_parameters()
+    resource_map.load_conditions()
+    resource_map._resource_json_map = template["Resources"]
+    for logical_name in diff["Add"]:
+        _ = resource_map[logical_name]  # creates it (moto creates on first read)
+    pending = list(diff["Modify"])
+    last_error: Exception | None = None
+    for _attempt in range(parsing.MAX_UPDATE_ATTEMPTS):
+        for logical_name in list(pending):
+            try:
+                updated = parsing.parse_and_update_resource(
+                    logical_name,
+                    resource_map._resource_json_map[logical_name],
+                    resource_map,
+                    account_id=resource_map._account_id,
+                    region_name=resource_map._region_name,
+                )
+            except ResourceFailed:
+                raise
+            except Exception as error:  # a dependency not ready yet: another pass
+                last_error = error
+            else:
+                resource_map._parsed_resources[logical_name] = updated
+                pending.remove(logical_name)
+        if not pending:
+            break
+    if pending and last_error is not None:
+        raise last_error
+    # clean-up: the removed resources go (dependents first: retried), and leave the cache
+    removing = [name for name in diff["Remove"] if name in resource_map._parsed_resources]
+    for _attempt in range(parsing.MAX_UPDATE_ATTEMPTS):
+        for logical_name in list(removing):
+            try:
+                resource_map._delete_resource(
+                    resource_map._parsed_resources[logical_name], old_json[logical_name]
+                )
+            except Exception as error:  # something still depends on it: another pass
+                last_error = error
+            else:
+                del resource_map._parsed_resources[logical_name]
+                removing.remove(logical_name)
+        if not removing:
+            break
+    if removing and last_error is not None:
+        raise last_error
+
+
 def _apply(stack: Any, template: str, parameters: dict[str, Any], *, creating: bool) -> bool:
     """Create or update ``stack`` to ``template``; on a failure, record it and roll back.
 
@@ -733,7 +793,7 @@ def _apply(stack: Any, template: str, parameters: dict[str, Any], *, creating: b
             changes = {"Add": list(stack.template_dict.get("Resources", {}))}
         else:
             changes = stack.resource_map.build_resource_diff(new_dict)
-            stack.resource_map.update(new_dict, parameters)
+            _update_resources(stack.resource_map, new_dict, parameters)
             stack.parameters = parameters
             stack.template = template
             stack._parse_template()
@@ -755,10 +815,9 @@ def _apply(stack: Any, template: str, parameters: dict[str, Any], *, creating: b
             else:
                 stack.template, stack.parameters = old_template, old_parameters
                 stack._parse_template()
-                with warnings.catch_warnings():
-                    # moto notes that the failed resource, never created, cannot be removed
-                    warnings.filterwarnings("ignore", message="Unable to delete .* never created")
-                    stack.resource_map.update(stack.template_dict, stack.parameters)
+                # back to the previous template: what the update added goes, what it would have
+                # removed is still there
+                _update_resources(stack.resource_map, stack.template_dict, stack.parameters)
             stack._add_stack_event(f"{rollback}_COMPLETE")
             stack.status = f"{rollback}_COMPLETE"
         except Exception as error:  # the rollback itself failed

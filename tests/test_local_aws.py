@@ -550,3 +550,86 @@ def test_an_update_creates_first_and_deletes_only_after_success(aws: LocalAws) -
     )
     cloudformation.delete_stack(StackName="Order")
     sesv2.delete_configuration_set(ConfigurationSetName="oz")
+
+
+def test_a_taken_port_fails_fast_with_a_clear_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+    import time
+
+    from ses_events.local_aws import deploy as local_deploy
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cdk.json").write_text("{}")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        assert local_deploy.main(port=port) == 1
+        assert time.monotonic() - started < 10
+    assert f"port {port} on 127.0.0.1 is in use" in capsys.readouterr().err
+
+
+def test_ctrl_c_stops_cleanly_and_leaves_no_stale_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+    import socket
+
+    from ses_events.local_aws import deploy as local_deploy
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cdk.json").write_text("{}")
+    (tmp_path / "cdk.out").mkdir()
+    stale = tmp_path / "cdk.out" / "read.99999999.1.lock"  # a CLI that no longer runs
+    live = tmp_path / "cdk.out" / f"read.{os.getpid()}.1.lock"
+    stale.write_text("")
+    live.write_text("")
+
+    def interrupted(*_: Any, **__: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(local_deploy, "deploy", interrupted)
+    started: list[int] = []
+    real_start = LocalAws.start
+
+    def start(self: LocalAws) -> LocalAws:
+        started.append(self.port)
+        return real_start(self)
+
+    monkeypatch.setattr(LocalAws, "start", start)
+    assert local_deploy.main() == 130
+    err = capsys.readouterr().err
+    assert "interrupted; stopped the local AWS" in err and "Traceback" not in err
+    assert not stale.exists() and live.exists()
+    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", started[0]), timeout=2):
+        pass  # nothing left listening
+
+
+def test_listings_follow_every_page() -> None:
+    from ses_events.local_aws.deploy import _configuration_sets, _delivery_streams
+
+    class Pages:
+        def list_configuration_sets(self, NextToken: str | None = None) -> dict[str, Any]:
+            start = int(NextToken or 0)
+            page = {"ConfigurationSets": [f"s{n}" for n in range(start, min(start + 100, 250))]}
+            if start + 100 < 250:
+                page["NextToken"] = str(start + 100)
+            return page
+
+        def list_delivery_streams(
+            self,
+            ExclusiveStartDeliveryStreamName: str | None = None,
+        ) -> dict[str, Any]:
+            start = (
+                0
+                if ExclusiveStartDeliveryStreamName is None
+                else int(ExclusiveStartDeliveryStreamName[1:]) + 1
+            )
+            names = [f"d{n}" for n in range(start, min(start + 10, 25))]
+            return {"DeliveryStreamNames": names, "HasMoreDeliveryStreams": start + 10 < 25}
+
+    assert _configuration_sets(Pages()) == [f"s{n}" for n in range(250)]
+    assert _delivery_streams(Pages()) == [f"d{n}" for n in range(25)]

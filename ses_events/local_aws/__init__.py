@@ -159,6 +159,15 @@ class LocalAws:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         warnings.filterwarnings("ignore", message="Tried to parse AWS::CDK::Metadata")
 
+        # moto's server waits for ever for a port it cannot bind: find out first
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", self.port))
+            except OSError as error:
+                raise RuntimeError(
+                    f"port {self.port} on 127.0.0.1 is in use ({error.strerror}): choose another"
+                    " port, or leave it out for a free one"
+                ) from None
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
         self._server.start()
         deadline = time.monotonic() + 15

@@ -266,13 +266,15 @@ def check_deployment(aws: LocalAws, outdir: str | Path = "cdk.out") -> list[str]
                 got_sids = sorted(s.get("Sid", "") for s in policy.get("Statement", []))
                 if wanted_sids != got_sids:
                     problems.append(f"topic {arn}: policy statements {got_sids} ({logical})")
-        alarms = cloudwatch.describe_alarms(MaxRecords=100)
-        alarm_names = {a["AlarmName"] for a in alarms["MetricAlarms"] + alarms["CompositeAlarms"]}
+        metric_alarms, composite_alarms = _all_alarms(cloudwatch)
+        alarm_names = {a["AlarmName"] for a in metric_alarms + composite_alarms}
         for kind in ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm"):
             for props in _of_type(template, kind).values():
                 if props.get("AlarmName") not in alarm_names:
                     problems.append(f"alarm {props.get('AlarmName')}: missing")
-        dashboards = {d["DashboardName"] for d in cloudwatch.list_dashboards()["DashboardEntries"]}
+        dashboards = {
+            d["DashboardName"] for d in _all(cloudwatch, "list_dashboards", "DashboardEntries")
+        }
         for props in _of_type(template, "AWS::CloudWatch::Dashboard").values():
             if props.get("DashboardName") not in dashboards:
                 problems.append(f"dashboard {props.get('DashboardName')}: missing")
@@ -328,6 +330,50 @@ def _check_analytics(glue: Any, athena: Any, template: dict[str, Any]) -> list[s
     return problems
 
 
+# -- every page of a listing -----------------------------------------------------------------------
+
+
+def _all(client: Any, operation: str, key: str) -> list[Any]:
+    """Every item of a paginated listing (``NextToken``), not only its first page."""
+    items: list[Any] = []
+    for page in client.get_paginator(operation).paginate():
+        items += page.get(key, [])
+    return items
+
+
+def _all_alarms(cloudwatch: Any) -> tuple[list[Any], list[Any]]:
+    metric: list[Any] = []
+    composite: list[Any] = []
+    paginator = cloudwatch.get_paginator("describe_alarms")
+    for page in paginator.paginate(AlarmTypes=["MetricAlarm", "CompositeAlarm"]):
+        metric += page.get("MetricAlarms", [])
+        composite += page.get("CompositeAlarms", [])
+    return metric, composite
+
+
+def _configuration_sets(sesv2: Any) -> list[str]:
+    """Every configuration set: ListConfigurationSets answers a page at a time (NextToken)."""
+    names: list[str] = []
+    token: str | None = None
+    while True:
+        page = sesv2.list_configuration_sets(**({"NextToken": token} if token else {}))
+        names += page.get("ConfigurationSets", [])
+        token = page.get("NextToken")
+        if not token:
+            return names
+
+
+def _delivery_streams(firehose: Any) -> list[str]:
+    names: list[str] = []
+    while True:
+        page = firehose.list_delivery_streams(
+            **({"ExclusiveStartDeliveryStreamName": names[-1]} if names else {})
+        )
+        names += page.get("DeliveryStreamNames", [])
+        if not page.get("HasMoreDeliveryStreams"):
+            return names
+
+
 # -- describing ------------------------------------------------------------------------------------
 
 
@@ -341,7 +387,7 @@ def describe_deployment(aws: LocalAws) -> str:
     sesv2, firehose, s3 = client("sesv2"), client("firehose"), client("s3")
     sns, cloudwatch = client("sns"), client("cloudwatch")
     lines = [f"Deployed to the local AWS ({aws.endpoint_url}, {aws.bootstrap_target}):"]
-    for name in sesv2.list_configuration_sets()["ConfigurationSets"]:
+    for name in _configuration_sets(sesv2):
         options = sesv2.get_configuration_set(ConfigurationSetName=name)
         tls = options.get("DeliveryOptions", {}).get("TlsPolicy", "OPTIONAL")
         reputation = options.get("ReputationOptions", {}).get("ReputationMetricsEnabled")
@@ -372,7 +418,7 @@ def describe_deployment(aws: LocalAws) -> str:
                 ]
                 line += f"; dimensions {', '.join(dims)}"
             lines.append(line)
-    for name in firehose.list_delivery_streams()["DeliveryStreamNames"]:
+    for name in _delivery_streams(firehose):
         description = firehose.describe_delivery_stream(DeliveryStreamName=name)[
             "DeliveryStreamDescription"
         ]
@@ -382,7 +428,7 @@ def describe_deployment(aws: LocalAws) -> str:
     for bucket in s3.list_buckets()["Buckets"]:
         if not bucket["Name"].startswith("cdk-"):
             lines.append(f"  bucket {bucket['Name']}")
-    for topic in sns.list_topics()["Topics"]:
+    for topic in _all(sns, "list_topics", "Topics"):
         lines.append(f"  topic {topic['TopicArn'].rsplit(':', 1)[-1]}")
     glue, athena = client("glue"), client("athena")
     for database in glue.get_databases()["DatabaseList"]:
@@ -398,10 +444,9 @@ def describe_deployment(aws: LocalAws) -> str:
             continue
         count = len(athena.list_named_queries(WorkGroup=group["Name"])["NamedQueryIds"])
         lines.append(f"  athena workgroup {group['Name']}: {count} named queries")
-    for dashboard in cloudwatch.list_dashboards()["DashboardEntries"]:
+    for dashboard in _all(cloudwatch, "list_dashboards", "DashboardEntries"):
         lines.append(f"  dashboard {dashboard['DashboardName']}")
-    alarms = cloudwatch.describe_alarms(MaxRecords=100)
-    metric_alarms, composite = alarms["MetricAlarms"], alarms["CompositeAlarms"]
+    metric_alarms, composite = _all_alarms(cloudwatch)
     if metric_alarms or composite:
         lines.append(f"  {len(metric_alarms)} alarms and {len(composite)} composite alarms:")
         lines += [f"    - {a['AlarmName']}" for a in metric_alarms + composite]
@@ -428,33 +473,62 @@ def main(
     context = {"ses-events:spec": spec} if spec else {}
     aws = LocalAws(port=port)
     print(f"Starting the local AWS on {aws.endpoint_url} ...", file=out, flush=True)
-    with aws:
-        try:
-            print("Deploying with the CDK CLI (bootstrap, then deploy) ...", file=out, flush=True)
-            deploy(aws, context=context)
-        except CdkError as error:
-            print(f"ses-events local-deploy: {error}", file=sys.stderr)
-            return 1
-        problems = check_deployment(aws)
-        print(describe_deployment(aws), file=out)
-        if problems:
-            print("Deployed resources that differ from the templates:", file=out)
-            for problem in problems:
-                print(f"  - {problem}", file=out)
-            return 1
-        print("Checked with boto3: every resource matches its template.", file=out, flush=True)
-        if keep_running:
-            print(
-                "\nThe local AWS keeps running; press Ctrl-C to stop it. To use it:\n"
-                f"  export AWS_ENDPOINT_URL={aws.endpoint_url} AWS_ACCESS_KEY_ID=local"
-                f" AWS_SECRET_ACCESS_KEY=local AWS_REGION={aws.region}",
-                file=out,
-                flush=True,
-            )
-            try:
-                while True:
-                    time.sleep(3600)
-            except KeyboardInterrupt:
-                pass
+    try:
+        aws.start()
+    except RuntimeError as error:  # the port is taken, or moto would not start
+        print(f"ses-events local-deploy: {error}", file=sys.stderr)
+        return 1
+    try:
+        code = _deploy_and_check(aws, context, keep_running, out)
+    except KeyboardInterrupt:  # Ctrl-C: stop cleanly, no traceback, no stale CDK locks
+        aws.stop()
+        _remove_stale_locks(Path("cdk.out"))
+        print("\nses-events local-deploy: interrupted; stopped the local AWS.", file=sys.stderr)
+        return 130
+    aws.stop()
     print("Stopped the local AWS.", file=out)
+    return code
+
+
+def _remove_stale_locks(outdir: Path) -> None:
+    """The CDK CLI's lock files of processes that no longer run (a CLI killed by Ctrl-C)."""
+    for lock in outdir.glob("*.lock"):
+        parts = lock.name.split(".")
+        pid = int(parts[1]) if len(parts) > 2 and parts[1].isdigit() else None
+        if pid is not None and Path(f"/proc/{pid}").exists():
+            continue
+        lock.unlink(missing_ok=True)
+
+
+def _deploy_and_check(
+    aws: LocalAws, context: dict[str, str], keep_running: bool, out: TextIO
+) -> int:
+    """Deploy, check and describe; keep the local AWS running on request."""
+    try:
+        print("Deploying with the CDK CLI (bootstrap, then deploy) ...", file=out, flush=True)
+        deploy(aws, context=context)
+    except CdkError as error:
+        print(f"ses-events local-deploy: {error}", file=sys.stderr)
+        return 1
+    problems = check_deployment(aws)
+    print(describe_deployment(aws), file=out)
+    if problems:
+        print("Deployed resources that differ from the templates:", file=out)
+        for problem in problems:
+            print(f"  - {problem}", file=out)
+        return 1
+    print("Checked with boto3: every resource matches its template.", file=out, flush=True)
+    if keep_running:
+        print(
+            "\nThe local AWS keeps running; press Ctrl-C to stop it. To use it:\n"
+            f"  export AWS_ENDPOINT_URL={aws.endpoint_url} AWS_ACCESS_KEY_ID=local"
+            f" AWS_SECRET_ACCESS_KEY=local AWS_REGION={aws.region}",
+            file=out,
+            flush=True,
+        )
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
     return 0

@@ -81,6 +81,89 @@ class CorpusSpec:
     unsubscribe_rate: float = 0.005
 
 
+def mail_object(
+    *,
+    configuration_set: str,
+    message_id: str,
+    source: str,
+    recipients: Sequence[str],
+    subject: str,
+    sent: datetime,
+    tags: dict[str, list[str]],
+    extra_headers: Sequence[tuple[str, str]] = (),
+    account: str = ACCOUNT,
+    region: str = "us-east-1",
+) -> dict[str, Any]:
+    """The ``mail`` object of every record of one message (SES's fields and shape)."""
+    domain = source.rsplit("@", 1)[-1].rstrip(">")
+    headers = [("From", source), ("To", ", ".join(recipients)), ("Subject", subject)]
+    return {
+        "timestamp": _iso(sent),
+        "source": source,
+        "sourceArn": f"arn:aws:ses:{region}:{account}:identity/{domain}",
+        "sendingAccountId": account,
+        "messageId": message_id,
+        "destination": list(recipients),
+        "headersTruncated": False,
+        "headers": [{"name": n, "value": v} for n, v in (*headers, *extra_headers)],
+        "commonHeaders": {
+            "from": [source],
+            "to": list(recipients),
+            "messageId": message_id,
+            "subject": subject,
+        },
+        "tags": tags,
+    }
+
+
+def bounce_object(
+    recipient: str, at: datetime, feedback_id: str, *, permanent: bool, sub_type: str
+) -> dict[str, Any]:
+    """A ``bounce`` object for one recipient."""
+    return {
+        "bounceType": "Permanent" if permanent else "Transient",
+        "bounceSubType": sub_type,
+        "bouncedRecipients": [
+            {
+                "emailAddress": recipient,
+                "action": "failed",
+                "status": "5.1.1" if permanent else "4.2.2",
+                "diagnosticCode": "smtp; 550 5.1.1 user unknown"
+                if permanent
+                else "smtp; 452 4.2.2 mailbox full",
+            }
+        ],
+        "timestamp": _iso(at),
+        "feedbackId": feedback_id,
+        "reportingMTA": "dsn; a1-2.smtp-out.amazonses.com",
+    }
+
+
+def delivery_object(recipient: str, at: datetime, sent: datetime) -> dict[str, Any]:
+    """A ``delivery`` object for one recipient."""
+    return {
+        "timestamp": _iso(at),
+        "processingTimeMillis": int((at - sent).total_seconds() * 1000),
+        "recipients": [recipient],
+        "smtpResponse": "250 2.6.0 Message received",
+        "reportingMTA": "a1-2.smtp-out.amazonses.com",
+    }
+
+
+def complaint_object(
+    recipient: str, at: datetime, feedback_id: str, feedback_type: str
+) -> dict[str, Any]:
+    """A ``complaint`` object for one recipient."""
+    return {
+        "complainedRecipients": [{"emailAddress": recipient}],
+        "timestamp": _iso(at),
+        "feedbackId": feedback_id,
+        "userAgent": "ExampleFeedbackLoop/1.0",
+        "complaintFeedbackType": feedback_type,
+        "arrivalDate": _iso(at),
+    }
+
+
 def _pick(rng: random.Random, weighted: Sequence[tuple[str, int]]) -> str:
     return rng.choices([v for v, _ in weighted], weights=[w for _, w in weighted])[0]
 
@@ -110,28 +193,14 @@ def _message(rng: random.Random, spec: CorpusSpec, number: int) -> Iterator[dict
         f"{rng.getrandbits(16):04x}-{rng.getrandbits(16):04x}-{rng.getrandbits(48):012x}-000000"
     )
     boundary = f"----=_Part_{rng.getrandbits(24)}_{rng.getrandbits(32)}.{rng.getrandbits(40)}"
-    mail = {
-        "timestamp": _iso(sent),
-        "source": f"news@{configuration_set}.example.com",
-        "sourceArn": f"arn:aws:ses:us-east-1:{ACCOUNT}:identity/{configuration_set}.example.com",
-        "sendingAccountId": ACCOUNT,
-        "messageId": message_id,
-        "destination": [recipient],
-        "headersTruncated": False,
-        "headers": [
-            {"name": "From", "value": f"news@{configuration_set}.example.com"},
-            {"name": "To", "value": recipient},
-            {"name": "Subject", "value": f"{campaign} #{number}"},
-            {"name": "MIME-Version", "value": "1.0"},
-            {"name": "Content-Type", "value": f'multipart/alternative; boundary="{boundary}"'},
-        ],
-        "commonHeaders": {
-            "from": [f"news@{configuration_set}.example.com"],
-            "to": [recipient],
-            "messageId": message_id,
-            "subject": f"{campaign} #{number}",
-        },
-        "tags": {
+    mail = mail_object(
+        configuration_set=configuration_set,
+        message_id=message_id,
+        source=f"news@{configuration_set}.example.com",
+        recipients=[recipient],
+        subject=f"{campaign} #{number}",
+        sent=sent,
+        tags={
             "ses:configuration-set": [configuration_set],
             "ses:caller-identity": ["mailer"],
             "ses:from-domain": [f"{configuration_set}.example.com"],
@@ -139,7 +208,11 @@ def _message(rng: random.Random, spec: CorpusSpec, number: int) -> Iterator[dict
             "ses:outgoing-ip": [f"198.51.100.{number % 8 + 1}"],
             "campaign": [campaign],
         },
-    }
+        extra_headers=(
+            ("MIME-Version", "1.0"),
+            ("Content-Type", f'multipart/alternative; boundary="{boundary}"'),
+        ),
+    )
     clock = sent
 
     def later(low: int, high: int) -> datetime:
@@ -175,23 +248,13 @@ def _message(rng: random.Random, spec: CorpusSpec, number: int) -> Iterator[dict
         yield record(
             "Bounce",
             "bounce",
-            {
-                "bounceType": "Permanent" if permanent else "Transient",
-                "bounceSubType": _pick(rng, PERMANENT if permanent else TRANSIENT),
-                "bouncedRecipients": [
-                    {
-                        "emailAddress": recipient,
-                        "action": "failed",
-                        "status": "5.1.1" if permanent else "4.2.2",
-                        "diagnosticCode": "smtp; 550 5.1.1 user unknown"
-                        if permanent
-                        else "smtp; 452 4.2.2 mailbox full",
-                    }
-                ],
-                "timestamp": _iso(at),
-                "feedbackId": f"{message_id}-bounce",
-                "reportingMTA": "dsn; a1-2.smtp-out.amazonses.com",
-            },
+            bounce_object(
+                recipient,
+                at,
+                f"{message_id}-bounce",
+                permanent=permanent,
+                sub_type=_pick(rng, PERMANENT if permanent else TRANSIENT),
+            ),
         )
         return
     if rng.random() < spec.delay_rate:
@@ -214,17 +277,7 @@ def _message(rng: random.Random, spec: CorpusSpec, number: int) -> Iterator[dict
             },
         )
     at = later(1, 30)
-    yield record(
-        "Delivery",
-        "delivery",
-        {
-            "timestamp": _iso(at),
-            "processingTimeMillis": int((at - sent).total_seconds() * 1000),
-            "recipients": [recipient],
-            "smtpResponse": "250 2.6.0 Message received",
-            "reportingMTA": "a1-2.smtp-out.amazonses.com",
-        },
-    )
+    yield record("Delivery", "delivery", delivery_object(recipient, at, sent))
     if rng.random() < spec.open_rate:
         yield record(
             "Open",
@@ -252,14 +305,7 @@ def _message(rng: random.Random, spec: CorpusSpec, number: int) -> Iterator[dict
         yield record(
             "Complaint",
             "complaint",
-            {
-                "complainedRecipients": [{"emailAddress": recipient}],
-                "timestamp": _iso(at),
-                "feedbackId": f"{message_id}-complaint",
-                "userAgent": "ExampleFeedbackLoop/1.0",
-                "complaintFeedbackType": _pick(rng, FEEDBACK_TYPES),
-                "arrivalDate": _iso(at),
-            },
+            complaint_object(recipient, at, f"{message_id}-complaint", _pick(rng, FEEDBACK_TYPES)),
         )
     if rng.random() < spec.unsubscribe_rate:
         yield record(
@@ -325,3 +371,52 @@ def write_archive(
                 out_file.write(json.dumps(item, separators=(",", ":")) + "\n")
         written.append(path)
     return written
+
+
+SIMULATOR_OUTCOMES: dict[str, str] = {
+    "success@simulator.amazonses.com": "delivery",
+    "bounce@simulator.amazonses.com": "bounce",
+    "complaint@simulator.amazonses.com": "complaint",
+    "ooto@simulator.amazonses.com": "ooto",
+    "suppressionlist@simulator.amazonses.com": "suppressed",
+}
+"""The SES mailbox simulator's addresses and what SES does with mail to them ("Using the mailbox
+simulator", SES Developer Guide,
+https://docs.aws.amazon.com/ses/latest/dg/send-an-email-from-console.html#send-email-simulator).
+Labels (``success+label@...``) keep the outcome. Any other address is delivered."""
+
+
+def simulator_outcome(recipient: str) -> str:
+    """``delivery``, ``bounce``, ``complaint``, ``ooto`` or ``suppressed`` for ``recipient``."""
+    local, _, domain = recipient.strip().lower().rpartition("@")
+    return SIMULATOR_OUTCOMES.get(f"{local.split('+', 1)[0]}@{domain}", "delivery")
+
+
+def records_for_recipient(
+    mail: dict[str, Any], recipient: str, sent: datetime
+) -> list[dict[str, Any]]:
+    """The records SES publishes for one recipient of a sent message, by the mailbox simulator's
+    outcome: success or out-of-office → Send, Delivery; bounce → Send, Bounce (Permanent,
+    General); complaint → Send, Delivery, Complaint (abuse); the suppression list → Send, Bounce
+    (Permanent, OnAccountSuppressionList)."""
+    outcome = simulator_outcome(recipient)
+    message_id = mail["messageId"]
+    records: list[dict[str, Any]] = [{"eventType": "Send", "mail": mail, "send": {}}]
+    if outcome in ("bounce", "suppressed"):
+        at = sent + timedelta(seconds=1)
+        sub_type = "General" if outcome == "bounce" else "OnAccountSuppressionList"
+        body = bounce_object(
+            recipient, at, f"{message_id}-bounce", permanent=True, sub_type=sub_type
+        )
+        records.append({"eventType": "Bounce", "mail": mail, "bounce": body})
+        return records
+    at = sent + timedelta(seconds=1)
+    records.append(
+        {"eventType": "Delivery", "mail": mail, "delivery": delivery_object(recipient, at, sent)}
+    )
+    if outcome == "complaint":
+        complaint = complaint_object(
+            recipient, at + timedelta(seconds=1), f"{message_id}-complaint", "abuse"
+        )
+        records.append({"eventType": "Complaint", "mail": mail, "complaint": complaint})
+    return records

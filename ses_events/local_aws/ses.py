@@ -259,17 +259,84 @@ def _send_email(self: SESV2Response) -> str:
                 raise SesError(
                     "BadRequestException", f"Message tag {part.lower()} {tag.get(part)!r} {broken}."
                 )
+    if name is not None:
+        enabled = _config_sets(self.current_account, self.region)[name].enabled
+        if isinstance(enabled, dict):
+            enabled = enabled.get("SendingEnabled", True)
+        if enabled is False:
+            raise SesError(
+                "SendingPausedException",
+                f"Sending is paused for configuration set <{name}>.",
+            )
     result = _stock_send_email(self)
+    message_id = json.loads(result)["MessageId"]
     with _LOCK:
         _SENT.setdefault((self.current_account, self.region), []).append(
             {
-                "MessageId": json.loads(result)["MessageId"],
+                "MessageId": message_id,
                 "ConfigurationSetName": name,
                 "EmailTags": tags,
                 "Destination": params.get("Destination", {}),
             }
         )
+    if name is not None:
+        _publish_events(self.current_account, self.region, name, message_id, params, tags)
     return result
+
+
+def _publish_events(
+    account: str,
+    region: str,
+    configuration_set: str,
+    message_id: str,
+    params: dict[str, Any],
+    tags: list[dict[str, str]],
+) -> None:
+    """The events SES publishes for a message sent through ``configuration_set``."""
+    from datetime import UTC, datetime
+
+    from ses_events.analytics.generator import mail_object, records_for_recipient
+    from ses_events.local_aws.publishing import publish
+
+    destination = params.get("Destination", {})
+    recipients = [
+        *destination.get("ToAddresses", []),
+        *destination.get("CcAddresses", []),
+        *destination.get("BccAddresses", []),
+    ]
+    source = params.get("FromEmailAddress", "")
+    simple = params.get("Content", {}).get("Simple", {})
+    subject = simple.get("Subject", {}).get("Data", "")
+    headers = [(h["Name"], h["Value"]) for h in simple.get("Headers", [])]
+    sent = datetime.now(UTC)
+    all_tags = {
+        "ses:configuration-set": [configuration_set],
+        "ses:caller-identity": ["local"],
+        "ses:from-domain": [source.rsplit("@", 1)[-1].rstrip(">")],
+        "ses:source-ip": ["127.0.0.1"],
+        "ses:outgoing-ip": ["198.51.100.1"],
+        **{tag["Name"]: [tag["Value"]] for tag in tags},
+    }
+    mail = mail_object(
+        configuration_set=configuration_set,
+        message_id=message_id,
+        source=source,
+        recipients=recipients,
+        subject=subject,
+        sent=sent,
+        tags=all_tags,
+        extra_headers=headers,
+        account=account,
+        region=region,
+    )
+    records = [r for recipient in recipients for r in records_for_recipient(mail, recipient, sent)]
+    publish(
+        account,
+        region,
+        configuration_set,
+        destinations_of(account, region, configuration_set),
+        records,
+    )
 
 
 def _delete_configuration_set(self: SESV2Response) -> str:

@@ -1,0 +1,229 @@
+"""Events that flow: mail sent through a configuration set in the local AWS produces the records
+SES would, and each reaches every enabled destination whose event types match: CloudWatch
+metrics with exactly the destination's dimensions, the archive's objects under its partitions,
+SNS and EventBridge (issue 12, first part)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from ses_events.analytics.engines import DuckDBEngine, download_archive
+from ses_events.local_aws import LocalAws
+from ses_events.local_aws.publishing import published
+
+pytestmark = pytest.mark.local_aws
+
+PREFIX = (
+    "ses-events/configuration_set=!{partitionKeyFromQuery:configuration_set}/year=!{timestamp:yyyy}"
+    "/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/"
+)
+
+
+@pytest.fixture(scope="module")
+def aws() -> Iterator[LocalAws]:
+    with LocalAws() as local:
+        yield local
+
+
+def _client(aws: LocalAws, service: str) -> Any:
+    return boto3.client(service, **aws.client_arguments())
+
+
+def _destination(kind: str, types: list[str], enabled: bool = True, **body: Any) -> dict[str, Any]:
+    return {"Enabled": enabled, "MatchingEventTypes": types, kind: body}
+
+
+@pytest.fixture(scope="module")
+def sent(aws: LocalAws) -> dict[str, Any]:
+    sesv2, s3, firehose, sns = (_client(aws, s) for s in ("sesv2", "s3", "firehose", "sns"))
+    sesv2.create_configuration_set(ConfigurationSetName="flow")
+    s3.create_bucket(Bucket="flow-archive")
+    firehose.create_delivery_stream(
+        DeliveryStreamName="flow-stream",
+        ExtendedS3DestinationConfiguration={
+            "BucketARN": "arn:aws:s3:::flow-archive",
+            "RoleARN": "arn:aws:iam::123456789012:role/firehose",
+            "Prefix": PREFIX,
+            "CompressionFormat": "GZIP",
+        },
+    )
+    topic = sns.create_topic(Name="flow-alerts")["TopicArn"]
+    dimensions = {
+        "DimensionConfigurations": [
+            {
+                "DimensionName": "ses:configuration-set",
+                "DimensionValueSource": "MESSAGE_TAG",
+                "DefaultDimensionValue": "unknown",
+            },
+            {
+                "DimensionName": "campaign",
+                "DimensionValueSource": "MESSAGE_TAG",
+                "DefaultDimensionValue": "none",
+            },
+            {
+                "DimensionName": "X-Team",
+                "DimensionValueSource": "EMAIL_HEADER",
+                "DefaultDimensionValue": "nobody",
+            },
+        ]
+    }
+    destinations = {
+        "metrics": _destination(
+            "CloudWatchDestination", ["SEND", "DELIVERY", "BOUNCE", "COMPLAINT"], **dimensions
+        ),
+        "archive": _destination(
+            "KinesisFirehoseDestination",
+            ["SEND", "DELIVERY", "BOUNCE", "COMPLAINT"],
+            IamRoleArn="arn:aws:iam::123456789012:role/ses",
+            DeliveryStreamArn="arn:aws:firehose:us-east-1:123456789012:deliverystream/flow-stream",
+        ),
+        "alerts": _destination("SnsDestination", ["BOUNCE", "COMPLAINT"], TopicArn=topic),
+        "bus": _destination(
+            "EventBridgeDestination",
+            ["BOUNCE"],
+            EventBusArn="arn:aws:events:us-east-1:123456789012:event-bus/default",
+        ),
+        "off": _destination("SnsDestination", ["SEND"], enabled=False, TopicArn=topic),
+    }
+    for name, destination in destinations.items():
+        sesv2.create_configuration_set_event_destination(
+            ConfigurationSetName="flow", EventDestinationName=name, EventDestination=destination
+        )
+    sesv2.create_email_identity(EmailIdentity="news@example.com")
+
+    def send(to: str, tags: list[dict[str, str]], headers: list[dict[str, str]] = []) -> str:  # noqa: B006
+        simple: dict[str, Any] = {"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "Hello"}}}
+        if headers:
+            simple["Headers"] = headers
+        response = sesv2.send_email(
+            FromEmailAddress="news@example.com",
+            Destination={"ToAddresses": [to]},
+            Content={"Simple": simple},
+            ConfigurationSetName="flow",
+            EmailTags=tags,
+        )
+        return str(response["MessageId"])
+
+    spring = [{"Name": "campaign", "Value": "spring"}]
+    ids = {
+        "success": send(
+            "success@simulator.amazonses.com", spring, [{"Name": "X-Team", "Value": "growth"}]
+        ),
+        "bounce": send("bounce@simulator.amazonses.com", spring),
+        "complaint": send("complaint@simulator.amazonses.com", spring),
+        "ooto": send("ooto@simulator.amazonses.com", []),  # no campaign tag: the default
+        "suppressed": send("suppressionlist@simulator.amazonses.com", spring),
+    }
+    return {"ids": ids, "topic": topic}
+
+
+def _mine(aws: LocalAws) -> list[dict[str, Any]]:
+    return [p for p in published(aws.account, aws.region) if p["configuration_set"] == "flow"]
+
+
+def test_each_simulator_address_produces_what_ses_documents(
+    aws: LocalAws, sent: dict[str, Any]
+) -> None:
+    by_message: dict[str, list[str]] = {}
+    for entry in _mine(aws):
+        if entry["kind"] == "firehose":  # the archive takes every type these send
+            by_message.setdefault(entry["message_id"], []).append(entry["event_type"])
+    ids = sent["ids"]
+    assert by_message[ids["success"]] == ["send", "delivery"]
+    assert by_message[ids["bounce"]] == ["send", "bounce"]
+    assert by_message[ids["complaint"]] == ["send", "delivery", "complaint"]
+    assert by_message[ids["ooto"]] == ["send", "delivery"]
+    assert by_message[ids["suppressed"]] == ["send", "bounce"]
+
+
+def test_only_enabled_destinations_with_matching_types_receive(
+    aws: LocalAws, sent: dict[str, Any]
+) -> None:
+    received = Counter((e["destination"], e["event_type"]) for e in _mine(aws))
+    assert received[("alerts", "bounce")] == 2 and received[("alerts", "complaint")] == 1
+    assert ("alerts", "send") not in received and ("alerts", "delivery") not in received
+    assert set(k for k in received if k[0] == "bus") == {("bus", "bounce")}
+    assert not any(k[0] == "off" for k in received)  # disabled: nothing
+
+
+def test_metrics_carry_exactly_the_destinations_dimensions(
+    aws: LocalAws, sent: dict[str, Any]
+) -> None:
+    cloudwatch = _client(aws, "cloudwatch")
+    metrics = [  # moto's backends are per process: only this set's
+        m
+        for m in cloudwatch.list_metrics(Namespace="AWS/SES")["Metrics"]
+        if {"Name": "ses:configuration-set", "Value": "flow"} in m["Dimensions"]
+    ]
+    seen = {
+        (m["MetricName"], tuple(sorted((d["Name"], d["Value"]) for d in m["Dimensions"])))
+        for m in metrics
+    }
+    assert (
+        "Delivery",
+        (("X-Team", "growth"), ("campaign", "spring"), ("ses:configuration-set", "flow")),
+    ) in seen  # a header value
+    assert (
+        "Send",
+        (("X-Team", "nobody"), ("campaign", "none"), ("ses:configuration-set", "flow")),
+    ) in seen  # defaults where the message has no tag or header
+    assert {name for name, _ in seen} >= {"Send", "Delivery", "Bounce", "Complaint"}
+    assert all(len(dims) == 3 for _, dims in seen)
+
+
+def test_the_archive_objects_are_partitioned_gzip_json_the_queries_read(
+    aws: LocalAws, sent: dict[str, Any], tmp_path: Path
+) -> None:
+    s3 = _client(aws, "s3")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="flow-archive")["Contents"]]
+    assert keys and all(k.startswith("ses-events/configuration_set=flow/year=") for k in keys)
+    first = json.loads(
+        gzip.decompress(s3.get_object(Bucket="flow-archive", Key=keys[0])["Body"].read())
+    )
+    assert first["mail"]["tags"]["ses:configuration-set"] == ["flow"]
+    assert set(first["mail"]["tags"]) >= {
+        "ses:configuration-set",
+        "ses:caller-identity",
+        "ses:from-domain",
+        "ses:source-ip",
+        "ses:outgoing-ip",
+    }
+    download_archive("s3://flow-archive/ses-events/", tmp_path, client=s3)
+    funnel = DuckDBEngine(tmp_path).run("funnel").records()
+    by_tag = {row["tag_value"]: row for row in funnel}
+    assert by_tag["spring"]["sends"] == 4 and by_tag["spring"]["bounces"] == 2
+    assert by_tag["spring"]["complaints"] == 1 and by_tag["(none)"]["deliveries"] == 1
+    suppression = DuckDBEngine(tmp_path).run("suppression").records()
+    assert {r["email_address"] for r in suppression} == {
+        "bounce@simulator.amazonses.com",
+        "complaint@simulator.amazonses.com",
+        "suppressionlist@simulator.amazonses.com",
+    }
+    bounces = DuckDBEngine(tmp_path).run("bounces").records()
+    assert {r["bounce_sub_type"] for r in bounces} == {"General", "OnAccountSuppressionList"}
+
+
+def test_a_set_with_sending_disabled_refuses_mail(aws: LocalAws) -> None:
+    sesv2 = _client(aws, "sesv2")
+    sesv2.create_configuration_set(
+        ConfigurationSetName="paused", SendingOptions={"SendingEnabled": False}
+    )
+    sesv2.create_email_identity(EmailIdentity="paused@example.com")
+    with pytest.raises(ClientError) as caught:
+        sesv2.send_email(
+            FromEmailAddress="paused@example.com",
+            Destination={"ToAddresses": ["success@simulator.amazonses.com"]},
+            Content={"Simple": {"Subject": {"Data": "x"}, "Body": {"Text": {"Data": "x"}}}},
+            ConfigurationSetName="paused",
+        )
+    assert caught.value.response["Error"]["Code"] == "SendingPausedException"
+    assert not [p for p in published(aws.account, aws.region) if p["configuration_set"] == "paused"]

@@ -419,6 +419,13 @@ def test_the_main_job_deploys_checks_and_summarizes(tmp_path: Path) -> None:
     assert "- deliverability (sns): bounce, complaint" in out
     assert "dashboard ses-events" in out
     assert "Checked with boto3: every resource matches its template." in out
+    # events flow: each destination received what its configuration says, defaults shown
+    assert "Sent test mail through each configuration set" in out
+    assert "- deliverability (sns): bounce 2, complaint 1 — as configured" in out
+    assert "- bus (eventbridge): bounce 2, complaint 1 — as configured" in out
+    assert "campaign=local-test" in out and "X-Message-Kind=other" in out  # a tag; a default
+    assert "NOT as configured" not in out
+    assert "Funnel over the archive" in out and "local-test  " in out
     assert out.rstrip().endswith("Stopped the local AWS.")
 
 

@@ -227,3 +227,26 @@ def test_a_set_with_sending_disabled_refuses_mail(aws: LocalAws) -> None:
         )
     assert caught.value.response["Error"]["Code"] == "SendingPausedException"
     assert not [p for p in published(aws.account, aws.region) if p["configuration_set"] == "paused"]
+
+
+def test_the_main_jobs_check_sees_a_destination_that_received_wrongly() -> None:
+    from ses_events.local_aws.exercise import _expected, _report
+
+    destination = {
+        "Name": "alerts",
+        "Enabled": True,
+        "MatchingEventTypes": ["bounce", "complaint"],
+        "SnsDestination": {"TopicArn": "arn"},
+    }
+    assert _expected(["bounce", "complaint"]) == Counter({"bounce": 2, "complaint": 1})
+    right = [{"destination": "alerts", "event_type": t} for t in ("bounce", "bounce", "complaint")]
+    problems: list[str] = []
+    assert _report(destination, right, problems, "s", set()).endswith("— as configured")
+    assert problems == []
+    wrong = [*right, {"destination": "alerts", "event_type": "send"}]  # a type it does not match
+    line = _report(destination, wrong, problems, "s", set())
+    assert line.endswith("NOT as configured") and "destination alerts: received" in problems[0]
+    # a disabled destination must receive nothing
+    problems.clear()
+    _report({**destination, "Enabled": False}, right, problems, "s", set())
+    assert problems

@@ -98,6 +98,26 @@ def _templates(outdir: Path) -> dict[str, dict[str, Any]]:
     return found
 
 
+def _archives(aws: LocalAws, outdir: Path) -> list[tuple[str, str]]:
+    """``(bucket, prefix)`` of each deployed archive, read back from the local AWS's streams."""
+    import boto3
+
+    firehose = boto3.client("firehose", **aws.client_arguments())
+    found: list[tuple[str, str]] = []
+    for template in _templates(outdir).values():
+        for props in _of_type(template, "AWS::KinesisFirehose::DeliveryStream").values():
+            name = props.get("DeliveryStreamName")
+            if not isinstance(name, str):
+                continue
+            description = firehose.describe_delivery_stream(DeliveryStreamName=name)
+            s3 = description["DeliveryStreamDescription"]["Destinations"][0].get(
+                "ExtendedS3DestinationDescription", {}
+            )
+            bucket = str(s3.get("BucketARN", "")).rsplit(":", 1)[-1]
+            found.append((bucket, str(s3.get("Prefix", "")).split("configuration_set=", 1)[0]))
+    return found
+
+
 def _of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
     return {
         logical: resource.get("Properties", {})
@@ -518,6 +538,18 @@ def _deploy_and_check(
             print(f"  - {problem}", file=out)
         return 1
     print("Checked with boto3: every resource matches its template.", file=out, flush=True)
+    from ses_events.local_aws.exercise import archive_funnel, exercise
+
+    report, sent_problems = exercise(aws, _templates(Path("cdk.out")))
+    print(report, file=out, flush=True)
+    for bucket, prefix in _archives(aws, Path("cdk.out")):
+        print(f"Funnel over the archive (s3://{bucket}/{prefix}):", file=out)
+        print(archive_funnel(aws, bucket, prefix), file=out, flush=True)
+    if sent_problems:
+        print("Destinations that did not receive what their configuration says:", file=out)
+        for problem in sent_problems:
+            print(f"  - {problem}", file=out)
+        return 1
     if keep_running:
         print(
             "\nThe local AWS keeps running; press Ctrl-C to stop it. To use it:\n"

@@ -250,3 +250,69 @@ def test_the_main_jobs_check_sees_a_destination_that_received_wrongly() -> None:
     problems.clear()
     _report({**destination, "Enabled": False}, right, problems, "s", set())
     assert problems
+
+
+def _raw(configuration_set: str | None, tags: str | None, to: str) -> bytes:
+    lines = ["From: news@example.com", f"To: {to}", "Subject: raw", "MIME-Version: 1.0"]
+    if configuration_set:
+        lines.append(f"X-SES-CONFIGURATION-SET: {configuration_set}")
+    if tags:
+        lines.append(f"X-SES-MESSAGE-TAGS: {tags}")
+    return ("\r\n".join(lines) + "\r\n\r\nHello\r\n").encode()
+
+
+def test_ses_v1_and_raw_sends_publish_too(aws: LocalAws, sent: dict[str, Any]) -> None:
+    ses, sesv2 = _client(aws, "ses"), _client(aws, "sesv2")
+    ses.verify_email_identity(EmailAddress="news@example.com")
+
+    def types_of(message_id: str) -> list[str]:
+        return [
+            e["event_type"]
+            for e in _mine(aws)
+            if e["message_id"] == message_id and e["kind"] == "firehose"
+        ]
+
+    def campaign_of(message_id: str) -> str:
+        (entry,) = [
+            e
+            for e in _mine(aws)
+            if e["message_id"] == message_id
+            and e["kind"] == "cloudwatch"
+            and e["event_type"] == "send"
+        ]
+        return next(d["Value"] for d in entry["dimensions"] if d["Name"] == "campaign")
+
+    v1 = ses.send_email(
+        Source="news@example.com",
+        Destination={"ToAddresses": ["bounce@simulator.amazonses.com"]},
+        Message={"Subject": {"Data": "v1"}, "Body": {"Text": {"Data": "x"}}},
+        ConfigurationSetName="flow",
+        Tags=[{"Name": "campaign", "Value": "v1"}],
+    )["MessageId"]
+    assert types_of(v1) == ["send", "bounce"] and campaign_of(v1) == "v1"
+    # the configuration set and tags as SES headers of a raw message
+    raw = ses.send_raw_email(
+        RawMessage={
+            "Data": _raw("flow", "campaign=raw, team=mail", "success@simulator.amazonses.com")
+        }
+    )["MessageId"]
+    assert types_of(raw) == ["send", "delivery"] and campaign_of(raw) == "raw"
+    # the parameters win over the headers
+    both = ses.send_raw_email(
+        RawMessage={"Data": _raw("flow", "campaign=header", "success@simulator.amazonses.com")},
+        Tags=[{"Name": "campaign", "Value": "parameter"}],
+    )["MessageId"]
+    assert campaign_of(both) == "parameter"
+    # SES API v2 with raw content and the header
+    v2 = sesv2.send_email(
+        FromEmailAddress="news@example.com",
+        Destination={"ToAddresses": ["complaint@simulator.amazonses.com"]},
+        Content={
+            "Raw": {"Data": _raw("flow", "campaign=v2raw", "complaint@simulator.amazonses.com")}
+        },
+    )["MessageId"]
+    assert types_of(v2) == ["send", "delivery", "complaint"] and campaign_of(v2) == "v2raw"
+    # a raw message without a set publishes nothing
+    before = len(_mine(aws))
+    ses.send_raw_email(RawMessage={"Data": _raw(None, None, "success@simulator.amazonses.com")})
+    assert len(_mine(aws)) == before

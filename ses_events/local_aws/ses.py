@@ -250,6 +250,11 @@ def _send_email(self: SESV2Response) -> str:
     params = json.loads(self.body or "{}")
     name = params.get("ConfigurationSetName")
     tags = params.get("EmailTags") or []
+    raw = params.get("Content", {}).get("Raw")
+    if raw is not None:  # the SES headers of a raw message, where the parameters are absent
+        parsed = _raw_message(raw.get("Data", ""))
+        name = name or parsed["configuration_set"]
+        tags = tags or [{"Name": k, "Value": v} for k, v in parsed["tags"].items()]
     if name is not None and name not in _config_sets(self.current_account, self.region):
         raise _not_found(name)
     for tag in tags:
@@ -292,22 +297,84 @@ def _publish_events(
     params: dict[str, Any],
     tags: list[dict[str, str]],
 ) -> None:
-    """The events SES publishes for a message sent through ``configuration_set``."""
-    from datetime import UTC, datetime
-
-    from ses_events.analytics.generator import mail_object, records_for_recipient
-    from ses_events.local_aws.publishing import publish
-
+    """The events SES publishes for a message sent with SES API v2 ``SendEmail``."""
     destination = params.get("Destination", {})
     recipients = [
         *destination.get("ToAddresses", []),
         *destination.get("CcAddresses", []),
         *destination.get("BccAddresses", []),
     ]
-    source = params.get("FromEmailAddress", "")
-    simple = params.get("Content", {}).get("Simple", {})
+    content = params.get("Content", {})
+    simple = content.get("Simple", {})
     subject = simple.get("Subject", {}).get("Data", "")
     headers = [(h["Name"], h["Value"]) for h in simple.get("Headers", [])]
+    if "Raw" in content:
+        parsed = _raw_message(content["Raw"].get("Data", ""))
+        recipients = recipients or parsed["recipients"]
+        subject, headers = parsed["subject"], parsed["headers"]
+    publish_message(
+        account,
+        region,
+        configuration_set,
+        message_id,
+        source=params.get("FromEmailAddress", ""),
+        recipients=recipients,
+        subject=subject,
+        headers=headers,
+        tags={t["Name"]: t["Value"] for t in tags},
+    )
+
+
+def _raw_message(data: str | bytes) -> dict[str, Any]:
+    """Recipients, subject, headers and the SES headers of a raw MIME message (base64 or not)."""
+    import base64
+    import binascii
+    from email import message_from_bytes
+    from email.utils import getaddresses
+
+    raw = data.encode() if isinstance(data, str) else data
+    try:
+        decoded = base64.b64decode(raw, validate=True)
+        if b":" in decoded[:200]:
+            raw = decoded
+    except (binascii.Error, ValueError):
+        pass
+    message = message_from_bytes(raw)
+    recipients = [
+        address
+        for _, address in getaddresses(message.get_all("To", []) + message.get_all("Cc", []))
+    ]
+    tag_header = message.get("X-SES-MESSAGE-TAGS", "")
+    tags = dict(part.strip().split("=", 1) for part in tag_header.split(",") if "=" in part)
+    return {
+        "recipients": recipients,
+        "subject": message.get("Subject", ""),
+        "source": message.get("From", ""),
+        "headers": [(k, str(v)) for k, v in message.items()],
+        "configuration_set": message.get("X-SES-CONFIGURATION-SET"),
+        "tags": tags,
+    }
+
+
+def publish_message(
+    account: str,
+    region: str,
+    configuration_set: str,
+    message_id: str,
+    *,
+    source: str,
+    recipients: list[str],
+    subject: str,
+    headers: list[tuple[str, str]],
+    tags: dict[str, str],
+) -> None:
+    """Build the records SES publishes for a message (per recipient, by the mailbox simulator's
+    outcome) and deliver them to the set's destinations."""
+    from datetime import UTC, datetime
+
+    from ses_events.analytics.generator import mail_object, records_for_recipient
+    from ses_events.local_aws.publishing import publish
+
     sent = datetime.now(UTC)
     all_tags = {
         "ses:configuration-set": [configuration_set],
@@ -315,7 +382,7 @@ def _publish_events(
         "ses:from-domain": [source.rsplit("@", 1)[-1].rstrip(">")],
         "ses:source-ip": ["127.0.0.1"],
         "ses:outgoing-ip": ["198.51.100.1"],
-        **{tag["Name"]: [tag["Value"]] for tag in tags},
+        **{name: [value] for name, value in tags.items()},
     }
     mail = mail_object(
         configuration_set=configuration_set,
@@ -325,7 +392,7 @@ def _publish_events(
         subject=subject,
         sent=sent,
         tags=all_tags,
-        extra_headers=headers,
+        extra_headers=[h for h in headers if h[0].lower() not in ("from", "to", "subject")],
         account=account,
         region=region,
     )
@@ -337,6 +404,80 @@ def _publish_events(
         destinations_of(account, region, configuration_set),
         records,
     )
+
+
+# -- SES API v1: SendEmail and SendRawEmail publish too ---------------------------------------
+
+_stock_v1_send_email: Any = None
+_stock_v1_send_raw_email: Any = None
+
+
+def _check_sending(account: str, region: str, name: str, paused_code: str) -> None:
+    """An unknown set is refused; so is mail through a set whose sending is disabled."""
+    sets = _config_sets(account, region)
+    if name not in sets:
+        raise SesError(
+            "ConfigurationSetDoesNotExist", f"Configuration set <{name}> does not exist."
+        )
+    enabled = sets[name].enabled
+    if isinstance(enabled, dict):
+        enabled = enabled.get("SendingEnabled", True)
+    if enabled is False:
+        raise SesError(paused_code, f"Sending is paused for configuration set <{name}>.")
+
+
+def _v1_send_email(self: Any) -> Any:
+    name = self._get_param("ConfigurationSetName")
+    if name is not None:
+        _check_sending(
+            self.current_account, self.region, name, "ConfigurationSetSendingPausedException"
+        )
+    result = _stock_v1_send_email(self)
+    if name is not None:
+        destination = self._get_param("Destination", {}) or {}
+        tags = {t["Name"]: t["Value"] for t in (self._get_param("Tags", []) or [])}
+        publish_message(
+            self.current_account,
+            self.region,
+            name,
+            self.backend.sent_messages[-1].id,
+            source=self._get_param("Source") or "",
+            recipients=[
+                *destination.get("ToAddresses", []),
+                *destination.get("CcAddresses", []),
+                *destination.get("BccAddresses", []),
+            ],
+            subject=self._get_param("Message.Subject.Data") or "",
+            headers=[],
+            tags=tags,
+        )
+    return result
+
+
+def _v1_send_raw_email(self: Any) -> Any:
+    raw = self._get_param("RawMessage.Data")
+    parsed = _raw_message(raw if isinstance(raw, (str, bytes)) else "")
+    # the parameter wins over the header; the tags parameter wins over the tags header
+    name = self._get_param("ConfigurationSetName") or parsed["configuration_set"]
+    tags = {t["Name"]: t["Value"] for t in (self._get_param("Tags", []) or [])} or parsed["tags"]
+    if name is not None:
+        _check_sending(
+            self.current_account, self.region, name, "ConfigurationSetSendingPausedException"
+        )
+    result = _stock_v1_send_raw_email(self)
+    if name is not None:
+        publish_message(
+            self.current_account,
+            self.region,
+            name,
+            self.backend.sent_messages[-1].id,
+            source=self._get_param("Source") or parsed["source"],
+            recipients=list(self._get_param("Destinations", []) or []) or parsed["recipients"],
+            subject=parsed["subject"],
+            headers=parsed["headers"],
+            tags=tags,
+        )
+    return result
 
 
 def _delete_configuration_set(self: SESV2Response) -> str:
@@ -618,6 +759,13 @@ def install() -> None:
     SESV2Response.get_configuration_set_event_destinations = _get_destinations
     SESV2Response.delete_configuration_set_event_destination = _delete_destination
     SESV2Response.send_email = _send_email
+    from moto.ses.responses import EmailResponse
+
+    global _stock_v1_send_email, _stock_v1_send_raw_email
+    _stock_v1_send_email = EmailResponse.send_email
+    _stock_v1_send_raw_email = EmailResponse.send_raw_email
+    EmailResponse.send_email = _v1_send_email
+    EmailResponse.send_raw_email = _v1_send_raw_email
     # Routes for the server (moto's catch-all "/v2/.*" path does not match in server mode).
     from moto.sesv2 import urls
 

@@ -316,3 +316,69 @@ def test_ses_v1_and_raw_sends_publish_too(aws: LocalAws, sent: dict[str, Any]) -
     before = len(_mine(aws))
     ses.send_raw_email(RawMessage={"Data": _raw(None, None, "success@simulator.amazonses.com")})
     assert len(_mine(aws)) == before
+
+
+def test_templated_sends_fail_to_render_without_data_and_opens_and_clicks_publish(
+    aws: LocalAws,
+) -> None:
+    from ses_events.local_aws.ses import simulate_engagement
+
+    ses, sesv2 = _client(aws, "ses"), _client(aws, "sesv2")
+    sesv2.create_configuration_set(ConfigurationSetName="engage")
+    dimensions = {
+        "DimensionConfigurations": [
+            {
+                "DimensionName": "ses:configuration-set",
+                "DimensionValueSource": "MESSAGE_TAG",
+                "DefaultDimensionValue": "unknown",
+            },
+            {
+                "DimensionName": "section",
+                "DimensionValueSource": "LINK_TAG",
+                "DefaultDimensionValue": "none",
+            },
+        ]
+    }
+    sesv2.create_configuration_set_event_destination(
+        ConfigurationSetName="engage",
+        EventDestinationName="metrics",
+        EventDestination=_destination(
+            "CloudWatchDestination", ["SEND", "RENDERING_FAILURE", "OPEN", "CLICK"], **dimensions
+        ),
+    )
+    ses.create_template(
+        Template={
+            "TemplateName": "welcome",
+            "SubjectPart": "Hello {{name}}",
+            "TextPart": "Dear {{name}}, your code is {{code}}",
+        }
+    )
+    sesv2.create_email_identity(EmailIdentity="hello@example.com")
+
+    def send(data: dict[str, str]) -> str:
+        return str(
+            sesv2.send_email(
+                FromEmailAddress="hello@example.com",
+                Destination={"ToAddresses": ["success@simulator.amazonses.com"]},
+                Content={"Template": {"TemplateName": "welcome", "TemplateData": json.dumps(data)}},
+                ConfigurationSetName="engage",
+            )["MessageId"]
+        )
+
+    def entries(message_id: str) -> list[dict[str, Any]]:
+        return [p for p in published(aws.account, aws.region) if p["message_id"] == message_id]
+
+    failed = send({"name": "Ana"})  # no code: SES cannot render it
+    assert [e["event_type"] for e in entries(failed)] == ["renderingFailure"]
+    rendered = send({"name": "Ana", "code": "42"})
+    assert [e["event_type"] for e in entries(rendered)] == ["send"]
+    # opens and clicks, with the link's tags as the link-tag dimension
+    simulate_engagement(aws.account, aws.region, rendered, opens=1, clicks=[{"section": "hero"}])
+    events = entries(rendered)
+    assert [e["event_type"] for e in events] == ["send", "open", "click"]
+    values = {e["event_type"]: {d["Name"]: d["Value"] for d in e["dimensions"]} for e in events}
+    assert values["click"]["section"] == "hero" and values["open"]["section"] == "none"
+    from ses_events.local_aws.ses import SesError
+
+    with pytest.raises(SesError):
+        simulate_engagement(aws.account, aws.region, "no-such-message")

@@ -164,6 +164,29 @@ def complaint_object(
     }
 
 
+def open_object(at: datetime, ip_address: str, user_agent: str) -> dict[str, Any]:
+    """An ``open`` object."""
+    return {"ipAddress": ip_address, "timestamp": _iso(at), "userAgent": user_agent}
+
+
+def click_object(
+    at: datetime, ip_address: str, user_agent: str, link: str, link_tags: dict[str, str]
+) -> dict[str, Any]:
+    """A ``click`` object; ``linkTags`` as SES writes them (name → list of values)."""
+    return {
+        "ipAddress": ip_address,
+        "timestamp": _iso(at),
+        "userAgent": user_agent,
+        "link": link,
+        "linkTags": {name: [value] for name, value in link_tags.items()},
+    }
+
+
+def failure_object(error_message: str, template_name: str) -> dict[str, Any]:
+    """A ``failure`` object (Rendering Failure)."""
+    return {"errorMessage": error_message, "templateName": template_name}
+
+
 def _pick(rng: random.Random, weighted: Sequence[tuple[str, int]]) -> str:
     return rng.choices([v for v, _ in weighted], weights=[w for _, w in weighted])[0]
 
@@ -232,10 +255,9 @@ def _message(rng: random.Random, spec: CorpusSpec, number: int) -> Iterator[dict
         yield record(
             "Rendering Failure",
             "failure",
-            {
-                "errorMessage": "Attribute 'name' is not present in the rendering data.",
-                "templateName": rng.choice(TEMPLATES),
-            },
+            failure_object(
+                "Attribute 'name' is not present in the rendering data.", rng.choice(TEMPLATES)
+            ),
         )
         return
     yield record("Send", "send")
@@ -282,23 +304,20 @@ def _message(rng: random.Random, spec: CorpusSpec, number: int) -> Iterator[dict
         yield record(
             "Open",
             "open",
-            {
-                "ipAddress": "203.0.113.5",
-                "timestamp": _iso(later(60, 7200)),
-                "userAgent": "Mozilla/5.0",
-            },
+            open_object(later(60, 7200), "203.0.113.5", "Mozilla/5.0"),
         )
         if rng.random() < spec.click_rate:
+            # (drawn in this order, as the records have always been)
+            ip_address = f"203.0.113.{rng.randrange(1, 255)}"
+            at = later(5, 600)
+            agent = rng.choice(USER_AGENTS)
+            place = rng.choice(("hero", "footer", "cta"))
             yield record(
                 "Click",
                 "click",
-                {
-                    "ipAddress": f"203.0.113.{rng.randrange(1, 255)}",
-                    "timestamp": _iso(later(5, 600)),
-                    "userAgent": rng.choice(USER_AGENTS),
-                    "link": f"https://www.example.com/{campaign}",
-                    "linkTags": {"link": [rng.choice(("hero", "footer", "cta"))]},
-                },
+                click_object(
+                    at, ip_address, agent, f"https://www.example.com/{campaign}", {"link": place}
+                ),
             )
     if rng.random() < spec.complaint_rate:
         at = later(300, 86_400)

@@ -30,13 +30,15 @@ from moto.sesv2.responses import SESV2Response
 
 from ses_events import rules
 
-__all__ = ["SesError", "destinations_of", "install", "sent_messages"]
+__all__ = ["SesError", "destinations_of", "install", "sent_messages", "simulate_engagement"]
 
 _LOCK = threading.RLock()
 # (account, region) -> configuration set name -> destination name -> destination (API v2 shape)
 _DESTINATIONS: dict[tuple[str, str], dict[str, dict[str, dict[str, Any]]]] = {}
 # (account, region) -> recorded messages
 _SENT: dict[tuple[str, str], list[dict[str, Any]]] = {}
+# (account, region, message id) -> (configuration set, mail object): for opens and clicks
+_MAILS: dict[tuple[str, str, str], tuple[str, dict[str, Any]]] = {}
 
 _KINDS = (
     "CloudWatchDestination",
@@ -264,6 +266,9 @@ def _send_email(self: SESV2Response) -> str:
                 raise SesError(
                     "BadRequestException", f"Message tag {part.lower()} {tag.get(part)!r} {broken}."
                 )
+    template = params.get("Content", {}).get("Template")
+    if template is not None:  # moto cannot send templated mail: render it here, as SES does
+        return _send_templated(self, params, name, tags, template)
     if name is not None:
         enabled = _config_sets(self.current_account, self.region)[name].enabled
         if isinstance(enabled, dict):
@@ -287,6 +292,93 @@ def _send_email(self: SESV2Response) -> str:
     if name is not None:
         _publish_events(self.current_account, self.region, name, message_id, params, tags)
     return result
+
+
+def _send_templated(
+    self: SESV2Response,
+    params: dict[str, Any],
+    name: str | None,
+    tags: list[dict[str, str]],
+    template: dict[str, Any],
+) -> str:
+    """SES v2 ``SendEmail`` with template content: rendered with ``TemplateData``; a
+    placeholder without data is a Rendering Failure event, and nothing is sent."""
+    import re
+    import uuid
+    from datetime import UTC, datetime
+
+    from ses_events.analytics.generator import failure_object, mail_object
+    from ses_events.local_aws.publishing import publish
+
+    stored = ses_backends[self.current_account][self.region].templates.get(
+        template.get("TemplateName", "")
+    )
+    if stored is None:
+        raise SesError(
+            "NotFoundException", f"Template <{template.get('TemplateName')}> does not exist.", 404
+        )
+    data = json.loads(template.get("TemplateData") or "{}")
+    parts = [
+        stored.get("subject_part") or "",
+        stored.get("text_part") or "",
+        stored.get("html_part") or "",
+    ]
+    wanted = [n for part in parts for n in re.findall(r"{{\s*([\w.-]+)\s*}}", part)]
+    missing = [n for n in dict.fromkeys(wanted) if n not in data]
+    message_id = f"{uuid.uuid4().hex[:16]}-{uuid.uuid4()}-000000"
+    destination = params.get("Destination", {})
+    recipients = [
+        *destination.get("ToAddresses", []),
+        *destination.get("CcAddresses", []),
+        *destination.get("BccAddresses", []),
+    ]
+    subject = re.sub(r"{{\s*([\w.-]+)\s*}}", lambda m: str(data.get(m.group(1), "")), parts[0])
+    if not missing:
+        if name is not None:
+            _check_sending(self.current_account, self.region, name, "SendingPausedException")
+            publish_message(
+                self.current_account,
+                self.region,
+                name,
+                message_id,
+                source=params.get("FromEmailAddress", ""),
+                recipients=recipients,
+                subject=subject,
+                headers=[],
+                tags={t["Name"]: t["Value"] for t in tags},
+            )
+        return json.dumps({"MessageId": message_id})
+    if name is not None:
+        source = params.get("FromEmailAddress", "")
+        mail = mail_object(
+            configuration_set=name,
+            message_id=message_id,
+            source=source,
+            recipients=recipients,
+            subject=subject,
+            sent=datetime.now(UTC),
+            tags={
+                "ses:configuration-set": [name],
+                "ses:caller-identity": ["local"],
+                "ses:from-domain": [source.rsplit("@", 1)[-1].rstrip(">")],
+                "ses:source-ip": ["127.0.0.1"],
+                **{t["Name"]: [t["Value"]] for t in tags},
+            },
+            account=self.current_account,
+            region=self.region,
+        )
+        failure = failure_object(
+            f"Attribute '{missing[0]}' is not present in the rendering data.",
+            template.get("TemplateName", ""),
+        )
+        publish(
+            self.current_account,
+            self.region,
+            name,
+            destinations_of(self.current_account, self.region, name),
+            [{"eventType": "Rendering Failure", "mail": mail, "failure": failure}],
+        )
+    return json.dumps({"MessageId": message_id})
 
 
 def _publish_events(
@@ -396,7 +488,60 @@ def publish_message(
         account=account,
         region=region,
     )
+    with _LOCK:
+        _MAILS[(account, region, message_id)] = (configuration_set, mail)
     records = [r for recipient in recipients for r in records_for_recipient(mail, recipient, sent)]
+    publish(
+        account,
+        region,
+        configuration_set,
+        destinations_of(account, region, configuration_set),
+        records,
+    )
+
+
+def simulate_engagement(
+    account: str,
+    region: str,
+    message_id: str,
+    *,
+    opens: int = 1,
+    clicks: list[dict[str, str]] | None = None,
+    link: str = "https://www.example.com/",
+) -> None:
+    """Open and click a message sent through the local AWS, as a recipient would: ``opens``
+    Open events, and a Click event per entry of ``clicks`` (the link's tags,
+    ``{"section": "hero"}``), published to the set's destinations like SES's."""
+    from datetime import UTC, datetime, timedelta
+
+    from ses_events.analytics.generator import click_object, open_object
+    from ses_events.local_aws.publishing import publish
+
+    with _LOCK:
+        found = _MAILS.get((account, region, message_id))
+    if found is None:
+        raise SesError("NotFoundException", f"No message <{message_id}> was sent here.", 404)
+    configuration_set, mail = found
+    now = datetime.now(UTC)
+    agent = "Mozilla/5.0 (local AWS)"
+    records = [
+        {
+            "eventType": "Open",
+            "mail": mail,
+            "open": open_object(now + timedelta(seconds=n), "203.0.113.7", agent),
+        }
+        for n in range(opens)
+    ]
+    records += [
+        {
+            "eventType": "Click",
+            "mail": mail,
+            "click": click_object(
+                now + timedelta(seconds=60 + n), "203.0.113.7", agent, link, tags
+            ),
+        }
+        for n, tags in enumerate(clicks or [])
+    ]
     publish(
         account,
         region,

@@ -426,6 +426,10 @@ def test_the_main_job_deploys_checks_and_summarizes(tmp_path: Path) -> None:
     assert "campaign=local-test" in out and "X-Message-Kind=other" in out  # a tag; a default
     assert "NOT as configured" not in out
     assert "Funnel over the archive" in out and "local-test  " in out
+    # 2 bounces in 5 test messages: the bounce-rate alarms go to ALARM; expressions not evaluated
+    assert "bounce rate of the test mail: account 40%" in out
+    assert "- ses-events-marketing-bounce-rate-critical: ALARM" in out
+    assert "not evaluated" in out
     assert out.rstrip().endswith("Stopped the local AWS.")
 
 

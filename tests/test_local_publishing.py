@@ -382,3 +382,61 @@ def test_templated_sends_fail_to_render_without_data_and_opens_and_clicks_publis
 
     with pytest.raises(SesError):
         simulate_engagement(aws.account, aws.region, "no-such-message")
+
+
+def test_twenty_bounces_in_a_hundred_sends_put_the_bounce_rate_alarm_in_alarm(
+    aws: LocalAws,
+) -> None:
+    from ses_events.local_aws.alarm_evaluation import evaluate_alarms, publish_reputation
+
+    sesv2, cloudwatch = _client(aws, "sesv2"), _client(aws, "cloudwatch")
+    sesv2.create_email_identity(EmailIdentity="rate@example.com")
+    for name, bounces in (("rate-bad", 20), ("rate-edge", 5), ("rate-good", 4)):
+        sesv2.create_configuration_set(ConfigurationSetName=name)
+        for number in range(100):
+            to = (
+                "bounce@simulator.amazonses.com"
+                if number < bounces
+                else "success@simulator.amazonses.com"
+            )
+            sesv2.send_email(
+                FromEmailAddress="rate@example.com",
+                Destination={"ToAddresses": [to]},
+                Content={"Simple": {"Subject": {"Data": "x"}, "Body": {"Text": {"Data": "x"}}}},
+                ConfigurationSetName=name,
+            )
+        # the stack's bounce-rate alarm: the set's Reputation.BounceRate, max over 1 h, 1 of 1
+        cloudwatch.put_metric_alarm(
+            AlarmName=f"{name}-bounce-rate-critical",
+            Namespace="AWS/SES",
+            MetricName="Reputation.BounceRate",
+            Dimensions=[{"Name": "ses:configuration-set", "Value": name}],
+            Statistic="Maximum",
+            Period=3600,
+            EvaluationPeriods=1,
+            DatapointsToAlarm=1,
+            Threshold=0.05,
+            ComparisonOperator="GreaterThanOrEqualToThreshold",
+            TreatMissingData="ignore",
+        )
+    cloudwatch.put_metric_alarm(
+        AlarmName="silent",
+        Namespace="AWS/SES",
+        MetricName="Send",
+        Dimensions=[{"Name": "ses:configuration-set", "Value": "nobody"}],
+        Statistic="Sum",
+        Period=300,
+        EvaluationPeriods=1,
+        Threshold=1,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+        TreatMissingData="missing",
+    )
+    rates = publish_reputation(aws.account, aws.region, {"rate-bad", "rate-edge", "rate-good"})
+    assert (rates["rate-bad"], rates["rate-edge"], rates["rate-good"]) == (0.2, 0.05, 0.04)
+    states = {s.name: s.state for s in evaluate_alarms(aws.account, aws.region)}
+    assert states["rate-bad-bounce-rate-critical"] == "ALARM"
+    assert states["rate-edge-bounce-rate-critical"] == "ALARM"  # exactly at the threshold
+    assert states["rate-good-bounce-rate-critical"] == "OK"  # one bounce fewer
+    assert states["silent"] == "INSUFFICIENT_DATA"  # no data, missing data treated as missing
+    shown = cloudwatch.describe_alarms(AlarmNames=["rate-bad-bounce-rate-critical"])
+    assert shown["MetricAlarms"][0]["StateValue"] == "ALARM"

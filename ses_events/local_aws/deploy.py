@@ -98,6 +98,31 @@ def _templates(outdir: Path) -> dict[str, dict[str, Any]]:
     return found
 
 
+def _alarm_report(aws: LocalAws, outdir: Path) -> str:
+    """Reputation figures of the test mail, and the standard alarms evaluated against them."""
+    from collections import Counter
+
+    from ses_events.local_aws.alarm_evaluation import evaluate_alarms, publish_reputation
+
+    reputation = {
+        props["Name"]
+        for template in _templates(outdir).values()
+        for props in _of_type(template, "AWS::SES::ConfigurationSet").values()
+        if props.get("ReputationOptions", {}).get("ReputationMetricsEnabled")
+    }
+    rates = publish_reputation(aws.account, aws.region, reputation)
+    states = evaluate_alarms(aws.account, aws.region)
+    counted = Counter(s.state or "not evaluated" for s in states)
+    lines = [
+        "Alarms evaluated on the local metric data (bounce rate of the test mail: "
+        + ", ".join(f"{name or 'account'} {rate:.0%}" for name, rate in sorted(rates.items()))
+        + "): "
+        + ", ".join(f"{n} {state}" for state, n in sorted(counted.items()))
+    ]
+    lines += [f"  - {s.name}: ALARM ({s.reason})" for s in states if s.state == "ALARM"]
+    return "\n".join(lines)
+
+
 def _archives(aws: LocalAws, outdir: Path) -> list[tuple[str, str]]:
     """``(bucket, prefix)`` of each deployed archive, read back from the local AWS's streams."""
     import boto3
@@ -545,6 +570,7 @@ def _deploy_and_check(
     for bucket, prefix in _archives(aws, Path("cdk.out")):
         print(f"Funnel over the archive (s3://{bucket}/{prefix}):", file=out)
         print(archive_funnel(aws, bucket, prefix), file=out, flush=True)
+    print(_alarm_report(aws, Path("cdk.out")), file=out, flush=True)
     if sent_problems:
         print("Destinations that did not receive what their configuration says:", file=out)
         for problem in sent_problems:

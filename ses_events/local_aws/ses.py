@@ -491,6 +491,9 @@ def publish_message(
     with _LOCK:
         _MAILS[(account, region, message_id)] = (configuration_set, mail)
     records = [r for recipient in recipients for r in records_for_recipient(mail, recipient, sent)]
+    from ses_events.local_aws.alarm_evaluation import count_sent
+
+    count_sent(account, region, configuration_set, [r["eventType"] for r in records])
     publish(
         account,
         region,

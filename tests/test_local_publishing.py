@@ -440,3 +440,62 @@ def test_twenty_bounces_in_a_hundred_sends_put_the_bounce_rate_alarm_in_alarm(
     assert states["silent"] == "INSUFFICIENT_DATA"  # no data, missing data treated as missing
     shown = cloudwatch.describe_alarms(AlarmNames=["rate-bad-bounce-rate-critical"])
     assert shown["MetricAlarms"][0]["StateValue"] == "ALARM"
+
+
+def test_bulk_sends_publish_per_entry(aws: LocalAws) -> None:
+    ses, sesv2 = _client(aws, "ses"), _client(aws, "sesv2")
+    sesv2.create_configuration_set(ConfigurationSetName="bulk")
+    sesv2.create_configuration_set_event_destination(
+        ConfigurationSetName="bulk",
+        EventDestinationName="metrics",
+        EventDestination=_destination(
+            "CloudWatchDestination",
+            ["SEND", "BOUNCE", "RENDERING_FAILURE"],
+            DimensionConfigurations=[
+                {
+                    "DimensionName": "campaign",
+                    "DimensionValueSource": "MESSAGE_TAG",
+                    "DefaultDimensionValue": "none",
+                }
+            ],
+        ),
+    )
+    ses.create_template(
+        Template={"TemplateName": "bulk", "SubjectPart": "Hi {{name}}", "TextPart": "x"}
+    )
+    sesv2.create_email_identity(EmailIdentity="bulk@example.com")
+    answer = sesv2.send_bulk_email(
+        FromEmailAddress="bulk@example.com",
+        DefaultContent={"Template": {"TemplateName": "bulk", "TemplateData": "{}"}},
+        DefaultEmailTags=[{"Name": "campaign", "Value": "default"}],
+        BulkEmailEntries=[
+            {
+                "Destination": {"ToAddresses": ["success@simulator.amazonses.com"]},
+                "ReplacementEmailContent": {
+                    "ReplacementTemplate": {"ReplacementTemplateData": '{"name": "Ana"}'}
+                },
+                "ReplacementTags": [{"Name": "campaign", "Value": "spring"}],
+            },
+            {
+                "Destination": {"ToAddresses": ["bounce@simulator.amazonses.com"]},
+                "ReplacementEmailContent": {
+                    "ReplacementTemplate": {"ReplacementTemplateData": '{"name": "Ben"}'}
+                },
+            },
+            {"Destination": {"ToAddresses": ["success@simulator.amazonses.com"]}},  # no name
+        ],
+        ConfigurationSetName="bulk",
+    )
+    ids = [r["MessageId"] for r in answer["BulkEmailEntryResults"]]
+    assert [r["Status"] for r in answer["BulkEmailEntryResults"]] == ["SUCCESS"] * 3
+
+    def seen(message_id: str) -> list[tuple[str, str]]:
+        return [
+            (e["event_type"], next(d["Value"] for d in e["dimensions"]))
+            for e in published(aws.account, aws.region)
+            if e["message_id"] == message_id
+        ]
+
+    assert seen(ids[0]) == [("send", "spring")]  # the entry's tag over the default
+    assert seen(ids[1]) == [("send", "default"), ("bounce", "default")]
+    assert seen(ids[2]) == [("renderingFailure", "default")]

@@ -381,6 +381,37 @@ def _send_templated(
     return json.dumps({"MessageId": message_id})
 
 
+def _send_bulk_email(self: SESV2Response) -> str:
+    """SES v2 ``SendBulkEmail``: each entry a templated send of the default template, its data
+    and tags merged over the defaults (``ReplacementTemplateData``, ``ReplacementTags``)."""
+    params = json.loads(self.body or "{}")
+    name = params.get("ConfigurationSetName")
+    if name is not None and name not in _config_sets(self.current_account, self.region):
+        raise _not_found(name)
+    default = params.get("DefaultContent", {}).get("Template", {})
+    default_data = json.loads(default.get("TemplateData") or "{}")
+    results = []
+    for entry in params.get("BulkEmailEntries", []):
+        replacement = (entry.get("ReplacementEmailContent", {}).get("ReplacementTemplate", {})).get(
+            "ReplacementTemplateData"
+        )
+        data = {**default_data, **json.loads(replacement or "{}")}
+        tags = {t["Name"]: t["Value"] for t in params.get("DefaultEmailTags", [])}
+        tags.update({t["Name"]: t["Value"] for t in entry.get("ReplacementTags", [])})
+        answer = _send_templated(
+            self,
+            {
+                "FromEmailAddress": params.get("FromEmailAddress", ""),
+                "Destination": entry.get("Destination", {}),
+            },
+            name,
+            [{"Name": k, "Value": v} for k, v in tags.items()],
+            {"TemplateName": default.get("TemplateName", ""), "TemplateData": json.dumps(data)},
+        )
+        results.append({"Status": "SUCCESS", "MessageId": json.loads(answer)["MessageId"]})
+    return json.dumps({"BulkEmailEntryResults": results})
+
+
 def _publish_events(
     account: str,
     region: str,
@@ -907,6 +938,7 @@ def install() -> None:
     SESV2Response.get_configuration_set_event_destinations = _get_destinations
     SESV2Response.delete_configuration_set_event_destination = _delete_destination
     SESV2Response.send_email = _send_email
+    SESV2Response.send_bulk_email = _send_bulk_email
     from moto.ses.responses import EmailResponse
 
     global _stock_v1_send_email, _stock_v1_send_raw_email
@@ -920,6 +952,7 @@ def install() -> None:
     base = "{0}/v2/email/configuration-sets/(?P<ConfigurationSetName>[^/]+)/event-destinations"
     urls.url_paths[base + "$"] = SESV2Response.dispatch
     urls.url_paths[base + "/(?P<EventDestinationName>[^/]+)$"] = SESV2Response.dispatch
+    urls.url_paths["{0}/v2/email/outbound-bulk-emails$"] = SESV2Response.dispatch
     # moto stores SendingOptions whole where it means the flag, and answers a dict for a boolean.
     from moto.ses.models import ConfigurationSet
 

@@ -209,7 +209,7 @@ def test_the_archive_objects_are_partitioned_gzip_json_the_queries_read(
         "suppressionlist@simulator.amazonses.com",
     }
     bounces = DuckDBEngine(tmp_path).run("bounces").records()
-    assert {r["bounce_sub_type"] for r in bounces} == {"General", "OnAccountSuppressionList"}
+    assert {r["bounce_sub_type"] for r in bounces} == {"General", "Suppressed"}
 
 
 def test_a_set_with_sending_disabled_refuses_mail(aws: LocalAws) -> None:
@@ -499,3 +499,46 @@ def test_bulk_sends_publish_per_entry(aws: LocalAws) -> None:
     assert seen(ids[0]) == [("send", "spring")]  # the entry's tag over the default
     assert seen(ids[1]) == [("send", "default"), ("bounce", "default")]
     assert seen(ids[2]) == [("renderingFailure", "default")]
+
+
+def test_a_parquet_stream_writes_parquet_the_engine_reads(aws: LocalAws, tmp_path: Path) -> None:
+    sesv2, s3, firehose = (_client(aws, s) for s in ("sesv2", "s3", "firehose"))
+    sesv2.create_configuration_set(ConfigurationSetName="pq")
+    s3.create_bucket(Bucket="pq-archive")
+    firehose.create_delivery_stream(
+        DeliveryStreamName="pq-stream",
+        ExtendedS3DestinationConfiguration={
+            "BucketARN": "arn:aws:s3:::pq-archive",
+            "RoleARN": "arn:aws:iam::123456789012:role/firehose",
+            "Prefix": PREFIX,
+            "CompressionFormat": "UNCOMPRESSED",
+            "DataFormatConversionConfiguration": {
+                "Enabled": True,
+                "OutputFormatConfiguration": {"Serializer": {"ParquetSerDe": {}}},
+            },
+        },
+    )
+    sesv2.create_configuration_set_event_destination(
+        ConfigurationSetName="pq",
+        EventDestinationName="archive",
+        EventDestination=_destination(
+            "KinesisFirehoseDestination",
+            ["SEND", "DELIVERY"],
+            IamRoleArn="arn:aws:iam::123456789012:role/ses",
+            DeliveryStreamArn="arn:aws:firehose:us-east-1:123456789012:deliverystream/pq-stream",
+        ),
+    )
+    sesv2.create_email_identity(EmailIdentity="pq@example.com")
+    sesv2.send_email(
+        FromEmailAddress="pq@example.com",
+        Destination={"ToAddresses": ["success@simulator.amazonses.com"]},
+        Content={"Simple": {"Subject": {"Data": "x"}, "Body": {"Text": {"Data": "x"}}}},
+        ConfigurationSetName="pq",
+    )
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="pq-archive")["Contents"]]
+    assert len(keys) == 2 and all(k.endswith(".parquet") for k in keys)
+    download_archive("s3://pq-archive/ses-events/", tmp_path, client=s3)
+    rows = DuckDBEngine(tmp_path, storage_format="parquet").run("message_status").records()
+    assert [(r["configuration_set"], r["status"], r["events"]) for r in rows] == [
+        ("pq", "Delivery", 2)
+    ]

@@ -417,13 +417,14 @@ def records_for_recipient(
     """The records SES publishes for one recipient of a sent message, by the mailbox simulator's
     outcome: success or out-of-office → Send, Delivery; bounce → Send, Bounce (Permanent,
     General); complaint → Send, Delivery, Complaint (abuse); the suppression list → Send, Bounce
-    (Permanent, OnAccountSuppressionList)."""
+    (Permanent, Suppressed: the simulator answers "as if the address were on the SES
+    suppression list"; third-party probes disagree on the sub-type, see the issue notes)."""
     outcome = simulator_outcome(recipient)
     message_id = mail["messageId"]
     records: list[dict[str, Any]] = [{"eventType": "Send", "mail": mail, "send": {}}]
     if outcome in ("bounce", "suppressed"):
         at = sent + timedelta(seconds=1)
-        sub_type = "General" if outcome == "bounce" else "OnAccountSuppressionList"
+        sub_type = "General" if outcome == "bounce" else "Suppressed"
         body = bounce_object(
             recipient, at, f"{message_id}-bounce", permanent=True, sub_type=sub_type
         )

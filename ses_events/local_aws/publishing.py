@@ -7,8 +7,9 @@ event types match:
   destination's dimensions, each from the message tag (automatic ``ses:`` tags included), the
   email header or the link tag, or the default value when the message has none;
 - Firehose: written as the archive's stream writes it, under the stream's prefix with its
-  dynamic partitioning (``configuration_set``) and time keys resolved, GZIP JSON lines (one
-  object per record: the local stream does not buffer);
+  dynamic partitioning (``configuration_set``) and time keys resolved, GZIP JSON lines, or
+  Parquet when the stream converts records (one object per record: the local stream does not
+  buffer);
 - SNS: the record as the notification's message; EventBridge: an event on the default bus with
   source ``aws.ses`` and SES's detail type.
 
@@ -161,9 +162,42 @@ def _to_archive(account: str, region: str, firehose: dict[str, Any], record: dic
         .replace("!{timestamp:HH}", f"{now:%H}")
     )
     body = (json.dumps(record, separators=(",", ":")) + "\n").encode()
-    gzipped = config.get("CompressionFormat", "UNCOMPRESSED") == "GZIP"
-    key = f"{prefix}{name}-1-{now:%Y-%m-%d-%H-%M-%S}-{uuid.uuid4()}" + (".gz" if gzipped else "")
-    s3_backends[account][get_partition(region)].put_object(
-        bucket, key, gzip.compress(body) if gzipped else body
-    )
+    stem = f"{prefix}{name}-1-{now:%Y-%m-%d-%H-%M-%S}-{uuid.uuid4()}"
+    conversion = config.get("DataFormatConversionConfiguration", {})
+    if conversion.get("Enabled") and _parquet_available():
+        key, data = f"{stem}.parquet", _to_parquet(body)
+    elif config.get("CompressionFormat", "UNCOMPRESSED") == "GZIP":
+        key, data = f"{stem}.gz", gzip.compress(body)
+    else:
+        key, data = stem, body
+    s3_backends[account][get_partition(region)].put_object(bucket, key, data)
     return key
+
+
+def _parquet_available() -> bool:
+    try:
+        import duckdb  # noqa: F401
+    except ImportError:  # without ses-events[analytics], a Parquet stream gets JSON lines
+        return False
+    return True
+
+
+def _to_parquet(body: bytes) -> bytes:
+    """A record as Firehose record format conversion writes it: Parquet with the schema's
+    columns (DuckDB writes it here; Firehose uses the archive's Glue table)."""
+    import tempfile
+    from pathlib import Path
+
+    import duckdb
+
+    from ses_events.analytics.schema import duckdb_columns
+
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = Path(folder) / "record.json", Path(folder) / "record.parquet"
+        source.write_bytes(body)
+        columns = "{" + ", ".join(f"'{k}': '{v}'" for k, v in duckdb_columns().items()) + "}"
+        duckdb.connect().execute(
+            f"COPY (SELECT * FROM read_json('{source}', format = 'newline_delimited',"
+            f" columns = {columns})) TO '{target}' (FORMAT parquet, COMPRESSION snappy)"
+        )
+        return target.read_bytes()

@@ -20,6 +20,7 @@ import json
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from moto.core.common_models import CloudFormationModel
@@ -29,6 +30,15 @@ from moto.sesv2.models import sesv2_backends
 from moto.sesv2.responses import SESV2Response
 
 from ses_events import rules
+from ses_events.analytics.generator import (
+    click_object,
+    failure_object,
+    mail_object,
+    open_object,
+    records_for_recipient,
+)
+from ses_events.local_aws.alarm_evaluation import count_sent
+from ses_events.local_aws.publishing import publish
 
 __all__ = ["SesError", "destinations_of", "install", "sent_messages", "simulate_engagement"]
 
@@ -294,6 +304,50 @@ def _send_email(self: SESV2Response) -> str:
     return result
 
 
+def _recipients(destination: Mapping[str, Any]) -> list[str]:
+    """To, Cc and Bcc addresses of a ``Destination``, in that order."""
+    return [
+        *destination.get("ToAddresses", []),
+        *destination.get("CcAddresses", []),
+        *destination.get("BccAddresses", []),
+    ]
+
+
+def _mail(
+    account: str,
+    region: str,
+    configuration_set: str,
+    message_id: str,
+    *,
+    source: str,
+    recipients: list[str],
+    subject: str,
+    headers: list[tuple[str, str]],
+    tags: Mapping[str, str],
+) -> dict[str, Any]:
+    """The ``mail`` object SES publishes: the five automatic tags and the message tags."""
+
+    return mail_object(
+        configuration_set=configuration_set,
+        message_id=message_id,
+        source=source,
+        recipients=recipients,
+        subject=subject,
+        sent=datetime.now(UTC),
+        tags={
+            "ses:configuration-set": [configuration_set],
+            "ses:caller-identity": ["local"],
+            "ses:from-domain": [source.rsplit("@", 1)[-1].rstrip(">")],
+            "ses:source-ip": ["127.0.0.1"],
+            "ses:outgoing-ip": ["198.51.100.1"],
+            **{name: [value] for name, value in tags.items()},
+        },
+        extra_headers=[h for h in headers if h[0].lower() not in ("from", "to", "subject")],
+        account=account,
+        region=region,
+    )
+
+
 def _send_templated(
     self: SESV2Response,
     params: dict[str, Any],
@@ -305,10 +359,6 @@ def _send_templated(
     placeholder without data is a Rendering Failure event, and nothing is sent."""
     import re
     import uuid
-    from datetime import UTC, datetime
-
-    from ses_events.analytics.generator import failure_object, mail_object
-    from ses_events.local_aws.publishing import publish
 
     stored = ses_backends[self.current_account][self.region].templates.get(
         template.get("TemplateName", "")
@@ -326,12 +376,7 @@ def _send_templated(
     wanted = [n for part in parts for n in re.findall(r"{{\s*([\w.-]+)\s*}}", part)]
     missing = [n for n in dict.fromkeys(wanted) if n not in data]
     message_id = f"{uuid.uuid4().hex[:16]}-{uuid.uuid4()}-000000"
-    destination = params.get("Destination", {})
-    recipients = [
-        *destination.get("ToAddresses", []),
-        *destination.get("CcAddresses", []),
-        *destination.get("BccAddresses", []),
-    ]
+    recipients = _recipients(params.get("Destination", {}))
     subject = re.sub(r"{{\s*([\w.-]+)\s*}}", lambda m: str(data.get(m.group(1), "")), parts[0])
     if not missing:
         if name is not None:
@@ -349,23 +394,16 @@ def _send_templated(
             )
         return json.dumps({"MessageId": message_id})
     if name is not None:
-        source = params.get("FromEmailAddress", "")
-        mail = mail_object(
-            configuration_set=name,
-            message_id=message_id,
-            source=source,
+        mail = _mail(
+            self.current_account,
+            self.region,
+            name,
+            message_id,
+            source=params.get("FromEmailAddress", ""),
             recipients=recipients,
             subject=subject,
-            sent=datetime.now(UTC),
-            tags={
-                "ses:configuration-set": [name],
-                "ses:caller-identity": ["local"],
-                "ses:from-domain": [source.rsplit("@", 1)[-1].rstrip(">")],
-                "ses:source-ip": ["127.0.0.1"],
-                **{t["Name"]: [t["Value"]] for t in tags},
-            },
-            account=self.current_account,
-            region=self.region,
+            headers=[],
+            tags={t["Name"]: t["Value"] for t in tags},
         )
         failure = failure_object(
             f"Attribute '{missing[0]}' is not present in the rendering data.",
@@ -421,12 +459,7 @@ def _publish_events(
     tags: list[dict[str, str]],
 ) -> None:
     """The events SES publishes for a message sent with SES API v2 ``SendEmail``."""
-    destination = params.get("Destination", {})
-    recipients = [
-        *destination.get("ToAddresses", []),
-        *destination.get("CcAddresses", []),
-        *destination.get("BccAddresses", []),
-    ]
+    recipients = _recipients(params.get("Destination", {}))
     content = params.get("Content", {})
     simple = content.get("Simple", {})
     subject = simple.get("Subject", {}).get("Data", "")
@@ -493,36 +526,22 @@ def publish_message(
 ) -> None:
     """Build the records SES publishes for a message (per recipient, by the mailbox simulator's
     outcome) and deliver them to the set's destinations."""
-    from datetime import UTC, datetime
 
-    from ses_events.analytics.generator import mail_object, records_for_recipient
-    from ses_events.local_aws.publishing import publish
-
-    sent = datetime.now(UTC)
-    all_tags = {
-        "ses:configuration-set": [configuration_set],
-        "ses:caller-identity": ["local"],
-        "ses:from-domain": [source.rsplit("@", 1)[-1].rstrip(">")],
-        "ses:source-ip": ["127.0.0.1"],
-        "ses:outgoing-ip": ["198.51.100.1"],
-        **{name: [value] for name, value in tags.items()},
-    }
-    mail = mail_object(
-        configuration_set=configuration_set,
-        message_id=message_id,
+    mail = _mail(
+        account,
+        region,
+        configuration_set,
+        message_id,
         source=source,
         recipients=recipients,
         subject=subject,
-        sent=sent,
-        tags=all_tags,
-        extra_headers=[h for h in headers if h[0].lower() not in ("from", "to", "subject")],
-        account=account,
-        region=region,
+        headers=headers,
+        tags=tags,
     )
+    sent = datetime.strptime(mail["timestamp"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
     with _LOCK:
         _MAILS[(account, region, message_id)] = (configuration_set, mail)
     records = [r for recipient in recipients for r in records_for_recipient(mail, recipient, sent)]
-    from ses_events.local_aws.alarm_evaluation import count_sent
 
     count_sent(account, region, configuration_set, [r["eventType"] for r in records])
     publish(
@@ -546,10 +565,6 @@ def simulate_engagement(
     """Open and click a message sent through the local AWS, as a recipient would: ``opens``
     Open events, and a Click event per entry of ``clicks`` (the link's tags,
     ``{"section": "hero"}``), published to the set's destinations like SES's."""
-    from datetime import UTC, datetime, timedelta
-
-    from ses_events.analytics.generator import click_object, open_object
-    from ses_events.local_aws.publishing import publish
 
     with _LOCK:
         found = _MAILS.get((account, region, message_id))
@@ -621,11 +636,7 @@ def _v1_send_email(self: Any) -> Any:
             name,
             self.backend.sent_messages[-1].id,
             source=self._get_param("Source") or "",
-            recipients=[
-                *destination.get("ToAddresses", []),
-                *destination.get("CcAddresses", []),
-                *destination.get("BccAddresses", []),
-            ],
+            recipients=_recipients(destination),
             subject=self._get_param("Message.Subject.Data") or "",
             headers=[],
             tags=tags,

@@ -33,6 +33,9 @@ fi
 
 # The project's own Node.js (22) and CDK CLI first, then the virtual environment.
 export PATH="$root/node_modules/.bin:$root/.venv/bin:$PATH"
+# No CDK CLI telemetry from this project's scripts (cdk.json says so too; `cdk cli-telemetry
+# --enable` or removing "cli-telemetry" from cdk.json turns it on).
+export CDK_DISABLE_CLI_TELEMETRY="${CDK_DISABLE_CLI_TELEMETRY:-true}"
 # jsii starts `node` from PATH; say which one so the project's Node.js 22 is used.
 export JSII_NODE="$root/node_modules/.bin/node"
 if [ -n "${_ses_events_options:-}" ]; then eval "$_ses_events_options"; unset _ses_events_options; fi

@@ -1,4 +1,4 @@
-"""The ``ses-events`` command."""
+"""The ses-events command line."""
 
 from __future__ import annotations
 
@@ -12,9 +12,45 @@ from typing import Any
 from ses_events import send_test
 from ses_events.summary import summarize_assembly
 
+_DESCRIPTION = "Amazon SES event publishing as infrastructure as code: the commands around it."
+_EXAMPLES = """examples:
+  ses-events summary cdk.out              what the synthesized templates hold
+  ses-events cost cdk.out                 their monthly CloudWatch and analytics cost
+  ses-events layout --spec ses-events.yaml --check
+                                          fail when synth would change the layout file
+  ses-events local-deploy                 deploy to a local AWS, send test mail, check it all
+  ses-events send-test --configuration-set marketing --from news@example.com
+  ses-events generate-events --out archive --messages 10000
+  ses-events query funnel --archive archive --set marketing
+"""
+
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="ses-events", description=__doc__)
+    """The ``ses-events`` command; a closed pipe (``ses-events cost | head``) is no error."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        import os
+
+        # Python flushes stdout at exit: point it at nothing so that flush cannot fail too
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        installed = version("ses-events")
+    except PackageNotFoundError:  # pragma: no cover - run from a checkout without installing
+        installed = "unknown"
+    parser = argparse.ArgumentParser(
+        prog="ses-events",
+        description=_DESCRIPTION,
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"ses-events {installed}")
     commands = parser.add_subparsers(dest="command", required=True)
     summary = commands.add_parser("summary", help="summarize the templates of a cloud assembly")
     summary.add_argument("outdir", nargs="?", default="cdk.out", help="default: cdk.out")
@@ -45,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         commands.add_parser(
             "send-test",
             help="send tagged test emails to the SES mailbox simulator through a configuration set",
-            description=send_test.__doc__,
+            description=(send_test.__doc__ or "").replace("``", ""),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
     )
@@ -145,7 +181,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     local.add_argument("--port", type=int, help="port of the local AWS (default: a free one)")
     args = parser.parse_args(argv)
     if args.command == "local-deploy":
-        from ses_events.local_aws.deploy import main as local_deploy
+        try:
+            from ses_events.local_aws.deploy import main as local_deploy
+        except ImportError as error:  # moto, the [local] extra, is not installed
+            print(
+                f"ses-events local-deploy needs the local AWS ({error.name} is missing):"
+                " pip install 'ses-events[local]'",
+                file=sys.stderr,
+            )
+            return 2
 
         return local_deploy(spec=args.spec, keep_running=args.keep_running, port=args.port)
     if args.command == "layout":

@@ -122,3 +122,72 @@ def test_the_cli_uses_the_projects_node() -> None:
     assert int(version.lstrip("v").split(".")[0]) >= 22, (
         f"{node} is {version}: run via scripts/test.sh"
     )
+
+
+def test_version_help_and_missing_extras_are_plain(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    from ses_events.cli import main
+
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out.strip() == f"ses-events {version('ses-events')}"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    shown = capsys.readouterr().out
+    assert "``" not in shown and "examples:" in shown and "ses-events query funnel" in shown
+    with pytest.raises(SystemExit):
+        main(["send-test", "--help"])
+    assert "``" not in capsys.readouterr().out
+
+
+def test_local_deploy_without_the_local_extra_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    from ses_events.cli import main
+
+    monkeypatch.setitem(sys.modules, "ses_events.local_aws.deploy", None)  # as if moto were absent
+    assert main(["local-deploy"]) == 2
+    err = capsys.readouterr().err
+    assert "pip install 'ses-events[local]'" in err and "Traceback" not in err
+
+
+def test_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    archive = tmp_path / "archive"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ses_events",
+            "generate-events",
+            "--out",
+            str(archive),
+            "--messages",
+            "3000",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    shown = subprocess.run(
+        f"{sys.executable} -m ses_events query message_status --archive {archive} --format json | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert shown.stdout.strip() == "["
+    assert "BrokenPipeError" not in shown.stderr and "Traceback" not in shown.stderr
+
+
+def test_cdk_cli_telemetry_is_off_for_this_project() -> None:
+    import json
+
+    context = json.loads((ROOT / "cdk.json").read_text())["context"]
+    assert context["cli-telemetry"] is False
+    assert "CDK_DISABLE_CLI_TELEMETRY" in (ROOT / "scripts" / "setup.sh").read_text()

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Set up everything ses-events needs on a fresh machine (Python 3.11, Node.js and npm present):
-# a virtual environment with the package and its pinned dev tools, the pinned Node.js tooling
-# (CDK CLI, Node.js 22) from package-lock.json, and checkov in an environment of its own. Safe to
-# run again: it redoes only what changed. Source it to get PATH set up: `. scripts/setup.sh`.
+# a virtual environment with exactly the packages of requirements.lock and the project itself,
+# the pinned Node.js tooling (CDK CLI, Node.js 22) from package-lock.json, and checkov in an
+# environment of its own. Safe to run again: it redoes only what changed. Source it to get PATH
+# set up: `. scripts/setup.sh`.
 # When sourced, the caller's shell options are restored at the end (no `set -e` left behind in
 # an interactive shell).
 if [ "${BASH_SOURCE[0]}" != "$0" ]; then _ses_events_options="$(set +o)"; fi
@@ -12,16 +13,18 @@ cd "$root"
 
 python="${PYTHON:-python3}"
 stamp=".venv/.ses-events-installed"
-want="$(cat pyproject.toml package-lock.json tools/checkov-requirements.txt | sha256sum | cut -d' ' -f1)"
+want="$(cat pyproject.toml requirements.lock package-lock.json tools/checkov-requirements.txt | sha256sum | cut -d' ' -f1)"
 if [ ! -x .venv/bin/python ]; then
   echo "ses-events: creating .venv with $("$python" --version)"
   "$python" -m venv .venv
 fi
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -d node_modules ] \
   || [ ! -x .tools/checkov/bin/checkov ]; then
-  echo "ses-events: installing Python packages (pinned in pyproject.toml)"
+  echo "ses-events: installing Python packages (exactly requirements.lock, hashes checked)"
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".[dev]"
+  .venv/bin/python -m pip install --quiet --require-hashes -r requirements.lock
+  # The project itself, editable, with nothing more: everything it needs came from the lock.
+  .venv/bin/python -m pip install --quiet --no-deps -e .
   echo "ses-events: installing the CDK CLI and Node.js 22 (pinned in package-lock.json)"
   npm ci --no-audit --no-fund --loglevel=error
   echo "ses-events: installing checkov into .tools/checkov (pinned in tools/checkov-requirements.txt)"

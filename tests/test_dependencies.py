@@ -1,0 +1,158 @@
+"""Dependencies: the library declares ranges, the application installs exactly the lock.
+
+A library that pins exactly cannot be installed beside another team's CDK app
+(`pip install ses-events "aws-cdk-lib==<theirs>"` is ResolutionImpossible); an application
+that installs ranges is not reproducible. pyproject.toml says what ses-events accepts,
+requirements.lock (pip-compile, hashes) says what this repository runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+ROOT = Path(__file__).resolve().parent.parent
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+# Extras the lock does not hold: the benchmark's comparison libraries.
+NOT_LOCKED_EXTRAS = {"benchmark"}
+
+
+def lock_pins() -> dict[str, Version]:
+    pins: dict[str, Version] = {}
+    for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s\\]+)", line)
+        if match:
+            pins[canonicalize_name(match.group(1))] = Version(match.group(2))
+    return pins
+
+
+def test_the_library_declares_ranges_with_an_upper_bound() -> None:
+    for text in PYPROJECT["dependencies"]:
+        requirement = Requirement(text)
+        operators = {spec.operator for spec in requirement.specifier}
+        assert "==" not in operators, f"{text}: a library pins no exact version"
+        assert ">=" in operators and "<" in operators, f"{text}: a range has both bounds"
+
+
+def test_constructs_and_stacks_need_no_cdk_nag_nor_local_aws() -> None:
+    names = {canonicalize_name(Requirement(text).name) for text in PYPROJECT["dependencies"]}
+    assert "cdk-nag" not in names and "moto" not in names and "duckdb" not in names
+    assert {"aws-cdk-lib", "constructs"} <= names
+
+
+def test_the_lock_satisfies_every_requirement_of_pyproject() -> None:
+    """A stale lock (pyproject changed, lock not regenerated) fails here."""
+    pins = lock_pins()
+    requirements = list(PYPROJECT["dependencies"])
+    for extra, items in PYPROJECT["optional-dependencies"].items():
+        if extra not in NOT_LOCKED_EXTRAS:
+            requirements += items
+    for text in requirements:
+        requirement = Requirement(text)
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{text} is not in requirements.lock: regenerate it (README)"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (
+            f"requirements.lock has {name}=={pins[name]}, outside {text}: regenerate it"
+        )
+
+
+def test_the_lock_has_hashes_for_every_package() -> None:
+    text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    blocks = re.split(r"\n(?=[A-Za-z0-9_.\-]+==)", text)
+    packages = [block for block in blocks if re.match(r"^[A-Za-z0-9_.\-]+==", block)]
+    assert len(packages) == len(lock_pins()) > 50
+    for block in packages:
+        assert "--hash=sha256:" in block, block.splitlines()[0]
+
+
+def test_this_environment_is_exactly_the_lock() -> None:
+    """scripts/setup.sh installs requirements.lock with --require-hashes: every locked
+    package is installed at its locked version (more may be installed by hand, never other
+    versions)."""
+    wrong = {}
+    for name, version in lock_pins().items():
+        try:
+            installed = Version(metadata.version(name))
+        except metadata.PackageNotFoundError:
+            wrong[name] = f"missing, locked {version}"
+            continue
+        if installed != version:
+            wrong[name] = f"{installed}, locked {version}"
+    assert not wrong, wrong
+
+
+def lowest_aws_cdk_lib() -> str:
+    for text in PYPROJECT["dependencies"]:
+        requirement = Requirement(text)
+        if canonicalize_name(requirement.name) == "aws-cdk-lib":
+            (lowest,) = [spec.version for spec in requirement.specifier if spec.operator == ">="]
+            return lowest
+    raise AssertionError("aws-cdk-lib is not a dependency")
+
+
+def readme_example() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Using the constructs in your own CDK app") :]
+    return section[section.index("```python\n") + len("```python\n") :].split("```", 1)[0]
+
+
+@pytest.mark.consumer
+def test_a_consumer_with_the_oldest_aws_cdk_lib_synthesizes_the_readme_example(
+    tmp_path: Path,
+) -> None:
+    """Another team's app: a fresh venv, the lowest aws-cdk-lib the range admits, ses-events
+    installed (not editable, no extras) beside it, and the README example as written."""
+    lowest = lowest_aws_cdk_lib()
+    venv = tmp_path / "consumer"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", str(ROOT), f"aws-cdk-lib=={lowest}"],
+        check=True,
+        cwd=tmp_path,
+    )
+    installed = subprocess.run(
+        [str(python), "-c", "from importlib.metadata import version as v; print(v('aws-cdk-lib'))"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    assert installed == lowest
+    (tmp_path / "app.py").write_text(readme_example(), encoding="utf-8")
+    out = tmp_path / "cdk.out"
+    result = subprocess.run(
+        [str(python), "app.py"],
+        cwd=tmp_path,
+        env={**_environment(), "CDK_OUTDIR": str(out)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    template = json.loads((out / "Mail.template.json").read_text(encoding="utf-8"))
+    resources = template["Resources"].values()
+    names = [
+        r["Properties"]["Name"] for r in resources if r["Type"] == "AWS::SES::ConfigurationSet"
+    ]
+    assert names == ["marketing"]
+    kinds = {r["Type"] for r in resources}
+    assert {
+        "AWS::SES::ConfigurationSetEventDestination",
+        "AWS::KinesisFirehose::DeliveryStream",
+    } <= kinds
+
+
+def _environment() -> dict[str, str]:
+    """The consumer's own environment: nothing of this repository on the import path."""
+    return {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}

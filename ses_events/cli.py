@@ -22,6 +22,8 @@ _EXAMPLES = """examples:
   ses-events send-test --configuration-set marketing --from news@example.com
   ses-events generate-events --out archive --messages 10000
   ses-events query funnel --archive archive --set marketing
+  ses-events schema --out ses-events.schema.json
+                                          the spec's JSON Schema, for editors
 """
 
 
@@ -167,6 +169,15 @@ def _main(argv: Sequence[str] | None = None) -> int:
     query.add_argument(
         "--show-sql", action="store_true", help="print the SQL instead of running it"
     )
+    schema = commands.add_parser(
+        "schema",
+        help="write the spec's JSON Schema, for editors and CI checks",
+        description="Write the JSON Schema of the spec (generated from its pydantic models) to"
+        " stdout or a file. Editors with a YAML language server complete and check a spec that"
+        " starts with '# yaml-language-server: $schema=<path or URL of the schema>'. The schema"
+        " checks shapes and types; cdk synth checks everything (names, limits, references).",
+    )
+    schema.add_argument("--out", help="file to write (default: stdout)")
     local = commands.add_parser(
         "local-deploy",
         help="deploy the app to a local AWS (moto), check it with boto3 and summarize it",
@@ -200,6 +211,8 @@ def _main(argv: Sequence[str] | None = None) -> int:
         return _query(args)
     if args.command == "send-test":
         return send_test.run(args)
+    if args.command == "schema":
+        return _schema(args)
     if args.command == "cost":
         from ses_events.cost import estimate_analytics_cost, estimate_assembly_cost
 
@@ -228,6 +241,23 @@ def _main(argv: Sequence[str] | None = None) -> int:
                 f"ses-events: no cloud assembly at {args.outdir}: {error.strerror}", file=sys.stderr
             )
             return 1
+    return 0
+
+
+def spec_json_schema() -> str:
+    """The spec's JSON Schema as text (stable: the same models give the same bytes)."""
+    from ses_events.spec import EventPublishingSpec
+
+    return json.dumps(EventPublishingSpec.model_json_schema(), indent=2) + "\n"
+
+
+def _schema(args: argparse.Namespace) -> int:
+    text = spec_json_schema()
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote the spec's JSON Schema to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
     return 0
 
 

@@ -99,6 +99,10 @@ class DimensionSpec(_Spec):
     For the SES automatic tags (``ses:from-domain``, ...) ``default_value`` may be left out.
     """
 
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, json_schema_extra=lambda schema: _dimension_schema(schema)
+    )
+
     name: str
     """Dimension name; for ``email_header`` the header, for ``link_tag`` the link tag."""
     source: rules.DimensionSource = rules.DimensionSource.MESSAGE_TAG
@@ -117,6 +121,19 @@ class DimensionSpec(_Spec):
             if "default_value" not in data and data.get("name") in rules.SES_AUTOMATIC_TAGS:
                 data["default_value"] = rules.AUTOMATIC_TAG_DEFAULT_VALUE
         return data
+
+
+def _dimension_schema(schema: dict[str, Any]) -> None:
+    """The JSON Schema says what a spec may *write*: the snake_case shorthands of ``source`` as
+    well as SES's names, and ``default_value`` optional (required, for tags other than the
+    automatic ones, by the validation that synth runs)."""
+    properties = schema["properties"]
+    properties["source"] = {
+        "enum": [*_SOURCES, *(source.value for source in rules.DimensionSource)],
+        "default": "message_tag",
+        "description": properties["source"].get("description", ""),
+    }
+    schema["required"] = [name for name in schema.get("required", []) if name != "default_value"]
 
 
 def _event_type_list(value: Any) -> Any:

@@ -191,3 +191,45 @@ def test_cdk_cli_telemetry_is_off_for_this_project() -> None:
     context = json.loads((ROOT / "cdk.json").read_text())["context"]
     assert context["cli-telemetry"] is False
     assert "CDK_DISABLE_CLI_TELEMETRY" in (ROOT / "scripts" / "setup.sh").read_text()
+
+
+EXAMPLE_SPEC = ROOT / "ses_events" / "examples" / "ses-events.yaml"
+EXAMPLE_SCHEMA = ROOT / "ses_events" / "examples" / "ses-events.schema.json"
+
+
+def test_schema_command_writes_the_committed_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The schema shipped beside the example (and named by its yaml-language-server line) is
+    what `ses-events schema` writes today: a changed spec model without a regenerated schema
+    fails here (`ses-events schema --out ses_events/examples/ses-events.schema.json`)."""
+    out = tmp_path / "schema.json"
+    assert ses_events_main(["schema", "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == EXAMPLE_SCHEMA.read_text(encoding="utf-8")
+    assert ses_events_main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads(out.read_text(encoding="utf-8"))
+    first_line = EXAMPLE_SPEC.read_text(encoding="utf-8").splitlines()[0]
+    assert first_line == "# yaml-language-server: $schema=./ses-events.schema.json"
+
+
+def test_the_schema_accepts_the_example_and_refuses_what_the_spec_refuses() -> None:
+    import copy
+
+    import jsonschema
+    import yaml
+
+    schema = json.loads(EXAMPLE_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    example = yaml.safe_load(EXAMPLE_SPEC.read_text(encoding="utf-8"))
+    assert list(validator.iter_errors(example)) == []
+
+    misspelt = copy.deepcopy(example)
+    misspelt["configuration_sets"][0]["destinatons"] = []
+    assert any("destinatons" in e.message for e in validator.iter_errors(misspelt))
+
+    wrong_type = copy.deepcopy(example)
+    wrong_type["configuration_sets"][0]["reputation_metrics"] = "maybe"
+    assert list(validator.iter_errors(wrong_type)) != []
+
+    unknown_top = {**example, "configuration_set": []}
+    assert list(validator.iter_errors(unknown_top)) != []

@@ -13,7 +13,7 @@ cd "$root"
 
 python="${PYTHON:-python3}"
 stamp=".venv/.ses-events-installed"
-want="$(cat pyproject.toml requirements.lock package-lock.json tools/checkov-requirements.txt | sha256sum | cut -d' ' -f1)"
+want="$(cat pyproject.toml requirements.lock package-lock.json tools/node-runtime.sha256 tools/checkov-requirements.txt | sha256sum | cut -d' ' -f1)"
 if [ ! -x .venv/bin/python ]; then
   echo "ses-events: creating .venv with $("$python" --version)"
   "$python" -m venv .venv
@@ -27,6 +27,20 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -d node_modules 
   .venv/bin/python -m pip install --quiet --no-deps -e .
   echo "ses-events: installing the CDK CLI and Node.js 22 (pinned in package-lock.json)"
   npm ci --no-audit --no-fund --loglevel=error
+  # The runtime itself is fetched by the `node` package's install script, outside the lock's
+  # integrity hashes: check it against tools/node-runtime.sha256.
+  platform="$(uname -s)-$(uname -m)"
+  node_sha="$(awk -v p="$platform" '$1 !~ /^#/ && $2 == p {print $1}' tools/node-runtime.sha256)"
+  if [ -n "$node_sha" ]; then
+    if ! echo "$node_sha  node_modules/node/bin/node" | sha256sum --check --quiet; then
+      echo "ses-events: node_modules/node/bin/node is not the Node.js recorded in" \
+        "tools/node-runtime.sha256 for $platform; refusing to use it" >&2
+      rm -rf node_modules
+      exit 1
+    fi
+  else
+    echo "ses-events: no recorded checksum of the Node.js runtime for $platform: not verified" >&2
+  fi
   echo "ses-events: installing checkov into .tools/checkov (pinned in tools/checkov-requirements.txt)"
   rm -rf .tools/checkov
   "$python" -m venv .tools/checkov

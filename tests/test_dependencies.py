@@ -156,3 +156,29 @@ def test_a_consumer_with_the_oldest_aws_cdk_lib_synthesizes_the_readme_example(
 def _environment() -> dict[str, str]:
     """The consumer's own environment: nothing of this repository on the import path."""
     return {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+
+
+def test_the_projects_node_is_the_recorded_runtime() -> None:
+    """The runtime the `node` package's install script fetched (outside package-lock.json's
+    integrity hashes) is the one tools/node-runtime.sha256 records for this platform, as
+    scripts/setup.sh checks; and it is Node.js 22, not the end-of-life 20."""
+    import hashlib
+    import platform
+
+    recorded = {}
+    for line in (ROOT / "tools" / "node-runtime.sha256").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            digest, key = line.split()
+            recorded[key] = digest
+    key = f"{platform.system()}-{platform.machine()}"
+    assert key in recorded, f"no checksum recorded for {key}"
+    binary = ROOT / "node_modules" / "node" / "bin" / "node"
+    digest = hashlib.sha256()
+    with binary.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    assert digest.hexdigest() == recorded[key]
+    version = subprocess.run(
+        [str(binary), "--version"], check=True, capture_output=True, text=True
+    ).stdout
+    assert version.startswith("v22."), version

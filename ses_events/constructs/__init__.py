@@ -33,7 +33,10 @@ from ses_events.constructs.alarms import (
 )
 from ses_events.constructs.analytics import EventArchiveTable, EventQueryWorkgroup
 from ses_events.constructs.cloudwatch import CloudWatchDimension, CloudWatchEventDestination
-from ses_events.constructs.configuration_set import EventPublishingConfigurationSet
+from ses_events.constructs.configuration_set import (
+    ConfigurationSetLike,
+    EventPublishingConfigurationSet,
+)
 from ses_events.constructs.dashboard import EventPublishingDashboards
 from ses_events.constructs.event_destination import EventDestinationBase, EventTypeLike
 from ses_events.constructs.eventbridge import EventBridgeEventDestination
@@ -58,6 +61,7 @@ __all__ = [
     "CloudWatchDimension",
     "CloudWatchEventDestination",
     "ConfigurationSetAlarms",
+    "ConfigurationSetLike",
     "ConfigurationSetMetrics",
     "DimensionSource",
     "EventArchiveTable",

@@ -36,7 +36,11 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct, IConstruct
 
 from ses_events import rules
-from ses_events.constructs.configuration_set import EventPublishingConfigurationSet, _StackFacts
+from ses_events.constructs.configuration_set import (
+    ConfigurationSetLike,
+    EventPublishingConfigurationSet,
+    _StackFacts,
+)
 from ses_events.constructs.firehose import FirehoseEventArchive
 from ses_events.constructs.metrics import (
     account_reputation_bounce_rate,
@@ -350,7 +354,8 @@ class ConfigurationSetAlarms(Construct):
             thresholds=AlarmThresholds(bounce_rate=RateThreshold(warning=0.02, critical=0.04)),
         )
 
-    :param configuration_set: the set to watch.
+    :param configuration_set: the set to watch (ours, or an existing one: an
+        ``aws_ses.IConfigurationSet`` or its name).
     :param prefix: first part of every alarm name.
     :param alarm_topic: where alarms (ALARM and OK) notify. Default: no notifications.
     :param alarms: which alarms to create. Default: every alarm the set supports (reputation
@@ -370,7 +375,7 @@ class ConfigurationSetAlarms(Construct):
         scope: Construct,
         id: str,  # noqa: A002 - the construct id, named as in aws-cdk-lib
         *,
-        configuration_set: EventPublishingConfigurationSet,
+        configuration_set: ConfigurationSetLike,
         prefix: str,
         alarm_topic: sns.ITopic | None = None,
         alarms: Iterable[SesAlarm | str] | None = None,
@@ -379,6 +384,7 @@ class ConfigurationSetAlarms(Construct):
         composite: bool = True,
         notify_via_composite: bool = False,
     ) -> None:
+        configuration_set = EventPublishingConfigurationSet.of(scope, configuration_set)
         name = configuration_set.configuration_set_name
         where = f"{scope.node.path}/{id} (alarms of configuration set {name!r})".lstrip("/")
         thresholds = thresholds or AlarmThresholds()

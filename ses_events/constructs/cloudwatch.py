@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from ses_events import rules
-from ses_events.constructs.configuration_set import EventPublishingConfigurationSet
+from ses_events.constructs.configuration_set import (
+    ConfigurationSetLike,
+    EventPublishingConfigurationSet,
+)
 from ses_events.constructs.event_destination import EventDestinationBase, EventTypeLike
 from ses_events.rules import DimensionSource
 
@@ -98,7 +101,8 @@ class CloudWatchEventDestination(EventDestinationBase):
             event_types=["send", "delivery", "bounce", "complaint"],
         )
 
-    :param configuration_set: the configuration set that publishes the events.
+    :param configuration_set: the configuration set that publishes the events: one of ours, or an
+        existing one (an ``aws_ses.IConfigurationSet`` or its name).
     :param dimensions: up to 10 dimensions. Default: ``ses:configuration-set`` only.
     :param destination_name: the event destination name in SES. Default: the construct id.
     :param event_types: the event types to publish. Default: all ten.
@@ -110,12 +114,13 @@ class CloudWatchEventDestination(EventDestinationBase):
         scope: Construct,
         id: str,  # noqa: A002 - the construct id, named as in aws-cdk-lib
         *,
-        configuration_set: EventPublishingConfigurationSet,
+        configuration_set: ConfigurationSetLike,
         dimensions: Sequence[CloudWatchDimension] | None = None,
         destination_name: str | None = None,
         event_types: Sequence[EventTypeLike] | None = None,
         enabled: bool = True,
     ) -> None:
+        configuration_set = EventPublishingConfigurationSet.of(scope, configuration_set)
         chosen = (
             tuple(dimensions)
             if dimensions is not None

@@ -20,7 +20,7 @@ from ses_events.rules import EventType
 if TYPE_CHECKING:
     from ses_events.constructs.cloudwatch import CloudWatchEventDestination
 
-__all__ = ["EventPublishingConfigurationSet"]
+__all__ = ["ConfigurationSetLike", "EventPublishingConfigurationSet"]
 
 # Names already used, per app and per environment (account, region): SES names configuration
 # sets uniquely per account and region, so two stacks of one app may not both create "marketing"
@@ -208,7 +208,7 @@ class EventPublishingConfigurationSet(Construct):
                 engagement_metrics=engagement_metrics,
                 optimized_shared_delivery=optimized_shared_delivery,
             )
-        self.configuration_set = ses.ConfigurationSet(
+        self.configuration_set: ses.IConfigurationSet = ses.ConfigurationSet(
             self,
             "Resource",
             configuration_set_name=name,
@@ -224,7 +224,8 @@ class EventPublishingConfigurationSet(Construct):
             custom_tracking_https_policy=custom_tracking_https_policy,
             vdm_options=vdm,
         )
-        """The aws-cdk-lib L2 configuration set."""
+        """The aws-cdk-lib L2 configuration set (an ``aws_ses.ConfigurationSet`` when this app
+        creates it; for an existing set, the ``IConfigurationSet`` it was given)."""
 
         # Gaps of the L2, filled on the L1 resource (looked up only when needed: at thousands
         # of sets every jsii call counts).
@@ -248,6 +249,59 @@ class EventPublishingConfigurationSet(Construct):
         self._cloudwatch_destinations: list[CloudWatchEventDestination] = []
         self.metrics = ConfigurationSetMetrics(self)
         """The set's CloudWatch metrics: counts, per-dimension breakdowns, rates, reputation."""
+
+    @classmethod
+    def from_configuration_set(
+        cls,
+        scope: Construct,
+        id: str,  # noqa: A002 - the construct id, named as in aws-cdk-lib
+        configuration_set: ses.IConfigurationSet | str,
+        *,
+        reputation_metrics: bool = True,
+    ) -> EventPublishingConfigurationSet:
+        """A configuration set that exists already (created by hand, or by another stack or
+        tool), to add event destinations, metrics, alarms and dashboard sections to.
+
+        Nothing is created for the set itself and none of its settings change. Destination
+        names are still checked (unique, at most 10 per set) among the destinations this app
+        adds; destinations the set has already are not known here, so SES may still refuse a
+        name it holds or an eleventh destination at deploy.
+
+        Example::
+
+            existing = EventPublishingConfigurationSet.from_configuration_set(
+                stack, "Existing", "transactional"
+            )
+            SnsEventDestination(stack, "Bounces", configuration_set=existing,
+                                event_types=["bounce", "complaint"])
+
+        :param configuration_set: the set, as an ``aws_ses.IConfigurationSet`` (for example
+            ``ses.ConfigurationSet.from_configuration_set_name(...)``) or its name.
+        :param reputation_metrics: whether the set publishes reputation metrics (SES cannot be
+            asked at synth). Default: ``True``; the reputation metric helpers refuse when
+            ``False``.
+        """
+        return _ExistingConfigurationSet(
+            scope, id, configuration_set, reputation_metrics=reputation_metrics
+        )
+
+    @classmethod
+    def of(
+        cls, scope: Construct, configuration_set: ConfigurationSetLike
+    ) -> EventPublishingConfigurationSet:
+        """``configuration_set`` as an :class:`EventPublishingConfigurationSet`: itself, or the
+        one existing-set wrapper of its name in ``scope``'s stack (made on first use, so that
+        several destinations of one existing set share its destination-name checks)."""
+        if isinstance(configuration_set, EventPublishingConfigurationSet):
+            return configuration_set
+        name = _existing_name(scope, configuration_set)
+        stack = Stack.of(scope)
+        found = stack.node.try_find_child(f"ExistingConfigurationSet-{name}")
+        if isinstance(found, EventPublishingConfigurationSet):
+            return found
+        return _ExistingConfigurationSet(
+            stack, f"ExistingConfigurationSet-{name}", configuration_set
+        )
 
     @functools.cached_property
     def cfn_configuration_set(self) -> ses.CfnConfigurationSet:
@@ -326,3 +380,71 @@ class EventPublishingConfigurationSet(Construct):
                 ],
             )
         names[key] = lambda: self.node.path
+
+
+ConfigurationSetLike = EventPublishingConfigurationSet | ses.IConfigurationSet | str
+"""What the destinations, metrics, alarms and dashboards accept as a configuration set: one of
+ours, an ``aws_ses.IConfigurationSet`` that exists already, or the name of one."""
+
+
+def _existing_name(scope: Construct, configuration_set: ses.IConfigurationSet | str) -> str:
+    name = (
+        configuration_set
+        if isinstance(configuration_set, str)
+        else configuration_set.configuration_set_name
+    )
+    problems = Problems(lambda: f"{scope.node.path} (existing configuration set {name!r})")
+    if Token.is_unresolved(name):
+        problems.add(
+            "configuration_set",
+            name,
+            "an existing configuration set needs a name known at synth (metrics, policies and"
+            " alarms are keyed by it): import it by name",
+        )
+    else:
+        problems.check("configuration_set", name, rules.CONFIGURATION_SET_NAME)
+    problems.raise_if_any()
+    return name
+
+
+class _ExistingConfigurationSet(EventPublishingConfigurationSet):
+    """A configuration set made elsewhere: nothing is created for it; see
+    :meth:`EventPublishingConfigurationSet.from_configuration_set`."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,  # noqa: A002
+        configuration_set: ses.IConfigurationSet | str,
+        *,
+        reputation_metrics: bool = True,
+    ) -> None:
+        name = _existing_name(scope, configuration_set)
+        Construct.__init__(self, scope, id)
+        self.configuration_set_name = name
+        self.reputation_metrics = reputation_metrics
+        self.configuration_set = (
+            ses.ConfigurationSet.from_configuration_set_name(self, "Imported", name)
+            if isinstance(configuration_set, str)
+            else configuration_set
+        )
+        self.configuration_set_arn = _StackFacts.of(self).configuration_set_arn(name)
+        # The name itself: there is no resource in this stack to depend on.
+        self._ref = name
+        self._destination_names = []
+        self._cloudwatch_destinations = []
+        self.metrics = ConfigurationSetMetrics(self)
+
+    @property
+    def cfn_configuration_set(self) -> ses.CfnConfigurationSet:
+        """An existing set has no CloudFormation resource in this app."""
+        raise SesEventsValidationError(
+            self.node.path,
+            [
+                Problem(
+                    "cfn_configuration_set",
+                    self.configuration_set_name,
+                    "is an existing configuration set: this app has no resource to override",
+                )
+            ],
+        )

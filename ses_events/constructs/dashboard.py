@@ -19,7 +19,10 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
 
 from ses_events import rules
-from ses_events.constructs.configuration_set import EventPublishingConfigurationSet
+from ses_events.constructs.configuration_set import (
+    ConfigurationSetLike,
+    EventPublishingConfigurationSet,
+)
 from ses_events.constructs.firehose import FirehoseEventArchive
 from ses_events.constructs.metrics import (
     DEFAULT_PERIOD,
@@ -125,22 +128,23 @@ class EventPublishingDashboards(Construct):
         id: str,  # noqa: A002 - the construct id, named as in aws-cdk-lib
         *,
         dashboard_name: str,
-        configuration_sets: Sequence[EventPublishingConfigurationSet],
+        configuration_sets: Sequence[ConfigurationSetLike],
         archives: Mapping[str, FirehoseEventArchive] | None = None,
         alarms: Mapping[str, Sequence[cloudwatch.IAlarm]] | None = None,
         breakdowns: Mapping[str, Sequence[str]] | None = None,
         account_section: bool = True,
         period: Duration = DEFAULT_PERIOD,
     ) -> None:
+        sets = [EventPublishingConfigurationSet.of(scope, cs) for cs in configuration_sets]
         where = f"{scope.node.path}/{id} (dashboard {dashboard_name!r})".lstrip("/")
         problems = Problems(where)
         problems.check("dashboard_name", dashboard_name, rules.DASHBOARD_NAME)
-        names = {cs.configuration_set_name for cs in configuration_sets}
+        names = {cs.configuration_set_name for cs in sets}
         for name in (breakdowns or {}).keys() - names:
             problems.add("breakdowns", name, f"must name a configuration set of {sorted(names)}")
         for name in (alarms or {}).keys() - names:
             problems.add("alarms", name, f"must name a configuration set of {sorted(names)}")
-        for cs in configuration_sets:
+        for cs in sets:
             known = _dimensions(cs)
             for dimension in (breakdowns or {}).get(cs.configuration_set_name, ()):
                 if dimension not in known:
@@ -156,7 +160,7 @@ class EventPublishingDashboards(Construct):
         sections: list[DashboardSection] = []
         if account_section:
             sections.append(self._account_section())
-        for cs in configuration_sets:
+        for cs in sets:
             chosen = (breakdowns or {}).get(cs.configuration_set_name)
             sections.append(
                 self._set_section(

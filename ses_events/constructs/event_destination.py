@@ -11,7 +11,10 @@ from aws_cdk import aws_ses as ses
 from constructs import Construct
 
 from ses_events import rules
-from ses_events.constructs.configuration_set import EventPublishingConfigurationSet
+from ses_events.constructs.configuration_set import (
+    ConfigurationSetLike,
+    EventPublishingConfigurationSet,
+)
 from ses_events.errors import Problems
 from ses_events.rules import EventType
 
@@ -36,12 +39,13 @@ class EventDestinationBase(Construct):
         scope: Construct,
         id: str,  # noqa: A002 - the construct id, named as in aws-cdk-lib
         *,
-        configuration_set: EventPublishingConfigurationSet,
+        configuration_set: ConfigurationSetLike,
         destination_name: str | None,
         event_types: Sequence[EventTypeLike] | None,
         enabled: bool,
         check_kind: Callable[[Problems], None] | None = None,
     ) -> None:
+        configuration_set = EventPublishingConfigurationSet.of(scope, configuration_set)
         name = destination_name if destination_name is not None else id
         problems = Problems(
             lambda: (

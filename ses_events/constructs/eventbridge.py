@@ -9,7 +9,10 @@ from aws_cdk import aws_events as events
 from constructs import Construct
 
 from ses_events import rules
-from ses_events.constructs.configuration_set import EventPublishingConfigurationSet
+from ses_events.constructs.configuration_set import (
+    ConfigurationSetLike,
+    EventPublishingConfigurationSet,
+)
 from ses_events.constructs.event_destination import (
     EventDestinationBase,
     EventTypeLike,
@@ -35,7 +38,8 @@ class EventBridgeEventDestination(EventDestinationBase):
         bus.route_events("Bounces", event_types=["bounce", "complaint"],
                          targets=[targets.SqsQueue(queue)])
 
-    :param configuration_set: the configuration set that publishes the events.
+    :param configuration_set: the configuration set that publishes the events: one of ours, or an
+        existing one (an ``aws_ses.IConfigurationSet`` or its name).
     :param event_bus: the default bus, if you hold a reference to it. Default: the default bus.
     :param destination_name: the event destination name in SES. Default: the construct id.
     :param event_types: the event types to publish. Default: all ten.
@@ -47,12 +51,14 @@ class EventBridgeEventDestination(EventDestinationBase):
         scope: Construct,
         id: str,  # noqa: A002 - the construct id, named as in aws-cdk-lib
         *,
-        configuration_set: EventPublishingConfigurationSet,
+        configuration_set: ConfigurationSetLike,
         event_bus: events.IEventBus | None = None,
         destination_name: str | None = None,
         event_types: Sequence[EventTypeLike] | None = None,
         enabled: bool = True,
     ) -> None:
+        configuration_set = EventPublishingConfigurationSet.of(scope, configuration_set)
+
         def check(problems: Problems) -> None:
             if event_bus is None:
                 return

@@ -26,7 +26,10 @@ from constructs import Construct, IValidation
 
 from ses_events import rules
 from ses_events.constructs.buckets import private_bucket
-from ses_events.constructs.configuration_set import EventPublishingConfigurationSet
+from ses_events.constructs.configuration_set import (
+    ConfigurationSetLike,
+    EventPublishingConfigurationSet,
+)
 from ses_events.constructs.event_destination import (
     ConfigurationSetSources,
     EventDestinationBase,
@@ -643,7 +646,8 @@ class FirehoseEventDestination(EventDestinationBase):
             archive=shared_archive,  # omit to create an archive for this destination alone
         )
 
-    :param configuration_set: the configuration set that publishes the events.
+    :param configuration_set: the configuration set that publishes the events: one of ours, or an
+        existing one (an ``aws_ses.IConfigurationSet`` or its name).
     :param archive: the archive to publish to. Default: one is created inside this construct.
         Share one archive between configuration sets rather than creating one each.
     :param destination_name: the event destination name in SES. Default: the construct id.
@@ -656,12 +660,13 @@ class FirehoseEventDestination(EventDestinationBase):
         scope: Construct,
         id: str,  # noqa: A002 - the construct id, named as in aws-cdk-lib
         *,
-        configuration_set: EventPublishingConfigurationSet,
+        configuration_set: ConfigurationSetLike,
         archive: FirehoseEventArchive | None = None,
         destination_name: str | None = None,
         event_types: Sequence[EventTypeLike] | None = None,
         enabled: bool = True,
     ) -> None:
+        configuration_set = EventPublishingConfigurationSet.of(scope, configuration_set)
         super().__init__(
             scope,
             id,

@@ -12,7 +12,10 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ses_events import rules
-from ses_events.constructs.configuration_set import EventPublishingConfigurationSet
+from ses_events.constructs.configuration_set import (
+    ConfigurationSetLike,
+    EventPublishingConfigurationSet,
+)
 from ses_events.constructs.event_destination import (
     ConfigurationSetSources,
     EventDestinationBase,
@@ -164,7 +167,8 @@ class SnsEventDestination(EventDestinationBase):
             event_types=["bounce", "complaint"],
         )
 
-    :param configuration_set: the configuration set that publishes the events.
+    :param configuration_set: the configuration set that publishes the events: one of ours, or an
+        existing one (an ``aws_ses.IConfigurationSet`` or its name).
     :param event_topic: a shared :class:`SnsEventTopic`. Default: see ``topic``.
     :param topic: an existing SNS topic to wrap. Default: a topic is created inside this
         construct. Pass ``event_topic`` or ``topic``, not both.
@@ -178,13 +182,15 @@ class SnsEventDestination(EventDestinationBase):
         scope: Construct,
         id: str,  # noqa: A002 - the construct id, named as in aws-cdk-lib
         *,
-        configuration_set: EventPublishingConfigurationSet,
+        configuration_set: ConfigurationSetLike,
         event_topic: SnsEventTopic | None = None,
         topic: sns.ITopic | None = None,
         destination_name: str | None = None,
         event_types: Sequence[EventTypeLike] | None = None,
         enabled: bool = True,
     ) -> None:
+        configuration_set = EventPublishingConfigurationSet.of(scope, configuration_set)
+
         def check(problems: Problems) -> None:
             if event_topic is not None and topic is not None:
                 problems.add("topic", "given", "pass either event_topic or topic, not both")

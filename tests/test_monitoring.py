@@ -563,3 +563,34 @@ def test_fleet_monitoring_covers_every_set_with_four_alarms_and_one_dashboard(st
         "Fleet alarms",
     ]
     assert fleet.dashboard is not None
+
+
+@pytest.mark.parametrize(
+    ("alarm_prefix", "admitted"),
+    [("mail", True), ("mail-eu", True), ("mailx", False), ("ops", False), ("mai", False)],
+)
+def test_alarms_refuse_an_alarm_topic_whose_policies_would_refuse_them(
+    stack: Stack, alarm_prefix: str, admitted: bool
+) -> None:
+    """An AlarmTopic admits only alarms named '<its prefix>-*' (key and topic policies): alarms
+    of another prefix would synthesize, deploy and never notify; they are refused at synth."""
+    topic = AlarmTopic(stack, "Topic", prefix="mail")
+    marketing = EventPublishingConfigurationSet(stack, "Marketing", configuration_set_name="m")
+
+    def build() -> None:
+        ConfigurationSetAlarms(
+            stack,
+            "Alarms",
+            configuration_set=marketing,
+            prefix=alarm_prefix,
+            alarm_topic=topic.topic,
+        )
+        AccountReputationAlarms(stack, "Account", prefix=alarm_prefix, alarm_topic=topic.topic)
+
+    if admitted:
+        build()
+        policy = json.dumps(Template.from_stack(stack).find_resources("AWS::SNS::TopicPolicy"))
+        assert ":alarm:mail-*" in policy
+    else:
+        with pytest.raises(SesEventsValidationError, match="AlarmTopic of prefix 'mail'"):
+            build()

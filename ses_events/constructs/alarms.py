@@ -156,6 +156,10 @@ def _claim_alarm_name(scope: Construct, name: str, where: str) -> None:
     names[key] = scope.node.path
 
 
+# The prefix each AlarmTopic's policies admit, by its topic (alarms given that topic check it).
+_ALARM_TOPIC_PREFIXES: weakref.WeakKeyDictionary[sns.ITopic, str] = weakref.WeakKeyDictionary()
+
+
 class _AlarmFactory:
     """Applies the naming pattern, registers names and attaches the notification actions."""
 
@@ -164,6 +168,18 @@ class _AlarmFactory:
     ) -> None:
         problems = Problems(where)
         problems.check("prefix", prefix, rules.ALARM_NAME_PREFIX)
+        topic_prefix = _ALARM_TOPIC_PREFIXES.get(alarm_topic) if alarm_topic else None
+        admitted = topic_prefix is None or f"{prefix}-".startswith(f"{topic_prefix}-")
+        if not admitted:
+            # The AlarmTopic's key and topic policies admit only alarms named <its prefix>-*:
+            # CloudWatch would be refused every notification of these alarms.
+            problems.add(
+                "alarm_topic",
+                alarm_topic.node.path if alarm_topic else None,
+                f"is the AlarmTopic of prefix {topic_prefix!r}, whose policies let only alarms"
+                f" named '{topic_prefix}-*' publish; these alarms are named '{prefix}-*': give"
+                " both the same prefix (or these alarms one that starts with the topic's and '-')",
+            )
         problems.raise_if_any()
         self.scope = scope
         self.prefix = prefix
@@ -318,6 +334,7 @@ class AlarmTopic(Construct):
             enforce_ssl=True,
         )
         """The SNS topic."""
+        _ALARM_TOPIC_PREFIXES[self.topic] = prefix
         self.topic.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="CloudWatchAlarmsPublish",

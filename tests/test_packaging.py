@@ -21,6 +21,8 @@ here = pathlib.Path(ses_events.__file__).parent
 assert str(here).startswith(sys.argv[1]), here            # the installed copy, not the checkout
 assert (here / "py.typed").is_file()
 assert EXAMPLE_SPEC.is_file()
+# the schema the example's yaml-language-server line names ships beside it
+assert (EXAMPLE_SPEC.parent / "ses-events.schema.json").is_file()
 assert len(list((here / "analytics" / "queries").glob("*.sql"))) == 7  # the named queries
 stack = Stack(App(), "TheirStack")
 cs = EventPublishingConfigurationSet(stack, "Theirs", configuration_set_name="theirs")

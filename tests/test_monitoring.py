@@ -594,3 +594,123 @@ def test_alarms_refuse_an_alarm_topic_whose_policies_would_refuse_them(
     else:
         with pytest.raises(SesEventsValidationError, match="AlarmTopic of prefix 'mail'"):
             build()
+
+
+def _actions(alarm: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """An alarm's ALARM and OK actions, each as a short readable form."""
+
+    def short(action: Any) -> str:
+        text = json.dumps(action)
+        for marker in ("Pager", "Chat", "Lambda", "Topic"):
+            if marker in text:
+                return marker
+        return text
+
+    return (
+        [short(a) for a in alarm.get("AlarmActions", [])],
+        [short(a) for a in alarm.get("OKActions", [])],
+    )
+
+
+def test_alarm_actions_split_warning_from_critical_with_any_alarm_action(stack: Stack) -> None:
+    """Warnings go to the chat topic, critical alarms (and the composite, when it notifies) to
+    the pager topic and a Lambda action; OK notifications can be turned off."""
+    from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
+    from aws_cdk import aws_lambda as lambda_
+    from aws_cdk import aws_sns as sns
+
+    from ses_events.constructs import AlarmActions
+
+    cs = _set(stack, "tx")
+    pager = sns.Topic(stack, "Pager")
+    chat = sns.Topic.from_topic_arn(stack, "Chat", "arn:aws:sns:eu-west-1:111111111111:Chat")
+    handler = lambda_.Function.from_function_arn(
+        stack, "Lambda", "arn:aws:lambda:eu-west-1:111111111111:function:Lambda"
+    )
+    ConfigurationSetAlarms(
+        stack,
+        "Alarms",
+        configuration_set=cs,
+        prefix="mail",
+        alarm_actions=AlarmActions(
+            warning=[chat],
+            critical=[pager, cloudwatch_actions.LambdaAction(handler)],
+            ok=False,
+        ),
+    )
+    AccountReputationAlarms(
+        stack, "Account", prefix="mail", alarm_actions=AlarmActions(critical=[pager])
+    )
+    found = _alarms_by_name(Template.from_stack(stack))
+    assert _actions(found["mail-tx-bounce-rate-warning"]) == (["Chat"], [])
+    assert _actions(found["mail-tx-delivery-delays-warning"]) == (["Chat"], [])
+    assert _actions(found["mail-tx-bounce-rate-critical"]) == (["Pager", "Lambda"], [])
+    assert _actions(found["mail-tx-rendering-failures-critical"]) == (["Pager", "Lambda"], [])
+    assert _actions(found["mail-tx-health"]) == ([], [])  # critical alarms notify directly
+    # ok defaults to True; no warning actions means warnings notify nobody
+    assert _actions(found["mail-account-bounce-rate-critical"]) == (["Pager"], ["Pager"])
+    assert _actions(found["mail-account-bounce-rate-warning"]) == ([], [])
+
+
+def test_composite_alarm_notifies_the_critical_actions(stack: Stack) -> None:
+    from aws_cdk import aws_sns as sns
+
+    from ses_events.constructs import AlarmActions
+
+    cs = _set(stack, "tx")
+    pager, chat = sns.Topic(stack, "Pager"), sns.Topic(stack, "Chat")
+    ConfigurationSetAlarms(
+        stack,
+        "Alarms",
+        configuration_set=cs,
+        prefix="mail",
+        alarm_actions=AlarmActions(warning=[chat], critical=[pager]),
+        notify_via_composite=True,
+    )
+    found = _alarms_by_name(Template.from_stack(stack))
+    assert _actions(found["mail-tx-health"]) == (["Pager"], ["Pager"])
+    assert _actions(found["mail-tx-bounce-rate-critical"]) == ([], [])
+    assert _actions(found["mail-tx-bounce-rate-warning"]) == (["Chat"], ["Chat"])
+
+
+def test_alarm_actions_refuse_a_topic_and_actions_together_and_non_actions(stack: Stack) -> None:
+    from ses_events.constructs import AlarmActions
+
+    topic = AlarmTopic(stack, "Topic", prefix="mail")
+    with pytest.raises(
+        SesEventsValidationError, match="alarm_actions = 'given': cannot be combined with alarm"
+    ):
+        AccountReputationAlarms(
+            stack,
+            "Both",
+            prefix="mail",
+            alarm_topic=topic.topic,
+            alarm_actions=AlarmActions.to(topic.topic),
+        )
+    with pytest.raises(
+        SesEventsValidationError,
+        match=r"alarm_actions.critical\[0\] = 'str': must be an aws_cloudwatch.IAlarmAction",
+    ):
+        AccountReputationAlarms(
+            stack,
+            "NotAnAction",
+            prefix="mail",
+            alarm_actions=AlarmActions(critical=["arn:aws:sns:eu-west-1:111111111111:x"]),  # type: ignore[list-item]
+        )
+    # an AlarmTopic in the actions is checked against the alarms' prefix too
+    with pytest.raises(
+        SesEventsValidationError, match=r"alarm_actions.warning\[0\] = .*AlarmTopic of prefix"
+    ):
+        AccountReputationAlarms(
+            stack, "Other", prefix="ops", alarm_actions=AlarmActions(warning=[topic.topic])
+        )
+
+
+def test_alarm_actions_to_uses_the_same_targets_for_both_levels(stack: Stack) -> None:
+    from ses_events.constructs import AlarmActions
+
+    topic = AlarmTopic(stack, "Topic", prefix="mail")
+    assert AlarmActions.to(topic.topic, ok=False) == AlarmActions(
+        warning=(topic.topic,), critical=(topic.topic,), ok=False
+    )
+    assert AlarmActions.to(topic.topic).ok is True

@@ -23,6 +23,7 @@ Example::
 
 from ses_events.constructs.alarms import (
     AccountReputationAlarms,
+    AlarmActions,
     AlarmLevel,
     AlarmThresholds,
     AlarmTopic,
@@ -53,6 +54,7 @@ from ses_events.rules import DimensionSource, EventType
 
 __all__ = [
     "AccountReputationAlarms",
+    "AlarmActions",
     "AlarmLevel",
     "AlarmThresholds",
     "AlarmTopic",

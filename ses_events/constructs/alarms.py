@@ -52,6 +52,7 @@ from ses_events.rules import EventType
 
 __all__ = [
     "AccountReputationAlarms",
+    "AlarmActions",
     "AlarmLevel",
     "AlarmThresholds",
     "AlarmTopic",
@@ -132,6 +133,47 @@ class AlarmThresholds:
         return found
 
 
+AlarmTarget = cloudwatch.IAlarmAction | sns.ITopic
+"""Where an alarm notifies: any ``aws_cloudwatch.IAlarmAction`` (``aws_cloudwatch_actions.SnsAction``,
+``LambdaAction``, ``Ec2Action``, ``SsmIncidentAction`` ...) or an SNS topic, which becomes an
+``SnsAction`` (and, when it is an :class:`AlarmTopic`'s, has its prefix checked)."""
+
+
+@dataclass(frozen=True)
+class AlarmActions:
+    """Where warning and critical alarms notify, and whether they also say when they recover.
+
+    Teams usually page on critical alarms and only post warnings to a channel; this keeps the
+    two apart. Every alarm construct of this package takes it as ``alarm_actions`` (or, for one
+    destination for everything, ``alarm_topic``; never both). A composite health alarm notifies
+    the critical actions.
+
+    Example::
+
+        from aws_cdk import aws_cloudwatch_actions as actions
+        from ses_events.constructs import AlarmActions
+
+        AlarmActions(
+            warning=[chat_topic],
+            critical=[pager_topic, actions.LambdaAction(open_incident)],
+            ok=False,
+        )
+
+    :param warning: actions of warning alarms. Default: none.
+    :param critical: actions of critical alarms and of the composite health alarm. Default: none.
+    :param ok: also notify the same actions when an alarm returns to OK. Default: ``True``.
+    """
+
+    warning: Sequence[AlarmTarget] = ()
+    critical: Sequence[AlarmTarget] = ()
+    ok: bool = True
+
+    @classmethod
+    def to(cls, *targets: AlarmTarget, ok: bool = True) -> AlarmActions:
+        """The same actions for warning and critical alarms."""
+        return cls(warning=targets, critical=targets, ok=ok)
+
+
 # Alarm names in use, per app and environment: CloudWatch alarm names are unique per account and
 # Region, and a second alarm of the same name would silently replace the first.
 _ALARM_NAMES: weakref.WeakKeyDictionary[IConstruct, dict[str, str]] = weakref.WeakKeyDictionary()
@@ -164,28 +206,52 @@ class _AlarmFactory:
     """Applies the naming pattern, registers names and attaches the notification actions."""
 
     def __init__(
-        self, scope: Construct, prefix: str, alarm_topic: sns.ITopic | None, where: str
+        self,
+        scope: Construct,
+        prefix: str,
+        alarm_topic: sns.ITopic | None,
+        where: str,
+        alarm_actions: AlarmActions | None = None,
     ) -> None:
         problems = Problems(where)
         problems.check("prefix", prefix, rules.ALARM_NAME_PREFIX)
-        topic_prefix = _ALARM_TOPIC_PREFIXES.get(alarm_topic) if alarm_topic else None
-        admitted = topic_prefix is None or f"{prefix}-".startswith(f"{topic_prefix}-")
-        if not admitted:
-            # The AlarmTopic's key and topic policies admit only alarms named <its prefix>-*:
-            # CloudWatch would be refused every notification of these alarms.
+        if alarm_topic is not None and alarm_actions is not None:
             problems.add(
-                "alarm_topic",
-                alarm_topic.node.path if alarm_topic else None,
-                f"is the AlarmTopic of prefix {topic_prefix!r}, whose policies let only alarms"
-                f" named '{topic_prefix}-*' publish; these alarms are named '{prefix}-*': give"
-                " both the same prefix (or these alarms one that starts with the topic's and '-')",
+                "alarm_actions",
+                "given",
+                "cannot be combined with alarm_topic: pass the topic in alarm_actions"
+                " (AlarmActions.to(topic) for both levels)",
             )
+        actions = alarm_actions or (
+            AlarmActions.to(alarm_topic) if alarm_topic is not None else AlarmActions()
+        )
+        self.actions: dict[AlarmLevel, list[cloudwatch.IAlarmAction]] = {}
+        for level, targets in (
+            (AlarmLevel.WARNING, actions.warning),
+            (AlarmLevel.CRITICAL, actions.critical),
+        ):
+            converted: list[cloudwatch.IAlarmAction] = []
+            for i, target in enumerate(targets):
+                field_name = (
+                    "alarm_topic" if alarm_actions is None else f"alarm_actions.{level}[{i}]"
+                )
+                action = _alarm_action(target, prefix, field_name, problems)
+                if action is not None:
+                    converted.append(action)
+            self.actions[level] = converted
         problems.raise_if_any()
         self.scope = scope
         self.prefix = prefix
         self.where = where
-        self.action = cloudwatch_actions.SnsAction(alarm_topic) if alarm_topic else None
+        self.notify_ok = actions.ok
         self.created: dict[str, cloudwatch.Alarm] = {}
+
+    def notify(self, alarm: cloudwatch.AlarmBase, level: AlarmLevel) -> None:
+        """Attach ``level``'s actions to ``alarm`` (and to its OK state unless turned off)."""
+        for action in self.actions[level]:
+            alarm.add_alarm_action(action)
+            if self.notify_ok:
+                alarm.add_ok_action(action)
 
     def name(self, subject: str, what: str, level: AlarmLevel | None) -> str:
         return "-".join(p for p in (self.prefix, subject, what, level and level.value) if p)
@@ -222,9 +288,8 @@ class _AlarmFactory:
             datapoints_to_alarm=datapoints_to_alarm,
             treat_missing_data=missing,
         )
-        if notify and self.action is not None:
-            alarm.add_alarm_action(self.action)
-            alarm.add_ok_action(self.action)
+        if notify:
+            self.notify(alarm, level)
         self.created[name] = alarm
         return alarm
 
@@ -261,6 +326,35 @@ class _AlarmFactory:
                 (AlarmLevel.CRITICAL, rate.critical),
             )
         }
+
+
+def _alarm_action(
+    target: AlarmTarget, prefix: str, field_name: str, problems: Problems
+) -> cloudwatch.IAlarmAction | None:
+    """``target`` as an alarm action; an :class:`AlarmTopic` must admit alarms named ``prefix``."""
+    if hasattr(target, "topic_arn"):  # an sns.ITopic (jsii interfaces cannot be isinstance-checked)
+        topic: sns.ITopic = target  # type: ignore[assignment]
+        topic_prefix = _ALARM_TOPIC_PREFIXES.get(topic)
+        if topic_prefix is not None and not f"{prefix}-".startswith(f"{topic_prefix}-"):
+            # The AlarmTopic's key and topic policies admit only alarms named <its prefix>-*:
+            # CloudWatch would be refused every notification of these alarms.
+            problems.add(
+                field_name,
+                topic.node.path,
+                f"is the AlarmTopic of prefix {topic_prefix!r}, whose policies let only alarms"
+                f" named '{topic_prefix}-*' publish; these alarms are named '{prefix}-*': give"
+                " both the same prefix (or these alarms one that starts with the topic's and '-')",
+            )
+            return None
+        return cloudwatch_actions.SnsAction(topic)
+    if not hasattr(target, "bind"):
+        problems.add(
+            field_name,
+            type(target).__name__,
+            "must be an aws_cloudwatch.IAlarmAction or an aws_sns.ITopic",
+        )
+        return None
+    return target
 
 
 class AlarmTopic(Construct):
@@ -374,7 +468,9 @@ class ConfigurationSetAlarms(Construct):
     :param configuration_set: the set to watch (ours, or an existing one: an
         ``aws_ses.IConfigurationSet`` or its name).
     :param prefix: first part of every alarm name.
-    :param alarm_topic: where alarms (ALARM and OK) notify. Default: no notifications.
+    :param alarm_topic: one SNS topic every alarm notifies (ALARM and OK). Default: none.
+    :param alarm_actions: actions by level (any ``IAlarmAction``), OK notifications
+        optional; instead of ``alarm_topic``. Default: no notifications.
     :param alarms: which alarms to create. Default: every alarm the set supports (reputation
         alarms when reputation metrics are on; count alarms when a CloudWatch destination
         publishes the event type with the ``ses:configuration-set`` dimension). Asking for one
@@ -395,6 +491,7 @@ class ConfigurationSetAlarms(Construct):
         configuration_set: ConfigurationSetLike,
         prefix: str,
         alarm_topic: sns.ITopic | None = None,
+        alarm_actions: AlarmActions | None = None,
         alarms: Iterable[SesAlarm | str] | None = None,
         thresholds: AlarmThresholds | None = None,
         related_alarms: Sequence[cloudwatch.IAlarm] = (),
@@ -434,7 +531,7 @@ class ConfigurationSetAlarms(Construct):
             if kind in chosen and configuration_set.metrics.needs_metrics_insights(event_type)
         ]
         super().__init__(scope, id)
-        factory = _AlarmFactory(self, prefix, alarm_topic, where)
+        factory = _AlarmFactory(self, prefix, alarm_topic, where, alarm_actions)
         self.alarms: dict[str, cloudwatch.Alarm] = factory.created
         """The alarms, by alarm name."""
         critical: list[cloudwatch.IAlarm] = list(related_alarms)
@@ -524,9 +621,8 @@ class ConfigurationSetAlarms(Construct):
                     )
                 ),
             )
-            if notify_via_composite and factory.action is not None:
-                self.composite_alarm.add_alarm_action(factory.action)
-                self.composite_alarm.add_ok_action(factory.action)
+            if notify_via_composite:
+                factory.notify(self.composite_alarm, AlarmLevel.CRITICAL)
 
 
 _COUNT_ALARMS = (
@@ -567,7 +663,9 @@ class AccountReputationAlarms(Construct):
         AccountReputationAlarms(stack, "Account", prefix="mail", alarm_topic=topic.topic)
 
     :param prefix: first part of every alarm name.
-    :param alarm_topic: where alarms notify. Default: no notifications.
+    :param alarm_topic: one SNS topic every alarm notifies (ALARM and OK). Default: none.
+    :param alarm_actions: actions by level (any ``IAlarmAction``), OK notifications
+        optional; instead of ``alarm_topic``. Default: no notifications.
     :param thresholds: Default: :class:`AlarmThresholds` defaults (only the rates are used).
     """
 
@@ -578,6 +676,7 @@ class AccountReputationAlarms(Construct):
         *,
         prefix: str,
         alarm_topic: sns.ITopic | None = None,
+        alarm_actions: AlarmActions | None = None,
         thresholds: AlarmThresholds | None = None,
     ) -> None:
         where = f"{scope.node.path}/{id} (account reputation alarms)".lstrip("/")
@@ -586,7 +685,7 @@ class AccountReputationAlarms(Construct):
         problems.extend(thresholds.problems())
         problems.raise_if_any()
         super().__init__(scope, id)
-        factory = _AlarmFactory(self, prefix, alarm_topic, where)
+        factory = _AlarmFactory(self, prefix, alarm_topic, where, alarm_actions)
         self.alarms: dict[str, cloudwatch.Alarm] = factory.created
         """The alarms, by alarm name."""
         for what, metric, rate in (
@@ -618,7 +717,9 @@ class FirehoseArchiveAlarms(Construct):
     :param archive: the archive to watch.
     :param archive_name: its name in alarm names.
     :param prefix: first part of every alarm name.
-    :param alarm_topic: where alarms notify. Default: no notifications.
+    :param alarm_topic: one SNS topic every alarm notifies (ALARM and OK). Default: none.
+    :param alarm_actions: actions by level (any ``IAlarmAction``), OK notifications
+        optional; instead of ``alarm_topic``. Default: no notifications.
     :param max_data_age: the oldest a record may be before it reaches S3. Default: three times
         the archive's buffering interval, at least 15 minutes.
     """
@@ -632,6 +733,7 @@ class FirehoseArchiveAlarms(Construct):
         archive_name: str,
         prefix: str,
         alarm_topic: sns.ITopic | None = None,
+        alarm_actions: AlarmActions | None = None,
         max_data_age: Duration | None = None,
     ) -> None:
         where = f"{scope.node.path}/{id} (alarms of archive {archive_name!r})".lstrip("/")
@@ -653,7 +755,7 @@ class FirehoseArchiveAlarms(Construct):
         problems.check("archive_name", archive_name, rules.ALARM_NAME_PREFIX)
         problems.raise_if_any()
         super().__init__(scope, id)
-        factory = _AlarmFactory(self, prefix, alarm_topic, where)
+        factory = _AlarmFactory(self, prefix, alarm_topic, where, alarm_actions)
         stream = archive.delivery_stream_name
         subject = f"archive-{archive_name}"
         self.data_freshness = factory.alarm(

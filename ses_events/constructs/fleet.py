@@ -23,7 +23,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ses_events import rules
-from ses_events.constructs.alarms import AlarmThresholds, _AlarmFactory
+from ses_events.constructs.alarms import AlarmActions, AlarmThresholds, _AlarmFactory
 from ses_events.constructs.dashboard import review_threshold_annotations
 from ses_events.errors import Problems
 
@@ -52,7 +52,9 @@ class FleetMonitoring(Construct):
       AWS review levels, the sets sending most, and the alarm states.
 
     :param prefix: first part of alarm and dashboard names.
-    :param alarm_topic: where alarms notify. Default: no notifications.
+    :param alarm_topic: one SNS topic every alarm notifies (ALARM and OK). Default: none.
+    :param alarm_actions: actions by level (any ``IAlarmAction``), OK notifications
+        optional; instead of ``alarm_topic``. Default: no notifications.
     :param thresholds: Default: :class:`AlarmThresholds` defaults (only the rates are used).
     :param dashboard: create the dashboard. Default: ``True``.
     """
@@ -64,6 +66,7 @@ class FleetMonitoring(Construct):
         *,
         prefix: str,
         alarm_topic: sns.ITopic | None = None,
+        alarm_actions: AlarmActions | None = None,
         thresholds: AlarmThresholds | None = None,
         dashboard: bool = True,
     ) -> None:
@@ -74,7 +77,7 @@ class FleetMonitoring(Construct):
         problems.check("prefix", prefix, rules.ALARM_NAME_PREFIX)
         problems.raise_if_any()
         super().__init__(scope, id)
-        factory = _AlarmFactory(self, prefix, alarm_topic, where)
+        factory = _AlarmFactory(self, prefix, alarm_topic, where, alarm_actions)
         period = Duration.hours(1)
         rates = (
             ("bounce-rate", rules.REPUTATION_BOUNCE_RATE_METRIC, thresholds.bounce_rate),

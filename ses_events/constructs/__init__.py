@@ -48,6 +48,8 @@ from ses_events.constructs.firehose import (
     FirehoseEventDestination,
 )
 from ses_events.constructs.fleet import FleetMonitoring
+from ses_events.constructs.identities import IdentityDefaultConfigurationSet
+from ses_events.constructs.identity_ref import IdentityLike
 from ses_events.constructs.metrics import ConfigurationSetMetrics
 from ses_events.constructs.sns import SnsEventDestination, SnsEventTopic
 from ses_events.rules import DimensionSource, EventType
@@ -78,6 +80,8 @@ __all__ = [
     "FirehoseEventArchive",
     "FirehoseEventDestination",
     "FleetMonitoring",
+    "IdentityDefaultConfigurationSet",
+    "IdentityLike",
     "RateThreshold",
     "SesAlarm",
     "SnsEventDestination",

@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 from aws_cdk import ArnFormat, Duration, Stack, Tags, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ses as ses
 from constructs import Construct, IConstruct
 
 from ses_events import rules
+from ses_events.constructs.identity_ref import IdentityLike, identity_arn, identity_name
 from ses_events.constructs.metrics import DEFAULT_PERIOD, ConfigurationSetMetrics
 from ses_events.errors import Problem, Problems, SesEventsValidationError
 from ses_events.rules import EventType
@@ -347,6 +349,37 @@ class EventPublishingConfigurationSet(Construct):
         """SES's ``Reputation.ComplaintRate`` for this set (needs ``reputation_metrics=True``)."""
         return self.metrics.reputation_complaint_rate()
 
+    def grant_send(self, grantee: iam.IGrantable, identity: IdentityLike) -> iam.Grant:
+        """Let ``grantee`` send mail from ``identity`` with this configuration set.
+
+        Sending with a configuration set needs ``ses:SendEmail`` / ``ses:SendRawEmail`` on the
+        identity *and* on the set: both are resource types of these actions ("Actions,
+        resources, and condition keys for Amazon SES",
+        https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonses.html).
+        The policy allows exactly these two actions on exactly these two ARNs.
+
+        Example::
+
+            marketing.grant_send(sender_function, "example.com")
+
+        :param grantee: the role, user or function that sends.
+        :param identity: the identity mail is sent from: a domain, an address or an
+            ``aws_ses.IEmailIdentity``.
+        """
+        problems = Problems(
+            lambda: (
+                f"{self.node.path} (grant_send of configuration set"
+                f" {self.configuration_set_name!r})"
+            )
+        )
+        identity_name(identity, problems)
+        problems.raise_if_any()
+        return iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=list(SEND_ACTIONS),
+            resource_arns=[identity_arn(self, identity), self.configuration_set_arn],
+        )
+
     @property
     def event_destination_names(self) -> tuple[str, ...]:
         """Names of the event destinations added so far, in order."""
@@ -381,6 +414,10 @@ class EventPublishingConfigurationSet(Construct):
             )
         names[key] = lambda: self.node.path
 
+
+SEND_ACTIONS = ("ses:SendEmail", "ses:SendRawEmail")
+"""What sending needs, on the identity and on the configuration set (the actions of aws-cdk-lib's
+``EmailIdentity.grant_send_email``)."""
 
 ConfigurationSetLike = EventPublishingConfigurationSet | ses.IConfigurationSet | str
 """What the destinations, metrics, alarms and dashboards accept as a configuration set: one of

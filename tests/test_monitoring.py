@@ -714,3 +714,84 @@ def test_alarm_actions_to_uses_the_same_targets_for_both_levels(stack: Stack) ->
         warning=(topic.topic,), critical=(topic.topic,), ok=False
     )
     assert AlarmActions.to(topic.topic).ok is True
+
+
+def test_sections_go_on_a_teams_own_dashboard_without_creating_another(stack: Stack) -> None:
+    """The widgets EventPublishingDashboards shows, on a dashboard the team already has: the
+    only dashboard in the template is theirs, and its body holds the same widgets."""
+    from ses_events.constructs import (
+        account_reputation_section,
+        archive_section,
+        configuration_set_section,
+    )
+
+    cs = _set(
+        stack,
+        "tx",
+        dimensions=[
+            CloudWatchDimension.configuration_set(),
+            CloudWatchDimension.message_tag("campaign", default_value="none"),
+        ],
+    )
+    archive = FirehoseEventArchive(stack, "Archive")
+    FirehoseEventDestination(stack, "ToArchive", configuration_set=cs, archive=archive)
+    alarms = ConfigurationSetAlarms(stack, "Alarms", configuration_set=cs, prefix="mail")
+    own = cloudwatch.Dashboard(stack, "Own", dashboard_name="team-ops")
+    own.add_widgets(cloudwatch.TextWidget(markdown="# Our service", width=24, height=1))
+    account_reputation_section().add_to(own)
+    section = configuration_set_section(
+        stack, cs, breakdowns=["campaign"], alarms=list(alarms.alarms.values())
+    )
+    section.add_to(own)
+    archive_section("default", archive).add_to(own)
+
+    template = Template.from_stack(stack)
+    (dashboard,) = template.find_resources("AWS::CloudWatch::Dashboard").values()
+    assert dashboard["Properties"]["DashboardName"] == "team-ops"
+    body = json.dumps(stack.resolve(dashboard["Properties"]["DashboardBody"]))
+    for title in (
+        "Our service",
+        "SES account reputation",
+        "tx: events",
+        "tx: rates",
+        "tx: per campaign",
+        "tx: alarms",
+        "archive default: data freshness",
+    ):
+        assert title in body, title
+    # the same section EventPublishingDashboards would build (same widgets, same order)
+    reference = EventPublishingDashboards(
+        stack,
+        "Reference",
+        dashboard_name="reference",
+        configuration_sets=[cs],
+        account_section=False,
+        breakdowns={"tx": ["campaign"]},
+        alarms={"tx": list(alarms.alarms.values())},
+    )
+
+    def unplaced(widgets: list[cloudwatch.IWidget]) -> list[Any]:
+        # x and y are where a dashboard put the widget; everything else must match
+        return [
+            {k: v for k, v in item.items() if k not in ("x", "y")}
+            for w in widgets
+            for item in stack.resolve(w.to_json())
+        ]
+
+    assert unplaced(section.widgets) == unplaced(reference.sections[0].widgets)
+    assert len(section.widgets) == 6
+
+
+def test_a_section_refuses_a_breakdown_the_set_does_not_publish(stack: Stack) -> None:
+    from ses_events.constructs import configuration_set_section
+
+    cs = _set(stack, "tx")
+    with pytest.raises(
+        SesEventsValidationError,
+        match=r"(?s)dashboard section of configuration set 'tx'.*breakdowns = 'campaign': must be a"
+        r" dimension",
+    ):
+        configuration_set_section(stack, cs, breakdowns=["campaign"])
+    # an existing set by name: no CloudWatch destination known, so no event graphs, no error
+    section = configuration_set_section(stack, "transactional")
+    assert section.title == "transactional"

@@ -38,7 +38,13 @@ from ses_events.constructs.configuration_set import (
     ConfigurationSetLike,
     EventPublishingConfigurationSet,
 )
-from ses_events.constructs.dashboard import EventPublishingDashboards
+from ses_events.constructs.dashboard import (
+    DashboardSection,
+    EventPublishingDashboards,
+    account_reputation_section,
+    archive_section,
+    configuration_set_section,
+)
 from ses_events.constructs.event_destination import EventDestinationBase, EventTypeLike
 from ses_events.constructs.eventbridge import EventBridgeEventDestination
 from ses_events.constructs.firehose import (
@@ -67,6 +73,7 @@ __all__ = [
     "ConfigurationSetAlarms",
     "ConfigurationSetLike",
     "ConfigurationSetMetrics",
+    "DashboardSection",
     "DimensionSource",
     "EventArchiveTable",
     "EventBridgeEventDestination",
@@ -86,4 +93,7 @@ __all__ = [
     "SesAlarm",
     "SnsEventDestination",
     "SnsEventTopic",
+    "account_reputation_section",
+    "archive_section",
+    "configuration_set_section",
 ]

@@ -33,7 +33,14 @@ from ses_events.constructs.metrics import (
 from ses_events.errors import Problem, Problems, SesEventsValidationError
 from ses_events.rules import EventType
 
-__all__ = ["DashboardSection", "EventPublishingDashboards", "review_threshold_annotations"]
+__all__ = [
+    "DashboardSection",
+    "EventPublishingDashboards",
+    "account_reputation_section",
+    "archive_section",
+    "configuration_set_section",
+    "review_threshold_annotations",
+]
 
 _FULL, _HALF, _THIRD = 24, 12, 8
 
@@ -73,7 +80,13 @@ class DashboardSection:
 
     @property
     def widgets(self) -> list[cloudwatch.IWidget]:
+        """Every widget, row by row."""
         return [w for row in self.rows for w in row]
+
+    def add_to(self, dashboard: cloudwatch.Dashboard) -> None:
+        """Add the section to ``dashboard`` (any dashboard, yours included), row by row."""
+        for row in self.rows:
+            dashboard.add_widgets(*row)
 
 
 @dataclass(frozen=True)
@@ -145,32 +158,29 @@ class EventPublishingDashboards(Construct):
         for name in (alarms or {}).keys() - names:
             problems.add("alarms", name, f"must name a configuration set of {sorted(names)}")
         for cs in sets:
-            known = _dimensions(cs)
-            for dimension in (breakdowns or {}).get(cs.configuration_set_name, ()):
-                if dimension not in known:
-                    problems.add(
-                        f"breakdowns[{cs.configuration_set_name!r}]",
-                        dimension,
-                        "must be a dimension of the set's CloudWatch destination other than"
-                        f" {rules.CONFIGURATION_SET_DIMENSION}: {sorted(known)}",
-                    )
+            _check_breakdowns(
+                cs,
+                (breakdowns or {}).get(cs.configuration_set_name, ()),
+                f"breakdowns[{cs.configuration_set_name!r}]",
+                problems,
+            )
         problems.raise_if_any()
         super().__init__(scope, id)
-        self._period = period
         sections: list[DashboardSection] = []
         if account_section:
-            sections.append(self._account_section())
+            sections.append(account_reputation_section())
         for cs in sets:
             chosen = (breakdowns or {}).get(cs.configuration_set_name)
             sections.append(
-                self._set_section(
+                _set_section(
                     cs,
+                    period=period,
                     breakdowns=list(chosen) if chosen is not None else sorted(_dimensions(cs)),
                     alarms=list((alarms or {}).get(cs.configuration_set_name, ())),
                 )
             )
         for name, archive in (archives or {}).items():
-            sections.append(self._archive_section(name, archive))
+            sections.append(archive_section(name, archive, period=period))
         self.sections: list[DashboardSection] = sections
         """The sections, in order."""
 
@@ -211,203 +221,267 @@ class EventPublishingDashboards(Construct):
                 period_override=cloudwatch.PeriodOverride.INHERIT,
             )
             for section in page:
-                for row in section.rows:
-                    dashboard.add_widgets(*row)
+                section.add_to(dashboard)
             self.dashboards.append(dashboard)
 
-    def _account_section(self) -> DashboardSection:
-        return DashboardSection(
-            "account",
-            [
-                [
-                    cloudwatch.TextWidget(
-                        markdown=(
-                            "# SES account reputation\n"
-                            "Bounce and complaint rates of the whole account, as SES computes them"
-                            " over a representative volume of mail: the figures AWS reviews."
-                            " Rates are fractions (0.05 = 5%). Lines: AWS review level and the"
-                            " level at which sending may be paused."
-                        ),
-                        width=_FULL,
-                        height=2,
-                    )
-                ],
-                [
-                    cloudwatch.GraphWidget(
-                        title="Account bounce rate",
-                        left=[account_reputation_bounce_rate().with_(label="Account bounce rate")],
-                        left_annotations=review_threshold_annotations(
-                            rules.BOUNCE_RATE_REVIEW, rules.BOUNCE_RATE_PAUSE, "Bounce"
-                        ),
-                        left_y_axis=_RATE_AXIS,
-                        width=_HALF,
-                    ),
-                    cloudwatch.GraphWidget(
-                        title="Account complaint rate",
-                        left=[
-                            account_reputation_complaint_rate().with_(
-                                label="Account complaint rate"
-                            )
-                        ],
-                        left_annotations=review_threshold_annotations(
-                            rules.COMPLAINT_RATE_REVIEW, rules.COMPLAINT_RATE_PAUSE, "Complaint"
-                        ),
-                        left_y_axis=_RATE_AXIS,
-                        width=_HALF,
-                    ),
-                ],
-            ],
-        )
 
-    def _set_section(
-        self,
-        cs: EventPublishingConfigurationSet,
-        *,
-        breakdowns: list[str],
-        alarms: list[cloudwatch.IAlarm],
-    ) -> DashboardSection:
-        name = cs.configuration_set_name
-        metrics = cs.metrics
-        period = self._period
-        published = [e for e in EventType if metrics.publishes(e)]
-        section = DashboardSection(name)
-        section.rows.append(
+def account_reputation_section() -> DashboardSection:
+    """The account's reputation (bounce and complaint rate with the AWS review levels), as
+    widgets for any dashboard: ``account_reputation_section().add_to(my_dashboard)``."""
+    return DashboardSection(
+        "account",
+        [
             [
                 cloudwatch.TextWidget(
                     markdown=(
-                        f"# Configuration set `{name}`\n"
-                        + (
-                            "Event counts per period, rates (fractions: 0.05 = 5%) with the AWS"
-                            " review levels, a breakdown per dimension value"
-                            + (", SES reputation" if cs.reputation_metrics else "")
-                            + (" and alarm status." if alarms else ".")
-                            if published
-                            else "No CloudWatch event destination publishes this set's events"
-                            f" with the `{rules.CONFIGURATION_SET_DIMENSION}` dimension, so"
-                            " there are no event graphs."
-                        )
+                        "# SES account reputation\n"
+                        "Bounce and complaint rates of the whole account, as SES computes them"
+                        " over a representative volume of mail: the figures AWS reviews."
+                        " Rates are fractions (0.05 = 5%). Lines: AWS review level and the"
+                        " level at which sending may be paused."
                     ),
                     width=_FULL,
                     height=2,
                 )
-            ]
-        )
-        graphs: list[cloudwatch.IWidget] = []
-        if published:
-            graphs.append(
+            ],
+            [
                 cloudwatch.GraphWidget(
-                    title=f"{name}: events",
-                    left=[metrics.graph_metric(e, period=period) for e in published],
-                    left_y_axis=cloudwatch.YAxisProps(min=0, label="events", show_units=False),
-                    width=_HALF,
-                )
-            )
-        rates = metrics.available_rates(period)
-        if rates:
-            graphs.append(
-                cloudwatch.GraphWidget(
-                    title=f"{name}: rates",
-                    left=rates,
-                    left_annotations=_rate_annotations(),
+                    title="Account bounce rate",
+                    left=[account_reputation_bounce_rate().with_(label="Account bounce rate")],
+                    left_annotations=review_threshold_annotations(
+                        rules.BOUNCE_RATE_REVIEW, rules.BOUNCE_RATE_PAUSE, "Bounce"
+                    ),
                     left_y_axis=_RATE_AXIS,
                     width=_HALF,
-                )
+                ),
+                cloudwatch.GraphWidget(
+                    title="Account complaint rate",
+                    left=[
+                        account_reputation_complaint_rate().with_(label="Account complaint rate")
+                    ],
+                    left_annotations=review_threshold_annotations(
+                        rules.COMPLAINT_RATE_REVIEW, rules.COMPLAINT_RATE_PAUSE, "Complaint"
+                    ),
+                    left_y_axis=_RATE_AXIS,
+                    width=_HALF,
+                ),
+            ],
+        ],
+    )
+
+
+def _set_section(
+    cs: EventPublishingConfigurationSet,
+    *,
+    breakdowns: list[str],
+    alarms: list[cloudwatch.IAlarm],
+    period: Duration,
+) -> DashboardSection:
+    name = cs.configuration_set_name
+    metrics = cs.metrics
+    published = [e for e in EventType if metrics.publishes(e)]
+    section = DashboardSection(name)
+    section.rows.append(
+        [
+            cloudwatch.TextWidget(
+                markdown=(
+                    f"# Configuration set `{name}`\n"
+                    + (
+                        "Event counts per period, rates (fractions: 0.05 = 5%) with the AWS"
+                        " review levels, a breakdown per dimension value"
+                        + (", SES reputation" if cs.reputation_metrics else "")
+                        + (" and alarm status." if alarms else ".")
+                        if published
+                        else "No CloudWatch event destination publishes this set's events"
+                        f" with the `{rules.CONFIGURATION_SET_DIMENSION}` dimension, so"
+                        " there are no event graphs."
+                    )
+                ),
+                width=_FULL,
+                height=2,
             )
-        if graphs:
-            section.rows.append(graphs)
-        breakdown_types = [
-            e for e in (EventType.SEND, EventType.BOUNCE, EventType.COMPLAINT) if e in published
         ]
-        breakdown_widgets: list[cloudwatch.IWidget] = [
+    )
+    graphs: list[cloudwatch.IWidget] = []
+    if published:
+        graphs.append(
             cloudwatch.GraphWidget(
-                title=f"{name}: per {dimension}",
-                left=[
-                    metrics.metric_per_value(e, dimension, period=period)
-                    for e in breakdown_types
-                    if dimension in metrics.dimension_names(e)
-                ],
+                title=f"{name}: events",
+                left=[metrics.graph_metric(e, period=period) for e in published],
                 left_y_axis=cloudwatch.YAxisProps(min=0, label="events", show_units=False),
                 width=_HALF,
             )
-            for dimension in breakdowns
-            if breakdown_types
-        ]
-        for start in range(0, len(breakdown_widgets), 2):
-            section.rows.append(breakdown_widgets[start : start + 2])
-        last_row: list[cloudwatch.IWidget] = []
-        if cs.reputation_metrics:
-            last_row.append(
-                cloudwatch.GraphWidget(
-                    title=f"{name}: reputation",
-                    left=[
-                        metrics.reputation_bounce_rate().with_(label="Bounce rate (SES)"),
-                        metrics.reputation_complaint_rate().with_(label="Complaint rate (SES)"),
-                    ],
-                    left_annotations=_rate_annotations(),
-                    left_y_axis=_RATE_AXIS,
-                    width=_HALF,
-                )
-            )
-        # An alarm status widget shows at most 100 alarms: more get more widgets.
-        step = rules.MAX_ALARMS_PER_ALARM_STATUS_WIDGET
-        for start in range(0, len(alarms), step):
-            last_row.append(
-                cloudwatch.AlarmStatusWidget(
-                    title=f"{name}: alarms" + (f" ({start // step + 1})" if start else ""),
-                    alarms=alarms[start : start + step],
-                    width=_HALF,
-                    height=6,
-                )
-            )
-        if last_row:
-            section.rows.append(last_row)
-        return section
-
-    def _archive_section(self, name: str, archive: FirehoseEventArchive) -> DashboardSection:
-        stream = archive.delivery_stream_name
-        period = self._period
-
-        def metric(metric_name: str, statistic: str, label: str) -> cloudwatch.Metric:
-            return firehose_metric(
-                stream, metric_name, statistic=statistic, label=label, period=period
-            )
-
-        return DashboardSection(
-            f"archive {name}",
-            [
-                [
-                    cloudwatch.TextWidget(
-                        markdown=(
-                            f"# Event archive `{name}` (Firehose to S3)\n"
-                            "Records SES put on the stream, the share delivered to S3 (1 = all),"
-                            " and the age of the oldest record not yet in S3. A failing stream"
-                            " loses event data."
-                        ),
-                        width=_FULL,
-                        height=2,
-                    )
-                ],
-                [
-                    cloudwatch.GraphWidget(
-                        title=f"archive {name}: incoming records",
-                        left=[metric("IncomingRecords", "Sum", "Incoming records")],
-                        width=_THIRD,
-                    ),
-                    cloudwatch.GraphWidget(
-                        title=f"archive {name}: delivered to S3",
-                        left=[metric("DeliveryToS3.Success", "Average", "S3 delivery success")],
-                        left_y_axis=cloudwatch.YAxisProps(min=0, max=1, show_units=False),
-                        width=_THIRD,
-                    ),
-                    cloudwatch.GraphWidget(
-                        title=f"archive {name}: data freshness",
-                        left=[metric("DeliveryToS3.DataFreshness", "Maximum", "Oldest record (s)")],
-                        left_y_axis=cloudwatch.YAxisProps(min=0, label="seconds", show_units=False),
-                        width=_THIRD,
-                    ),
-                ],
-            ],
         )
+    rates = metrics.available_rates(period)
+    if rates:
+        graphs.append(
+            cloudwatch.GraphWidget(
+                title=f"{name}: rates",
+                left=rates,
+                left_annotations=_rate_annotations(),
+                left_y_axis=_RATE_AXIS,
+                width=_HALF,
+            )
+        )
+    if graphs:
+        section.rows.append(graphs)
+    breakdown_types = [
+        e for e in (EventType.SEND, EventType.BOUNCE, EventType.COMPLAINT) if e in published
+    ]
+    breakdown_widgets: list[cloudwatch.IWidget] = [
+        cloudwatch.GraphWidget(
+            title=f"{name}: per {dimension}",
+            left=[
+                metrics.metric_per_value(e, dimension, period=period)
+                for e in breakdown_types
+                if dimension in metrics.dimension_names(e)
+            ],
+            left_y_axis=cloudwatch.YAxisProps(min=0, label="events", show_units=False),
+            width=_HALF,
+        )
+        for dimension in breakdowns
+        if breakdown_types
+    ]
+    for start in range(0, len(breakdown_widgets), 2):
+        section.rows.append(breakdown_widgets[start : start + 2])
+    last_row: list[cloudwatch.IWidget] = []
+    if cs.reputation_metrics:
+        last_row.append(
+            cloudwatch.GraphWidget(
+                title=f"{name}: reputation",
+                left=[
+                    metrics.reputation_bounce_rate().with_(label="Bounce rate (SES)"),
+                    metrics.reputation_complaint_rate().with_(label="Complaint rate (SES)"),
+                ],
+                left_annotations=_rate_annotations(),
+                left_y_axis=_RATE_AXIS,
+                width=_HALF,
+            )
+        )
+    # An alarm status widget shows at most 100 alarms: more get more widgets.
+    step = rules.MAX_ALARMS_PER_ALARM_STATUS_WIDGET
+    for start in range(0, len(alarms), step):
+        last_row.append(
+            cloudwatch.AlarmStatusWidget(
+                title=f"{name}: alarms" + (f" ({start // step + 1})" if start else ""),
+                alarms=alarms[start : start + step],
+                width=_HALF,
+                height=6,
+            )
+        )
+    if last_row:
+        section.rows.append(last_row)
+    return section
+
+
+def archive_section(
+    name: str, archive: FirehoseEventArchive, *, period: Duration = DEFAULT_PERIOD
+) -> DashboardSection:
+    """A Firehose archive's health (incoming records, share delivered to S3, data freshness),
+    as widgets for any dashboard: ``archive_section("default", archive).add_to(my_dashboard)``."""
+    stream = archive.delivery_stream_name
+
+    def metric(metric_name: str, statistic: str, label: str) -> cloudwatch.Metric:
+        return firehose_metric(stream, metric_name, statistic=statistic, label=label, period=period)
+
+    return DashboardSection(
+        f"archive {name}",
+        [
+            [
+                cloudwatch.TextWidget(
+                    markdown=(
+                        f"# Event archive `{name}` (Firehose to S3)\n"
+                        "Records SES put on the stream, the share delivered to S3 (1 = all),"
+                        " and the age of the oldest record not yet in S3. A failing stream"
+                        " loses event data."
+                    ),
+                    width=_FULL,
+                    height=2,
+                )
+            ],
+            [
+                cloudwatch.GraphWidget(
+                    title=f"archive {name}: incoming records",
+                    left=[metric("IncomingRecords", "Sum", "Incoming records")],
+                    width=_THIRD,
+                ),
+                cloudwatch.GraphWidget(
+                    title=f"archive {name}: delivered to S3",
+                    left=[metric("DeliveryToS3.Success", "Average", "S3 delivery success")],
+                    left_y_axis=cloudwatch.YAxisProps(min=0, max=1, show_units=False),
+                    width=_THIRD,
+                ),
+                cloudwatch.GraphWidget(
+                    title=f"archive {name}: data freshness",
+                    left=[metric("DeliveryToS3.DataFreshness", "Maximum", "Oldest record (s)")],
+                    left_y_axis=cloudwatch.YAxisProps(min=0, label="seconds", show_units=False),
+                    width=_THIRD,
+                ),
+            ],
+        ],
+    )
+
+
+def _check_breakdowns(
+    cs: EventPublishingConfigurationSet,
+    breakdowns: Sequence[str],
+    field_name: str,
+    problems: Problems,
+) -> None:
+    known = _dimensions(cs)
+    for dimension in breakdowns:
+        if dimension not in known:
+            problems.add(
+                field_name,
+                dimension,
+                "must be a dimension of the set's CloudWatch destination other than"
+                f" {rules.CONFIGURATION_SET_DIMENSION}: {sorted(known)}",
+            )
+
+
+def configuration_set_section(
+    scope: Construct,
+    configuration_set: ConfigurationSetLike,
+    *,
+    breakdowns: Sequence[str] | None = None,
+    alarms: Sequence[cloudwatch.IAlarm] = (),
+    period: Duration = DEFAULT_PERIOD,
+) -> DashboardSection:
+    """A configuration set's section as widgets, to add to a dashboard of your own instead of
+    creating another (each dashboard past the free three costs money).
+
+    The same widgets :class:`EventPublishingDashboards` shows: event counts, rates with the AWS
+    review levels, a breakdown per dimension value, reputation and alarm status.
+
+    Example::
+
+        from ses_events.constructs import configuration_set_section
+
+        ops = cloudwatch.Dashboard(stack, "Ops", dashboard_name="ops")
+        configuration_set_section(stack, marketing, breakdowns=["campaign"]).add_to(ops)
+
+    :param scope: where an existing set given by name is looked up (any construct of its stack).
+    :param configuration_set: ours, an ``aws_ses.IConfigurationSet`` or a name.
+    :param breakdowns: dimensions to break events down by. Default: every dimension of the set's
+        CloudWatch destination except ``ses:configuration-set``.
+    :param alarms: alarms for the alarm status widget. Default: none.
+    :param period: period of the event graphs. Default: 5 minutes.
+    """
+    cs = EventPublishingConfigurationSet.of(scope, configuration_set)
+    problems = Problems(
+        f"{scope.node.path} (dashboard section of configuration set"
+        f" {cs.configuration_set_name!r})".lstrip("/")
+    )
+    _check_breakdowns(cs, breakdowns or (), "breakdowns", problems)
+    problems.raise_if_any()
+    section = _set_section(
+        cs,
+        breakdowns=list(breakdowns) if breakdowns is not None else sorted(_dimensions(cs)),
+        alarms=list(alarms),
+        period=period,
+    )
+    _check_fits(problems.where, section, _measure(Stack.of(scope), section))
+    return section
 
 
 def _dimensions(cs: EventPublishingConfigurationSet) -> set[str]:

@@ -127,3 +127,32 @@ def test_a_single_stack_spec_writes_no_layout_file(tmp_path: Path) -> None:
     (stack,) = build_app(new_app(**{"ses-events:spec": str(spec_path)}))
     assert stack.stack_name == "Tenants"
     assert not (tmp_path / "small.layout.json").exists()
+
+
+@pytest.mark.parametrize("archive_format", ["json", "parquet"])
+def test_the_layout_counts_exactly_the_resources_a_stack_gets(
+    tmp_path: Path, archive_format: str
+) -> None:
+    """The estimate that places sets is the template's resource count: archive alarms (four,
+    five for a Parquet archive), analytics, dashboards and the sets' own resources."""
+    from ses_events.stacks.layout import _Part
+
+    example = Path(__file__).parents[1] / "ses_events" / "examples" / "ses-events.yaml"
+    data = yaml.safe_load(example.read_text())
+    data["archives"][0]["format"] = archive_format
+    spec_path = tmp_path / "spec.yaml"
+    spec_path.write_text(yaml.safe_dump(data))
+    spec = parse_spec(data)
+    part = _Part(spec, 1)
+    for cs in spec.configuration_sets:
+        part.add(cs, resources_of_set(spec, cs))
+    app = new_app(outdir=str(tmp_path / "out"), **{"ses-events:spec": str(spec_path)})
+    (stack,) = build_app(app)
+    template = app.synth().get_stack_by_name(stack.stack_name).template
+    assert part.load() == len(template["Resources"])
+    alarms = [
+        r["Properties"]["AlarmName"]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::CloudWatch::Alarm" and "-archive-" in r["Properties"]["AlarmName"]
+    ]
+    assert len(alarms) == (5 if archive_format == "parquet" else 4)

@@ -795,3 +795,51 @@ def test_a_section_refuses_a_breakdown_the_set_does_not_publish(stack: Stack) ->
     # an existing set by name: no CloudWatch destination known, so no event graphs, no error
     section = configuration_set_section(stack, "transactional")
     assert section.title == "transactional"
+
+
+@pytest.mark.parametrize("storage_format", ["json", "parquet"])
+def test_archive_health_alarms_catch_what_the_s3_delivery_alarm_does_not(
+    stack: Stack, storage_format: str
+) -> None:
+    """Throttled records, partitions over the limit (records go to the error prefix) and, for
+    Parquet, failed conversions: any one in a period is critical."""
+    from constructs import Construct
+
+    from ses_events.constructs import ArchiveStorageFormat
+
+    archive = FirehoseEventArchive(
+        stack, "Archive", storage_format=ArchiveStorageFormat(storage_format)
+    )
+    archive.use_schema("db", "events", Construct(stack, "Table"))  # what EventArchiveTable does
+    cs = EventPublishingConfigurationSet(stack, "tx")
+    FirehoseEventDestination(stack, "ToArchive", configuration_set=cs, archive=archive)
+    made = FirehoseArchiveAlarms(
+        stack, "ArchiveAlarms", archive=archive, archive_name="main", prefix="mail"
+    )
+    found = _alarms_by_name(Template.from_stack(stack))
+    expected = {
+        "mail-archive-main-throttled-records-critical": ("ThrottledRecords", "Sum"),
+        "mail-archive-main-partition-limit-critical": ("PartitionCountExceeded", "Maximum"),
+    }
+    if storage_format == "parquet":
+        expected["mail-archive-main-format-conversion-critical"] = (
+            "FailedConversion.Records",
+            "Sum",
+        )
+    else:
+        assert made.format_conversion is None
+    assert not any("format-conversion" in name for name in found) or storage_format == "parquet"
+    for name, (metric_name, statistic) in expected.items():
+        alarm = found[name]
+        assert (alarm["Namespace"], alarm["MetricName"], alarm["Statistic"]) == (
+            "AWS/Firehose",
+            metric_name,
+            statistic,
+        )
+        # one is enough: at 1 the alarm fires, at 0 (healthy) it does not
+        assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (
+            1,
+            "GreaterThanOrEqualToThreshold",
+        )
+        assert (alarm["EvaluationPeriods"], alarm["TreatMissingData"]) == (1, "notBreaching")
+    assert len(made.alarms) == len(expected) + 2

@@ -41,7 +41,7 @@ from ses_events.constructs.configuration_set import (
     EventPublishingConfigurationSet,
     _StackFacts,
 )
-from ses_events.constructs.firehose import FirehoseEventArchive
+from ses_events.constructs.firehose import ArchiveStorageFormat, FirehoseEventArchive
 from ses_events.constructs.metrics import (
     account_reputation_bounce_rate,
     account_reputation_complaint_rate,
@@ -704,10 +704,16 @@ class AccountReputationAlarms(Construct):
 
 
 class FirehoseArchiveAlarms(Construct):
-    """Alarms of a Firehose event archive: stale data and failed deliveries to S3 (both critical).
+    """Alarms of a Firehose event archive, each critical (a failing archive loses event data):
 
-    Names: ``<prefix>-archive-<name>-data-freshness-critical`` and
-    ``<prefix>-archive-<name>-s3-delivery-critical``.
+    - ``<prefix>-archive-<name>-data-freshness-critical``: records wait too long to reach S3;
+    - ``<prefix>-archive-<name>-s3-delivery-critical``: a delivery to S3 failed;
+    - ``<prefix>-archive-<name>-throttled-records-critical``: Firehose refused records (over
+      the stream's throughput quota);
+    - ``<prefix>-archive-<name>-partition-limit-critical``: over the active partition limit,
+      records go to the error prefix instead of their set's partition;
+    - ``<prefix>-archive-<name>-format-conversion-critical`` (Parquet archives): records that
+      failed conversion went to the error prefix.
 
     Example::
 
@@ -784,5 +790,54 @@ class FirehoseArchiveAlarms(Construct):
             description=f"Some deliveries of archive {archive_name} to S3 failed.",
         )
         """Any failed delivery to S3 in a period (success average below 1)."""
+        # Firehose recommends an alarm on ThrottledRecords ("Implement best practices with
+        # CloudWatch Alarms", https://docs.aws.amazon.com/firehose/latest/dev/firehose-cloudwatch-metrics-best-practices.html):
+        # records refused because the stream is over its throughput quota never reach S3.
+        self.throttled_records = factory.alarm(
+            "ThrottledRecords",
+            subject=subject,
+            what="throttled-records",
+            level=AlarmLevel.CRITICAL,
+            metric=firehose_metric(stream, "ThrottledRecords", statistic="Sum"),
+            threshold=1,
+            description=(
+                f"Firehose throttled records of archive {archive_name}: the stream is over its"
+                " throughput quota and SES events are refused."
+            ),
+        )
+        """Any throttled record in a period."""
+        # The archive partitions by configuration set (dynamic partitioning). Past the stream's
+        # active partition limit (500 by default), records go to the error prefix, which the
+        # S3 delivery alarm does not see ("Buffer data for dynamic partitioning",
+        # https://docs.aws.amazon.com/firehose/latest/dev/buffering.html); PartitionCountExceeded
+        # is 1 while that happens.
+        self.partition_limit = factory.alarm(
+            "PartitionLimit",
+            subject=subject,
+            what="partition-limit",
+            level=AlarmLevel.CRITICAL,
+            metric=firehose_metric(stream, "PartitionCountExceeded", statistic="Maximum"),
+            threshold=1,
+            description=(
+                f"Archive {archive_name} is over its active partition limit: records go to the"
+                f" error prefix {archive.error_output_prefix!r}, not to their set's partition."
+            ),
+        )
+        """Active partitions over the stream's limit in a period."""
+        self.format_conversion: cloudwatch.Alarm | None = None
+        """Records Firehose could not convert to Parquet (Parquet archives only)."""
+        if archive.storage_format is ArchiveStorageFormat.PARQUET:
+            self.format_conversion = factory.alarm(
+                "FormatConversion",
+                subject=subject,
+                what="format-conversion",
+                level=AlarmLevel.CRITICAL,
+                metric=firehose_metric(stream, "FailedConversion.Records", statistic="Sum"),
+                threshold=1,
+                description=(
+                    f"Records of archive {archive_name} failed conversion to Parquet and went"
+                    f" to the error prefix {archive.error_output_prefix!r}."
+                ),
+            )
         self.alarms: dict[str, cloudwatch.Alarm] = factory.created
         """The alarms, by alarm name."""

@@ -238,6 +238,8 @@ class FirehoseEventArchive(Construct):
         stack = Stack.of(self)
         self.buffering_interval: Duration = interval
         self.prefix: str = prefix
+        self.error_output_prefix: str = error_output_prefix
+        """Key prefix of records Firehose could not partition, convert or deliver."""
         self.storage_format: ArchiveStorageFormat = storage_format
         """How the archive stores records (JSON or Parquet)."""
         self._parquet_compression = _PARQUET_COMPRESSION.get(compression, "SNAPPY")

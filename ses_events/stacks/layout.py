@@ -57,7 +57,7 @@ ARCHIVE_RESOURCES = 9
 policies."""
 _TOPIC_RESOURCES = 2  # topic, topic policy (+1 for an encrypted topic's key)
 _ALARM_TOPIC_RESOURCES = 3  # key, topic, topic policy (+1 per email subscription)
-_ARCHIVE_ALARMS = 2
+_ARCHIVE_ALARMS = 4  # data freshness, S3 delivery, throttled records, partition limit
 _ACCOUNT_ALARMS = 4
 _FLEET = 5  # four alarms and a dashboard
 _SETS_PER_DASHBOARD = 10  # a conservative guess: dashboards split by widgets, metrics and bytes
@@ -145,6 +145,8 @@ def _shared(
         count += len(monitoring.notifications.emails)
         if monitoring.archive_alarms:
             count += len(archives) * _ARCHIVE_ALARMS
+            # and the format-conversion alarm of each Parquet archive
+            count += len(archives & {a.name for a in spec.archives if a.format == "parquet"})
         if monitoring.account_alarms and part == 1:
             count += _ACCOUNT_ALARMS
         if monitoring.fleet and part == 1:

@@ -642,3 +642,31 @@ def test_routing_event_types_the_destination_does_not_publish_is_refused(stack: 
         SesEventsValidationError, match="'open': is not published to this destination"
     ):
         dest.route_events("Opens", event_types=["open"], targets=[])
+
+
+def test_the_created_bucket_is_typed_as_a_bucket_and_a_given_one_is_left_alone(
+    stack: Stack,
+) -> None:
+    """``created_bucket`` is an ``s3.Bucket`` (what users extend: lifecycle rules, event
+    notifications); with a bucket of the user's, there is none and ``bucket`` is theirs."""
+    from aws_cdk import Duration
+
+    from ses_events.constructs import (
+        EventPublishingConfigurationSet,
+        FirehoseEventArchive,
+        FirehoseEventDestination,
+    )
+
+    cs = EventPublishingConfigurationSet(stack, "Set", configuration_set_name="tx")
+    archive = FirehoseEventArchive(stack, "Archive")
+    assert archive.created_bucket is not None and archive.bucket is archive.created_bucket
+    archive.created_bucket.add_lifecycle_rule(id="team-rule", expiration=Duration.days(400))
+    imported = s3.Bucket.from_bucket_name(stack, "Theirs", "their-bucket")
+    theirs = FirehoseEventArchive(stack, "Theirs2", bucket=imported)
+    for target in (archive, theirs):
+        FirehoseEventDestination(stack, f"To{target.node.id}", configuration_set=cs, archive=target)
+    assert theirs.created_bucket is None and theirs.bucket is imported
+    template = Template.from_stack(stack)
+    (bucket,) = template.find_resources("AWS::S3::Bucket").values()
+    rules = bucket["Properties"]["LifecycleConfiguration"]["Rules"]
+    assert any(r.get("Id") == "team-rule" and r["ExpirationInDays"] == 400 for r in rules)

@@ -247,20 +247,27 @@ class EventQueryWorkgroup(Construct):
             )
         problems.raise_if_any()
         super().__init__(scope, id)
-        self.results_bucket: s3.IBucket = results_bucket or private_bucket(
-            self,
-            "Results",
-            versioned=True,  # an overwritten or deleted result stays a day
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    id="expire-query-results",
-                    expiration=Duration.days(expiration_days or 30),
-                    noncurrent_version_expiration=Duration.days(1),
-                    abort_incomplete_multipart_upload_after=Duration.days(1),
-                )
-            ],
-        )
+        self.created_results_bucket: s3.Bucket | None = None
+        """The results bucket this construct created, as an ``s3.Bucket``; ``None`` when
+        ``results_bucket`` was given."""
+        self.results_bucket: s3.IBucket
         """Where Athena writes query results."""
+        if results_bucket is None:
+            self.created_results_bucket = self.results_bucket = private_bucket(
+                self,
+                "Results",
+                versioned=True,  # an overwritten or deleted result stays a day
+                lifecycle_rules=[
+                    s3.LifecycleRule(
+                        id="expire-query-results",
+                        expiration=Duration.days(expiration_days or 30),
+                        noncurrent_version_expiration=Duration.days(1),
+                        abort_incomplete_multipart_upload_after=Duration.days(1),
+                    )
+                ],
+            )
+        else:
+            self.results_bucket = results_bucket
         if results_bucket is None:
             Validations.of(self.results_bucket).acknowledge(
                 Acknowledgment(

@@ -253,15 +253,24 @@ class FirehoseEventArchive(Construct):
         self.node.add_validation(_UsedByAConfigurationSet(self._sources))
         self.node.add_validation(_HasItsSchema(self))
 
-        self.bucket: s3.IBucket = bucket or private_bucket(
-            self,
-            "Bucket",
-            versioned=True,
-            server_access_logs_bucket=server_access_logs_bucket,
-            server_access_logs_prefix="ses-events-bucket/" if server_access_logs_bucket else None,
-            lifecycle_rules=lifecycle,
-        )
-        """The bucket that holds the event data."""
+        self.created_bucket: s3.Bucket | None = None
+        """The bucket this construct created, as an ``s3.Bucket`` (``add_lifecycle_rule``,
+        ``add_event_notification``, ...); ``None`` when ``bucket`` was given."""
+        self.bucket: s3.IBucket
+        """The bucket that holds the event data (given or created), as an ``s3.IBucket``."""
+        if bucket is None:
+            self.created_bucket = self.bucket = private_bucket(
+                self,
+                "Bucket",
+                versioned=True,
+                server_access_logs_bucket=server_access_logs_bucket,
+                server_access_logs_prefix=(
+                    "ses-events-bucket/" if server_access_logs_bucket else None
+                ),
+                lifecycle_rules=lifecycle,
+            )
+        else:
+            self.bucket = bucket
         if bucket is None and server_access_logs_bucket is None:
             Validations.of(self.bucket).acknowledge(
                 Acknowledgment(

@@ -20,7 +20,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -d node_modules ] \
   || [ ! -x .tools/checkov/bin/checkov ]; then
-  echo "ses-events: installing Python packages (exactly requirements.lock, hashes checked)"
+  echo "ses-events: installing Python packages (exactly requirements.lock, hashes checked; a few minutes on a fresh machine)"
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet --require-hashes -r requirements.lock
   # The project itself, editable, with nothing more: everything it needs came from the lock.

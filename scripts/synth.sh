@@ -7,6 +7,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$root/scripts/setup.sh"
 cd "$root"
 rm -rf cdk.out
+echo "ses-events: synthesizing with the CDK CLI (npx cdk synth; progress below)"
 npx --no-install cdk synth --quiet "$@"
 python -m ses_events summary cdk.out
 echo

@@ -233,3 +233,58 @@ def test_the_schema_accepts_the_example_and_refuses_what_the_spec_refuses() -> N
 
     unknown_top = {**example, "configuration_set": []}
     assert list(validator.iter_errors(unknown_top)) != []
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("quiet", [False, True])
+def test_synth_shows_progress_per_stack(tmp_path: Path, quiet: bool) -> None:
+    """A synth says what it is doing, one line per step and per stack, with the time since it
+    started (large specs take tens of seconds); SES_EVENTS_QUIET=1 turns it off."""
+    import sys
+
+    import yaml
+
+    names = [f"tenant-{n:02d}" for n in range(30)]
+    spec = tmp_path / "tenants.yaml"
+    spec.write_text(
+        yaml.safe_dump(
+            {
+                "stack_name": "Tenants",
+                "layout": {"max_resources_per_stack": 40},
+                "monitoring": {"enabled": False},
+                "configuration_sets": [
+                    {"name": n, "destinations": [{"name": "m", "type": "cloudwatch"}]}
+                    for n in names
+                ],
+            }
+        )
+    )
+    env = {
+        **os.environ,
+        "CDK_CONTEXT_JSON": json.dumps(
+            {"ses-events:spec": str(spec), "ses-events:new-layout": "true"}
+        ),
+        "CDK_OUTDIR": str(tmp_path / "out"),
+        "SES_EVENTS_QUIET": "1" if quiet else "0",
+    }
+    result = subprocess.run(
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = [line for line in result.stderr.splitlines() if line.startswith("ses-events: [")]
+    if quiet:
+        assert lines == []
+        return
+    assert "30 configuration sets in 2 stacks" in lines[0]
+    assert [line.split("] ", 1)[1] for line in lines[1:]] == [
+        "built stack Tenants (20 configuration sets)",
+        "built stack Tenants-2 (10 configuration sets)",
+        "synthesizing the templates and checking them with cdk-nag",
+        "synthesized",
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -31,7 +32,9 @@ EXAMPLE_SPEC = Path(str(resources.files("ses_events") / "examples" / "ses-events
 """The example spec shipped with the package, used when context names none."""
 
 
-def build_app(app: App) -> list[SesEventPublishingStack]:
+def build_app(
+    app: App, progress: Callable[[str], None] | None = None
+) -> list[SesEventPublishingStack]:
     """Add the stacks of the spec named by context ``ses-events:spec`` (default: the example).
 
     Stack name and environment come from the spec, and context overrides them:
@@ -41,7 +44,11 @@ def build_app(app: App) -> list[SesEventPublishingStack]:
     (:mod:`ses_events.stacks.layout`); context ``ses-events:new-layout=true`` creates that file
     and ``ses-events:layout=frozen`` fails rather than change it
     (:mod:`ses_events.stacks.layout_file`).
+
+    ``progress``, if given, is told what is happening (one line per step and per stack): large
+    specs take tens of seconds to build.
     """
+    say = progress or (lambda _line: None)
     spec_path = app.node.try_get_context(SPEC_CONTEXT_KEY) or EXAMPLE_SPEC
     spec = load_spec(spec_path)
     account = app.node.try_get_context(ACCOUNT_CONTEXT_KEY) or spec.environment.account
@@ -53,6 +60,11 @@ def build_app(app: App) -> list[SesEventPublishingStack]:
         app.node.try_get_context(NEW_LAYOUT_CONTEXT_KEY),
     )
     layout = resolve_layout(spec, layout_path(spec_path, spec.layout.file), mode)
+    parts = [names for number, names in enumerate(layout.parts, 1) if names or number == 1]
+    say(
+        f"spec {spec_path}: {len(spec.configuration_sets)} configuration sets in"
+        f" {len(parts)} stack{'s' if len(parts) != 1 else ''}"
+    )
     stacks: list[SesEventPublishingStack] = []
     for number, names in enumerate(layout.parts, start=1):
         if not names and number > 1:
@@ -69,6 +81,7 @@ def build_app(app: App) -> list[SesEventPublishingStack]:
                 stack_name=name,
             )
         )
+        say(f"built stack {name} ({len(names)} configuration sets)")
     if spec.analytics.enabled:
         # later stacks' named queries use the first stack's workgroup: deploy it first
         for stack in stacks[1:]:

@@ -8,9 +8,17 @@ destination", SES Developer Guide). Prices are CloudWatch's published list price
 
 - custom metrics, per metric-month: $0.30 (first 10,000), $0.10 (next 240,000), $0.05 (next
   750,000), $0.02 (beyond);
-- alarms, per alarm-month: $0.10 per metric of a standard-resolution alarm (the first 10 free),
-  $0.10 per metric a Metrics Insights query alarm analyzes, $0.50 per composite alarm;
-- dashboards: $3.00 per dashboard-month beyond the first 3.
+- alarms, per alarm-month: $0.10 per metric of a standard-resolution alarm, $0.10 per metric a
+  Metrics Insights query alarm analyzes, $0.50 per composite alarm;
+- dashboards: $3.00 per dashboard-month.
+
+The free tier, from the same page: 10 custom metrics, 10 alarm metrics (standard-resolution
+alarms that list their metrics, not Metrics Insights alarms), and 3 dashboards referencing up to
+50 metrics each. A dashboard referencing more is billed even among the first three.
+
+A metric is a combination of event type and dimension values, so a dimension multiplies the
+metrics only for the event types that carry its value: a link tag only for click events, every
+other event type publishing its default (``rules.dimension_value_varies``).
 
 Not counted: what depends on traffic (SES sending, Firehose ingestion, S3 storage, SNS
 deliveries, API calls), and SES's own reputation metrics (vended, not custom).
@@ -33,8 +41,11 @@ ALARM_METRIC_MONTH = 0.10
 INSIGHTS_ALARM_METRIC_MONTH = 0.10
 COMPOSITE_ALARM_MONTH = 0.50
 DASHBOARD_MONTH = 3.00
+FREE_CUSTOM_METRICS = 10
 FREE_ALARM_METRICS = 10
 FREE_DASHBOARDS = 3
+FREE_DASHBOARD_METRICS = 50
+"""A dashboard is free (one of three) only while it references at most this many metrics."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +85,7 @@ class CostReport:
 
 
 def _tiered(metrics: int) -> float:
-    """Custom metric price: each tier's band at its rate."""
+    """Custom metric price: each tier's band at its rate (the free ones already taken off)."""
     cost, left = 0.0, float(metrics)
     for band, price in METRIC_TIERS:
         used = min(left, band)
@@ -83,30 +94,94 @@ def _tiered(metrics: int) -> float:
     return round(cost, 2)
 
 
-def _analyzed(expression: str, values_per_dimension: int, reputation_sets: int) -> int:
+_CLICK_METRIC = rules.EventType.CLICK.metric_name
+
+
+def _analyzed(
+    expression: str,
+    values_per_dimension: int,
+    reputation_sets: int,
+    link_tags: frozenset[str] = frozenset(),
+) -> int:
     """Metrics a Metrics Insights query reads: per set for GROUP BY set, else the combinations
-    of the other dimensions of its SCHEMA."""
+    of the other dimensions of its SCHEMA (a link tag's only for click metrics: the other event
+    types publish its default)."""
     if "GROUP BY" in expression:
         return max(1, reputation_sets)
     schema = re.search(r"SCHEMA\(([^)]*)\)", expression)
     names = [n.strip().strip('"') for n in schema.group(1).split(",")[1:]] if schema else []
-    others = [n for n in names if n != rules.CONFIGURATION_SET_DIMENSION]
+    metric = re.search(r'SELECT\s+\w+\("([^"]+)"\)', expression)
+    clicks = metric is not None and metric.group(1) == _CLICK_METRIC
+    others = [
+        n
+        for n in names
+        if n != rules.CONFIGURATION_SET_DIMENSION and (clicks or n not in link_tags)
+    ]
     return int(values_per_dimension ** len(others))
 
 
 def _metrics_of_destination(destination: dict[str, Any], values_per_dimension: int) -> int:
+    """Custom metrics of a CloudWatch destination: per event type, the combinations of the
+    values its dimensions take for that event type."""
     dimensions = destination["CloudWatchDestination"].get("DimensionConfigurations", [])
-    combinations = 1
-    for dimension in dimensions:
-        if dimension["DimensionName"] == rules.CONFIGURATION_SET_DIMENSION:
-            continue  # one value: the set itself
-        combinations *= values_per_dimension
-    return combinations * len(destination.get("MatchingEventTypes", []))
+    total = 0
+    for event_type in destination.get("MatchingEventTypes", []):
+        combinations = 1
+        for dimension in dimensions:
+            if dimension["DimensionName"] == rules.CONFIGURATION_SET_DIMENSION:
+                continue  # one value: the set itself
+            source = rules.DimensionSource(dimension["DimensionValueSource"])
+            if rules.dimension_value_varies(source, event_type):
+                combinations *= values_per_dimension
+        total += combinations
+    return total
+
+
+def _dashboard_widgets(body: Any) -> list[dict[str, Any]]:
+    """The widgets of a dashboard body as a template writes it (a string, or an ``Fn::Join``
+    whose tokens sit inside JSON strings)."""
+    parts = body["Fn::Join"][1] if isinstance(body, dict) and "Fn::Join" in body else [body]
+    text = "".join(part if isinstance(part, str) else "TOKEN" for part in parts)
+    widgets: list[dict[str, Any]] = json.loads(text).get("widgets", [])
+    return widgets
+
+
+_SEARCH = re.compile(r"SEARCH\('((?:[^'\\]|\\.)*)'")
+_LIMIT = re.compile(r"\bLIMIT\s+(\d+)")
+
+
+def _dashboard_metrics(body: Any, values_per_dimension: int) -> int:
+    """Metrics a dashboard references: each distinct metric it lists, each distinct SEARCH
+    (as many metrics as the combinations of its dimensions other than the set's, the same
+    assumption as for custom metrics), and each Metrics Insights query (its LIMIT, the series
+    it shows)."""
+    listed: set[str] = set()
+    searches: set[str] = set()
+    insights = 0
+    for widget in _dashboard_widgets(body):
+        for entry in widget.get("properties", {}).get("metrics", []):
+            options = entry[-1] if entry and isinstance(entry[-1], dict) else {}
+            expression = str(options.get("expression", ""))
+            if not expression:
+                listed.add(json.dumps([e for e in entry if not isinstance(e, dict)]))
+            elif expression.startswith("SELECT"):
+                limit = _LIMIT.search(expression)
+                insights += int(limit.group(1)) if limit else values_per_dimension
+            else:
+                searches.update(_SEARCH.findall(expression))
+    searched = 0
+    for search in searches:
+        schema = re.search(r"\{([^}]*)\}", search)
+        names = schema.group(1).split(",")[1:] if schema else []
+        others = [n for n in names if n.strip().strip('"') != rules.CONFIGURATION_SET_DIMENSION]
+        searched += int(values_per_dimension ** len(others))
+    return len(listed) + searched + insights
 
 
 def estimate_cost(templates: list[dict[str, Any]], *, values_per_dimension: int = 10) -> CostReport:
     """Monthly CloudWatch cost of the resources in ``templates`` (see the module doc)."""
     metric_alarm_metrics = insights_alarm_metrics = composite = dashboards = metrics = 0
+    free_eligible_dashboards = 0
     reputation_sets = sum(
         1
         for template in templates
@@ -116,6 +191,17 @@ def estimate_cost(templates: list[dict[str, Any]], *, values_per_dimension: int 
         .get("ReputationOptions", {})
         .get("ReputationMetricsEnabled")
     )
+    link_tags = frozenset(
+        dimension["DimensionName"]
+        for template in templates
+        for resource in template.get("Resources", {}).values()
+        if resource["Type"] == "AWS::SES::ConfigurationSetEventDestination"
+        for dimension in resource.get("Properties", {})
+        .get("EventDestination", {})
+        .get("CloudWatchDestination", {})
+        .get("DimensionConfigurations", [])
+        if dimension.get("DimensionValueSource") == rules.DimensionSource.LINK_TAG.value
+    )
     for template in templates:
         for resource in template.get("Resources", {}).values():
             kind, props = resource["Type"], resource.get("Properties", {})
@@ -124,7 +210,7 @@ def estimate_cost(templates: list[dict[str, Any]], *, values_per_dimension: int 
                 insights = [q for q in queries if str(q.get("Expression", "")).startswith("SELECT")]
                 if insights:
                     insights_alarm_metrics += _analyzed(
-                        insights[0]["Expression"], values_per_dimension, reputation_sets
+                        insights[0]["Expression"], values_per_dimension, reputation_sets, link_tags
                     )
                 else:
                     stats = sum(1 for q in queries if "MetricStat" in q)
@@ -133,15 +219,20 @@ def estimate_cost(templates: list[dict[str, Any]], *, values_per_dimension: int 
                 composite += 1
             elif kind == "AWS::CloudWatch::Dashboard":
                 dashboards += 1
+                referenced = _dashboard_metrics(props["DashboardBody"], values_per_dimension)
+                free_eligible_dashboards += int(referenced <= FREE_DASHBOARD_METRICS)
             elif kind == "AWS::SES::ConfigurationSetEventDestination":
                 destination = props.get("EventDestination", {})
                 if "CloudWatchDestination" in destination and destination.get("Enabled", False):
                     metrics += _metrics_of_destination(destination, values_per_dimension)
     billable_alarm_metrics = max(0, metric_alarm_metrics - FREE_ALARM_METRICS)
-    billable_dashboards = max(0, dashboards - FREE_DASHBOARDS)
+    billable_dashboards = dashboards - min(FREE_DASHBOARDS, free_eligible_dashboards)
     lines = (
         CostLine(
-            "custom metrics from event publishing", metrics, "metric-months", _tiered(metrics)
+            "custom metrics from event publishing",
+            metrics,
+            f"metric-months, {FREE_CUSTOM_METRICS} free",
+            _tiered(max(0, metrics - FREE_CUSTOM_METRICS)),
         ),
         CostLine(
             "standard alarms",
@@ -159,14 +250,16 @@ def estimate_cost(templates: list[dict[str, Any]], *, values_per_dimension: int 
         CostLine(
             "dashboards",
             dashboards,
-            f"dashboards, {FREE_DASHBOARDS} free",
+            f"dashboards, {FREE_DASHBOARDS} of up to {FREE_DASHBOARD_METRICS} metrics free",
             billable_dashboards * DASHBOARD_MONTH,
         ),
     )
     assumptions = (
         "US East (N. Virginia) list prices of 2026",
         f"{values_per_dimension} distinct values per dimension other than"
-        f" {rules.CONFIGURATION_SET_DIMENSION}, every combination seen each month",
+        f" {rules.CONFIGURATION_SET_DIMENSION}, every combination seen each month (a link tag"
+        " only on click events: the others publish its default)",
+        f"a dashboard's SEARCH finds {values_per_dimension} values per dimension too",
         "a Metrics Insights alarm analyzes every set with reputation metrics (GROUP BY set) or"
         " every combination of its other dimensions",
         "traffic-driven costs (SES, Firehose, S3, SNS, API calls) not included",

@@ -135,6 +135,24 @@ class DimensionSource(enum.StrEnum):
     """A tag on a link in the message (``ses:tags="name:value"``)."""
 
 
+def dimension_value_varies(source: DimensionSource, event_type: str) -> bool:
+    """Whether SES publishes events of ``event_type`` with a value read from ``source``, or
+    always with the dimension's default value.
+
+    Message tags and email headers belong to the message: every event of it carries them. A
+    link tag belongs to a link ("Can I tag links with unique identifiers?": the ``ses:tags``
+    of a link "are passed through to your event publishing destination so that you can perform
+    additional analysis on the specific links that your users clicked", SES Developer Guide,
+    https://docs.aws.amazon.com/ses/latest/dg/faqs-metrics.html), and only a click involves a
+    link: the click event record alone has ``linkTags``
+    (https://docs.aws.amazon.com/ses/latest/dg/event-publishing-retrieving-firehose-contents.html).
+    Every other event type publishes a link-tag dimension with its default value.
+    """
+    if source is DimensionSource.LINK_TAG:
+        return event_type == EventType.CLICK.value
+    return True
+
+
 class EventType(enum.StrEnum):
     """The ten email sending event types SES publishes.
 

@@ -38,11 +38,11 @@ def _templates(spec: dict[str, object]) -> list[dict[str, object]]:
 def test_cost_of_a_small_spec_by_hand() -> None:
     report = estimate_cost(_templates(SMALL), values_per_dimension=10)
     lines = {line.item: line for line in report.lines}
-    # 10 campaigns x 2 event types = 20 custom metrics at $0.30
+    # 10 campaigns x 2 event types = 20 custom metrics, 10 of them free, 10 at $0.30
     assert (
         lines["custom metrics from event publishing"].quantity,
         lines["custom metrics from event publishing"].monthly_usd,
-    ) == (20, 6.00)
+    ) == (20, 3.00)
     # bounce and complaint rate, warning and critical: 4 alarm metrics, inside the 10 free
     assert (lines["standard alarms"].quantity, lines["standard alarms"].monthly_usd) == (4, 0)
     # the set's composite alarm
@@ -50,17 +50,18 @@ def test_cost_of_a_small_spec_by_hand() -> None:
     # four fleet alarms, each reading the one set with reputation metrics: 4 x $0.10
     assert lines["Metrics Insights alarms"].quantity == 4
     assert lines["Metrics Insights alarms"].monthly_usd == 0.4
-    # the environment dashboard and the fleet dashboard: within the 3 free
+    # the environment dashboard (4 metrics + 2 searches x 10 campaigns) and the fleet dashboard
+    # (3 queries of 10 series): each under 50 metrics, within the 3 free
     assert (lines["dashboards"].quantity, lines["dashboards"].monthly_usd) == (2, 0)
-    assert report.total_usd == 6.90
+    assert report.total_usd == 3.90
     table = report.table()
-    assert "total" in table and "6.90" in table and "Assumptions:" in table
+    assert "total" in table and "3.90" in table and "Assumptions:" in table
 
 
 def test_custom_metrics_grow_with_the_assumed_dimension_values() -> None:
     report = estimate_cost(_templates(SMALL), values_per_dimension=100)
     metrics = next(line for line in report.lines if line.item.startswith("custom metrics"))
-    assert metrics.quantity == 200 and metrics.monthly_usd == 60.0
+    assert metrics.quantity == 200 and metrics.monthly_usd == 190 * 0.30
 
 
 def test_tiers_of_custom_metric_prices() -> None:
@@ -125,3 +126,122 @@ def test_analytics_cost_defaults_and_the_measured_record_size() -> None:
     assert default is not None
     assert f"at {measured:,.0f} bytes each" in "; ".join(default.assumptions)
     assert default.lines[0].quantity == round(1_000_000 * measured / 1e6)
+
+
+def _destination(event_types: list[str], *sources: str) -> dict[str, object]:
+    return {
+        "Type": "AWS::SES::ConfigurationSetEventDestination",
+        "Properties": {
+            "EventDestination": {
+                "Enabled": True,
+                "MatchingEventTypes": event_types,
+                "CloudWatchDestination": {
+                    "DimensionConfigurations": [
+                        {
+                            "DimensionName": "ses:configuration-set",
+                            "DimensionValueSource": "messageTag",
+                        },
+                        *(
+                            {"DimensionName": f"d{i}", "DimensionValueSource": source}
+                            for i, source in enumerate(sources)
+                        ),
+                    ]
+                },
+            }
+        },
+    }
+
+
+def _custom_metrics(*resources: dict[str, object]) -> tuple[int, float]:
+    template = {"Resources": {f"R{i}": r for i, r in enumerate(resources)}}
+    line = estimate_cost([template], values_per_dimension=10).lines[0]
+    return line.quantity, line.monthly_usd
+
+
+def test_a_link_tag_multiplies_click_metrics_only() -> None:
+    """Only click events carry a link tag's value; the other types publish its default."""
+    # send: 1 (default) ; click: 10 link-tag values
+    assert _custom_metrics(_destination(["send", "click"], "linkTag"))[0] == 1 + 10
+    # a message tag varies on every event type: 10 + 10; with a link tag, click gets 10 x 10
+    assert _custom_metrics(_destination(["send", "click"], "messageTag", "linkTag"))[0] == 110
+    # headers vary like message tags
+    assert _custom_metrics(_destination(["open", "bounce"], "emailHeader"))[0] == 20
+    # no click event type: the link tag never varies
+    assert _custom_metrics(_destination(["open", "delivery"], "linkTag"))[0] == 2
+
+
+def test_the_first_ten_custom_metrics_are_free() -> None:
+    # exactly 10: free; 11: one billed at $0.30
+    assert _custom_metrics(_destination(["send"], "messageTag")) == (10, 0)
+    assert _custom_metrics(_destination(["send"], "messageTag"), _destination(["open"])) == (
+        11,
+        0.30,
+    )
+
+
+def _dashboard(metrics: int) -> dict[str, object]:
+    import json
+
+    entries = [["AWS/SES", "Send", "ses:configuration-set", f"set{i}"] for i in range(metrics)]
+    body = {"widgets": [{"type": "metric", "properties": {"metrics": entries}}]}
+    return {
+        "Type": "AWS::CloudWatch::Dashboard",
+        "Properties": {"DashboardBody": {"Fn::Join": ["", [json.dumps(body)]]}},
+    }
+
+
+def _dashboard_cost(*dashboards: dict[str, object]) -> float:
+    template = {"Resources": {f"D{i}": d for i, d in enumerate(dashboards)}}
+    report = estimate_cost([template])
+    return next(line for line in report.lines if line.item == "dashboards").monthly_usd
+
+
+def test_three_dashboards_of_up_to_fifty_metrics_are_free() -> None:
+    assert _dashboard_cost(_dashboard(50), _dashboard(50), _dashboard(50)) == 0
+    # a fourth is billed; so is one of 51 metrics even among the first three
+    assert _dashboard_cost(*[_dashboard(50)] * 4) == 3.00
+    assert _dashboard_cost(_dashboard(51), _dashboard(50), _dashboard(1)) == 3.00
+    assert _dashboard_cost(_dashboard(51)) == 3.00
+
+
+def test_dashboard_metrics_count_searches_and_queries() -> None:
+    from ses_events.cost import _dashboard_metrics
+
+    search = (
+        """SEARCH('{AWS/SES,"ses:configuration-set","campaign"} MetricName="Send"', 'Sum', 300)"""
+    )
+    body = {
+        "widgets": [
+            {
+                "type": "metric",
+                "properties": {
+                    "metrics": [
+                        [{"expression": f"SUM({search})"}],
+                        [{"expression": search}],  # the same search again: counted once
+                        [{"expression": "SELECT SUM(Send) FROM SCHEMA(x) LIMIT 7"}],
+                        ["AWS/SES", "Send"],
+                        ["AWS/SES", "Send"],  # the same metric again
+                    ]
+                },
+            }
+        ]
+    }
+    import json
+
+    # 10 campaigns for the search, 7 series of the query, 1 listed metric
+    assert _dashboard_metrics(json.dumps(body), 10) == 18
+
+
+def test_an_insights_alarm_counts_a_link_tag_only_for_clicks() -> None:
+    from ses_events.cost import _analyzed
+
+    def query(metric: str) -> str:
+        return (
+            f'SELECT SUM("{metric}") FROM SCHEMA("AWS/SES", "ses:configuration-set", "campaign",'
+            ' "link-section") WHERE "ses:configuration-set" = \'news\''
+        )
+
+    tags = frozenset({"link-section"})
+    assert _analyzed(query("Reject"), 10, 0, tags) == 10  # campaign only
+    assert _analyzed(query("Click"), 10, 0, tags) == 100  # campaign x link-section
+    assert _analyzed(query("Reject"), 10, 0) == 100  # link-section is not a link tag here

@@ -8,16 +8,12 @@ requirements.lock (pip-compile, hashes) says what this repository runs.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import subprocess
-import sys
 import tomllib
 from importlib import metadata
 from pathlib import Path
 
-import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
@@ -99,63 +95,6 @@ def lowest_aws_cdk_lib() -> str:
             (lowest,) = [spec.version for spec in requirement.specifier if spec.operator == ">="]
             return lowest
     raise AssertionError("aws-cdk-lib is not a dependency")
-
-
-def readme_example() -> str:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Using the constructs in your own CDK app") :]
-    return section[section.index("```python\n") + len("```python\n") :].split("```", 1)[0]
-
-
-@pytest.mark.consumer
-def test_a_consumer_with_the_oldest_aws_cdk_lib_synthesizes_the_readme_example(
-    tmp_path: Path,
-) -> None:
-    """Another team's app: a fresh venv, the lowest aws-cdk-lib the range admits, ses-events
-    installed (not editable, no extras) beside it, and the README example as written."""
-    lowest = lowest_aws_cdk_lib()
-    venv = tmp_path / "consumer"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", str(ROOT), f"aws-cdk-lib=={lowest}"],
-        check=True,
-        cwd=tmp_path,
-    )
-    installed = subprocess.run(
-        [str(python), "-c", "from importlib.metadata import version as v; print(v('aws-cdk-lib'))"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    assert installed == lowest
-    (tmp_path / "app.py").write_text(readme_example(), encoding="utf-8")
-    out = tmp_path / "cdk.out"
-    result = subprocess.run(
-        [str(python), "app.py"],
-        cwd=tmp_path,
-        env={**_environment(), "CDK_OUTDIR": str(out)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    template = json.loads((out / "Mail.template.json").read_text(encoding="utf-8"))
-    resources = template["Resources"].values()
-    names = [
-        r["Properties"]["Name"] for r in resources if r["Type"] == "AWS::SES::ConfigurationSet"
-    ]
-    assert names == ["marketing"]
-    kinds = {r["Type"] for r in resources}
-    assert {
-        "AWS::SES::ConfigurationSetEventDestination",
-        "AWS::KinesisFirehose::DeliveryStream",
-    } <= kinds
-
-
-def _environment() -> dict[str, str]:
-    """The consumer's own environment: nothing of this repository on the import path."""
-    return {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
 
 
 def test_the_projects_node_is_the_recorded_runtime() -> None:

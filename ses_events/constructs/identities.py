@@ -13,7 +13,7 @@ from aws_cdk import Acknowledgment, Stack, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ses as ses
 from aws_cdk import custom_resources as cr
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from ses_events.constructs.configuration_set import (
     ConfigurationSetLike,
@@ -125,17 +125,33 @@ class IdentityDefaultConfigurationSet(Construct):
             install_latest_aws_sdk=False,
         )
         # AwsCustomResource runs one Lambda function per stack (a singleton); its role has the
-        # AWS managed basic execution policy (writing its own logs), which cdk-nag flags.
+        # AWS managed basic execution policy (AWSLambdaBasicExecutionRole: writing its own
+        # logs), which cdk-nag flags.
         provider = Stack.of(self).node.try_find_child(_PROVIDER_ID)
         if provider is not None:
-            Validations.of(provider).acknowledge(
-                Acknowledgment(
-                    id="AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
-                    reason="aws-cdk-lib's AwsCustomResource provider: the managed policy lets the"
-                    " function write its own CloudWatch logs and nothing else; its SES"
-                    " permission is a separate statement on one identity.",
-                )
+            _acknowledge_managed_logging_policy(provider)
+
+
+def _acknowledge_managed_logging_policy(provider: IConstruct) -> None:
+    try:
+        Validations.of(provider).acknowledge(
+            Acknowledgment(
+                id=f"AwsSolutions-IAM4[Policy::{_BASIC_EXECUTION_POLICY}]",
+                reason="aws-cdk-lib's AwsCustomResource provider: the managed policy lets the"
+                " function write its own CloudWatch logs and nothing else; its SES permission"
+                " is a separate statement on one identity.",
             )
+        )
+    except RuntimeError as error:
+        # aws-cdk-lib before 2.257 refuses a finding id holding '::' more than once; cdk-nag 3
+        # needs 2.257 or newer, so there is then no cdk-nag to acknowledge anything to.
+        if "InvalidValidationId" not in str(error):
+            raise
+
+
+_BASIC_EXECUTION_POLICY = (
+    "arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+)
 
 
 # The construct id aws-cdk-lib gives AwsCustomResource's singleton provider function.

@@ -245,3 +245,31 @@ def test_an_insights_alarm_counts_a_link_tag_only_for_clicks() -> None:
     assert _analyzed(query("Reject"), 10, 0, tags) == 10  # campaign only
     assert _analyzed(query("Click"), 10, 0, tags) == 100  # campaign x link-section
     assert _analyzed(query("Reject"), 10, 0) == 100  # link-section is not a link tag here
+
+
+def test_analytics_cost_of_a_tebibyte_month() -> None:
+    """A month of exactly 1 TiB: each run scans 1 TiB ($5.00 at $5 per TB, a TB being 2^40 bytes
+    for Athena), storage is 1,099,512 MB at $0.023 per GB-month."""
+    from ses_events.cost import estimate_analytics_cost
+
+    template = {
+        "Resources": {
+            "Q": {"Type": "AWS::Athena::NamedQuery", "Properties": {"Name": "events-funnel"}}
+        }
+    }
+    report = estimate_analytics_cost(
+        [template], events_per_month=1024**3, runs_per_month=1, bytes_per_event=1024
+    )
+    assert report is not None
+    storage, query = report.lines
+    assert (storage.item, storage.quantity, storage.monthly_usd) == (
+        "S3 storage, one month of events",
+        1_099_512,
+        round(1024**4 / 1e9 * 0.023, 2),
+    )
+    assert (query.item, query.quantity, query.unit, query.monthly_usd) == (
+        "Athena: events-funnel",
+        1,
+        "runs",
+        5.00,
+    )

@@ -20,13 +20,18 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -d node_modules ] \
   || [ ! -x .tools/checkov/bin/checkov ]; then
-  echo "ses-events: installing Python packages (exactly requirements.lock, hashes checked; a few minutes on a fresh machine)"
+  started=$SECONDS
+  packages="$(grep -c '^[A-Za-z0-9]' requirements.lock)"
+  echo "ses-events: installing $packages Python packages (exactly requirements.lock, hashes checked; a few minutes on a fresh machine)"
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet --require-hashes -r requirements.lock
+  echo "ses-events:   done in $((SECONDS - started)) s"
   # The project itself, editable, with nothing more: everything it needs came from the lock.
   .venv/bin/python -m pip install --quiet --no-deps -e .
   echo "ses-events: installing the CDK CLI and Node.js 22 (pinned in package-lock.json)"
+  started=$SECONDS
   npm ci --no-audit --no-fund --loglevel=error
+  echo "ses-events:   done in $((SECONDS - started)) s"
   # The runtime itself is fetched by the `node` package's install script, outside the lock's
   # integrity hashes: check it against tools/node-runtime.sha256.
   platform="$(uname -s)-$(uname -m)"
@@ -44,7 +49,9 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -d node_modules 
   echo "ses-events: installing checkov into .tools/checkov (pinned in tools/checkov-requirements.txt)"
   rm -rf .tools/checkov
   "$python" -m venv .tools/checkov
+  started=$SECONDS
   .tools/checkov/bin/python -m pip install --quiet -r tools/checkov-requirements.txt
+  echo "ses-events:   done in $((SECONDS - started)) s"
   echo "$want" > "$stamp"
 fi
 

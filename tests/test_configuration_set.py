@@ -168,3 +168,34 @@ def test_names_are_tracked_per_app() -> None:
         EventPublishingConfigurationSet(
             Stack(new_app(), "S"), "A", configuration_set_name="marketing"
         )
+
+
+def test_app_wide_registries_live_on_the_tree_not_in_module_globals() -> None:
+    """Names claimed per environment are kept on the app's root (as aws-cdk-lib keeps shared
+    state on the tree): two apps in one process never see each other's, one app still refuses
+    a repeated name, and no module of the constructs holds a registry of its own."""
+    import ast
+    from pathlib import Path
+
+    from aws_cdk import Stack
+
+    from ses_events.constructs import ConfigurationSetAlarms, EventPublishingConfigurationSet
+    from ses_events.constructs.tree_state import tree_state_if_any
+    from ses_events.errors import SesEventsValidationError
+    from tests.conftest import new_app
+
+    first, second = new_app(), new_app()
+    for app in (first, second):
+        cs = EventPublishingConfigurationSet(Stack(app, "S"), "M", configuration_set_name="m")
+        ConfigurationSetAlarms(cs, "Alarms", configuration_set=cs, prefix="mail")
+    names = tree_state_if_any(first, "configuration_set_names")
+    assert isinstance(names, dict) and list(names) == [("m", "*/*")]
+    assert "mail-m-bounce-rate-critical" in str(tree_state_if_any(first, "alarm_names"))
+    with pytest.raises(SesEventsValidationError, match="already used"):
+        EventPublishingConfigurationSet(Stack(first, "T"), "M", configuration_set_name="m")
+    package = Path(__file__).parents[1] / "ses_events" / "constructs"
+    for source in package.glob("*.py"):
+        for node in ast.parse(source.read_text()).body:
+            if isinstance(node, ast.Assign | ast.AnnAssign):
+                text = ast.unparse(node)
+                assert "WeakKeyDictionary" not in text and "ClassVar" not in text, (source, text)

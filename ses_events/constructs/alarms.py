@@ -22,7 +22,6 @@ Choices made for sparse email metrics, each explained where it is made:
 from __future__ import annotations
 
 import enum
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -33,7 +32,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
-from constructs import Construct, IConstruct
+from constructs import Construct
 
 from ses_events import rules
 from ses_events.constructs.configuration_set import (
@@ -47,6 +46,7 @@ from ses_events.constructs.metrics import (
     account_reputation_complaint_rate,
     firehose_metric,
 )
+from ses_events.constructs.tree_state import tree_state, tree_state_if_any
 from ses_events.errors import Problems
 from ses_events.rules import EventType
 
@@ -174,14 +174,13 @@ class AlarmActions:
         return cls(warning=targets, critical=targets, ok=ok)
 
 
-# Alarm names in use, per app and environment: CloudWatch alarm names are unique per account and
-# Region, and a second alarm of the same name would silently replace the first.
-_ALARM_NAMES: weakref.WeakKeyDictionary[IConstruct, dict[str, str]] = weakref.WeakKeyDictionary()
+# Alarm names in use, per app (on its root) and environment: CloudWatch alarm names are unique per
+# account and Region, and a second alarm of the same name would silently replace the first.
 
 
 def _claim_alarm_name(scope: Construct, name: str, where: str) -> None:
     facts = _StackFacts.of(scope)  # the environment, as configuration set names use it
-    names = _ALARM_NAMES.setdefault(facts.root, {})
+    names: dict[str, str] = tree_state(facts.root, "alarm_names", dict)
     key = f"{facts.environment}/{name}"
     problems = Problems(where)
     if len(name) > rules.MAX_ALARM_NAME_LENGTH:
@@ -198,8 +197,8 @@ def _claim_alarm_name(scope: Construct, name: str, where: str) -> None:
     names[key] = scope.node.path
 
 
-# The prefix each AlarmTopic's policies admit, by its topic (alarms given that topic check it).
-_ALARM_TOPIC_PREFIXES: weakref.WeakKeyDictionary[sns.ITopic, str] = weakref.WeakKeyDictionary()
+# The prefix each AlarmTopic's policies admit is kept on its topic (alarms given it check it).
+_TOPIC_PREFIX = "alarm_topic_prefix"
 
 
 class _AlarmFactory:
@@ -334,7 +333,7 @@ def _alarm_action(
     """``target`` as an alarm action; an :class:`AlarmTopic` must admit alarms named ``prefix``."""
     if hasattr(target, "topic_arn"):  # an sns.ITopic (jsii interfaces cannot be isinstance-checked)
         topic: sns.ITopic = target  # type: ignore[assignment]
-        topic_prefix = _ALARM_TOPIC_PREFIXES.get(topic)
+        topic_prefix = tree_state_if_any(topic, _TOPIC_PREFIX)
         if topic_prefix is not None and not f"{prefix}-".startswith(f"{topic_prefix}-"):
             # The AlarmTopic's key and topic policies admit only alarms named <its prefix>-*:
             # CloudWatch would be refused every notification of these alarms.
@@ -428,7 +427,7 @@ class AlarmTopic(Construct):
             enforce_ssl=True,
         )
         """The SNS topic."""
-        _ALARM_TOPIC_PREFIXES[self.topic] = prefix
+        tree_state(self.topic, _TOPIC_PREFIX, lambda: prefix)
         self.topic.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="CloudWatchAlarmsPublish",

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import functools
-import weakref
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from aws_cdk import ArnFormat, Duration, Stack, Tags, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -16,6 +15,7 @@ from constructs import Construct, IConstruct
 from ses_events import rules
 from ses_events.constructs.identity_ref import IdentityLike, identity_arn, identity_name
 from ses_events.constructs.metrics import DEFAULT_PERIOD, ConfigurationSetMetrics
+from ses_events.constructs.tree_state import tree_state
 from ses_events.errors import Problem, Problems, SesEventsValidationError
 from ses_events.rules import EventType
 
@@ -24,12 +24,10 @@ if TYPE_CHECKING:
 
 __all__ = ["ConfigurationSetLike", "EventPublishingConfigurationSet"]
 
-# Names already used, per app and per environment (account, region): SES names configuration
-# sets uniquely per account and region, so two stacks of one app may not both create "marketing"
-# for the same environment. Environment-agnostic stacks count as one environment.
-_NAMES_IN_APP: weakref.WeakKeyDictionary[IConstruct, dict[tuple[str, str], Callable[[], str]]] = (
-    weakref.WeakKeyDictionary()
-)
+# Names already used, per app (on its root) and per environment (account, region): SES names
+# configuration sets uniquely per account and region, so two stacks of one app may not both create
+# "marketing" for the same environment. Environment-agnostic stacks count as one environment.
+_NamesInApp = dict[tuple[str, str], Callable[[], str]]
 
 
 class _StackFacts:
@@ -37,10 +35,6 @@ class _StackFacts:
 
     Thousands of configuration sets in one app make these calls the bulk of synth time.
     """
-
-    _cache: ClassVar[weakref.WeakKeyDictionary[IConstruct, _StackFacts]] = (
-        weakref.WeakKeyDictionary()
-    )
 
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
@@ -62,10 +56,7 @@ class _StackFacts:
     @classmethod
     def of(cls, scope: IConstruct) -> _StackFacts:
         stack = scope if isinstance(scope, Stack) else Stack.of(scope)
-        facts = cls._cache.get(stack)
-        if facts is None:
-            facts = cls._cache[stack] = cls(stack)
-        return facts
+        return tree_state(stack, "stack_facts", lambda: cls(stack))
 
 
 _PLACEHOLDER = "SESEVENTSNAMEPLACEHOLDER"
@@ -398,7 +389,7 @@ class EventPublishingConfigurationSet(Construct):
         return None
 
     def _claim_name(self, stack: _StackFacts, name: str, problems: Problems) -> None:
-        names = _NAMES_IN_APP.setdefault(stack.root, {})
+        names: _NamesInApp = tree_state(stack.root, "configuration_set_names", dict)
         key = (name, stack.environment)
         if key in names:
             raise SesEventsValidationError(

@@ -843,3 +843,56 @@ def test_archive_health_alarms_catch_what_the_s3_delivery_alarm_does_not(
         )
         assert (alarm["EvaluationPeriods"], alarm["TreatMissingData"]) == (1, "notBreaching")
     assert len(made.alarms) == len(expected) + 2
+
+
+class _UpperCaseNaming:
+    """A team's own naming: ``<PREFIX>_<LEVEL>_<subject>_<what>`` (composite: no level)."""
+
+    def alarm_name(self, *, prefix: str, subject: str, what: str, level: Any) -> str:
+        parts = [prefix.upper(), level.value.upper() if level else "", subject, what]
+        return "_".join(p for p in parts if p)
+
+
+def test_a_naming_strategy_replaces_the_default_everywhere(stack: Stack) -> None:
+    from ses_events.constructs import PrefixedAlarmNaming
+
+    cs = _set(stack, "tx")
+    ConfigurationSetAlarms(
+        stack, "Alarms", configuration_set=cs, prefix="mail", naming=_UpperCaseNaming()
+    )
+    AccountReputationAlarms(stack, "Account", prefix="mail", naming=_UpperCaseNaming())
+    names = set(_alarms_by_name(Template.from_stack(stack)))
+    assert "MAIL_CRITICAL_tx_bounce-rate" in names
+    assert "MAIL_tx_health" in names  # the composite alarm, named by the same strategy
+    assert "MAIL_WARNING_account_complaint-rate" in names
+    assert not any(n.startswith("mail-") for n in names)
+    # the default strategy is the documented pattern
+    assert (
+        PrefixedAlarmNaming().alarm_name(
+            prefix="mail", subject="tx", what="bounce-rate", level=None
+        )
+        == "mail-tx-bounce-rate"
+    )
+
+
+def test_a_naming_strategy_must_keep_an_alarm_topics_prefix(stack: Stack) -> None:
+    """An AlarmTopic admits only alarms named '<its prefix>-*': a strategy that drops the prefix
+    would deploy alarms whose notifications are all refused."""
+    topic = AlarmTopic(stack, "Topic", prefix="mail")
+    with pytest.raises(
+        SesEventsValidationError,
+        match=r"alarm_name = 'MAIL_WARNING_account_bounce-rate': notifies the AlarmTopic of"
+        r" prefix 'mail'",
+    ):
+        AccountReputationAlarms(
+            stack, "Account", prefix="mail", alarm_topic=topic.topic, naming=_UpperCaseNaming()
+        )
+
+    class KeepsPrefix:
+        def alarm_name(self, *, prefix: str, subject: str, what: str, level: Any) -> str:
+            return f"{prefix}-{what}-{subject}" + (f"-{level.value}" if level else "")
+
+    AccountReputationAlarms(
+        stack, "Kept", prefix="mail", alarm_topic=topic.topic, naming=KeepsPrefix()
+    )
+    assert "mail-bounce-rate-account-critical" in _alarms_by_name(Template.from_stack(stack))

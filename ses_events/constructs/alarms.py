@@ -25,20 +25,22 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from aws_cdk import ArnFormat, Duration, Stack
+from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
-from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
 from ses_events import rules
+from ses_events.constructs.alarm_factory import AlarmActions, AlarmFactory, AlarmTarget
+from ses_events.constructs.alarm_naming import (
+    AlarmLevel,
+    AlarmNamingStrategy,
+    PrefixedAlarmNaming,
+)
+from ses_events.constructs.alarm_topic import AlarmTopic
 from ses_events.constructs.configuration_set import (
     ConfigurationSetLike,
     EventPublishingConfigurationSet,
-    _StackFacts,
 )
 from ses_events.constructs.firehose import ArchiveStorageFormat, FirehoseEventArchive
 from ses_events.constructs.metrics import (
@@ -46,7 +48,6 @@ from ses_events.constructs.metrics import (
     account_reputation_complaint_rate,
     firehose_metric,
 )
-from ses_events.constructs.tree_state import tree_state, tree_state_if_any
 from ses_events.errors import Problems
 from ses_events.rules import EventType
 
@@ -54,20 +55,16 @@ __all__ = [
     "AccountReputationAlarms",
     "AlarmActions",
     "AlarmLevel",
+    "AlarmNamingStrategy",
+    "AlarmTarget",
     "AlarmThresholds",
     "AlarmTopic",
     "ConfigurationSetAlarms",
     "FirehoseArchiveAlarms",
+    "PrefixedAlarmNaming",
     "RateThreshold",
     "SesAlarm",
 ]
-
-
-class AlarmLevel(enum.StrEnum):
-    """How urgent an alarm is; the last part of its name."""
-
-    WARNING = "warning"
-    CRITICAL = "critical"
 
 
 class SesAlarm(enum.StrEnum):
@@ -133,314 +130,6 @@ class AlarmThresholds:
         return found
 
 
-AlarmTarget = cloudwatch.IAlarmAction | sns.ITopic
-"""Where an alarm notifies: any ``aws_cloudwatch.IAlarmAction`` (``aws_cloudwatch_actions.SnsAction``,
-``LambdaAction``, ``Ec2Action``, ``SsmIncidentAction`` ...) or an SNS topic, which becomes an
-``SnsAction`` (and, when it is an :class:`AlarmTopic`'s, has its prefix checked)."""
-
-
-@dataclass(frozen=True)
-class AlarmActions:
-    """Where warning and critical alarms notify, and whether they also say when they recover.
-
-    Teams usually page on critical alarms and only post warnings to a channel; this keeps the
-    two apart. Every alarm construct of this package takes it as ``alarm_actions`` (or, for one
-    destination for everything, ``alarm_topic``; never both). A composite health alarm notifies
-    the critical actions.
-
-    Example::
-
-        from aws_cdk import aws_cloudwatch_actions as actions
-        from ses_events.constructs import AlarmActions
-
-        AlarmActions(
-            warning=[chat_topic],
-            critical=[pager_topic, actions.LambdaAction(open_incident)],
-            ok=False,
-        )
-
-    :param warning: actions of warning alarms. Default: none.
-    :param critical: actions of critical alarms and of the composite health alarm. Default: none.
-    :param ok: also notify the same actions when an alarm returns to OK. Default: ``True``.
-    """
-
-    warning: Sequence[AlarmTarget] = ()
-    critical: Sequence[AlarmTarget] = ()
-    ok: bool = True
-
-    @classmethod
-    def to(cls, *targets: AlarmTarget, ok: bool = True) -> AlarmActions:
-        """The same actions for warning and critical alarms."""
-        return cls(warning=targets, critical=targets, ok=ok)
-
-
-# Alarm names in use, per app (on its root) and environment: CloudWatch alarm names are unique per
-# account and Region, and a second alarm of the same name would silently replace the first.
-
-
-def _claim_alarm_name(scope: Construct, name: str, where: str) -> None:
-    facts = _StackFacts.of(scope)  # the environment, as configuration set names use it
-    names: dict[str, str] = tree_state(facts.root, "alarm_names", dict)
-    key = f"{facts.environment}/{name}"
-    problems = Problems(where)
-    if len(name) > rules.MAX_ALARM_NAME_LENGTH:
-        problems.add(
-            "alarm_name", name, f"must be at most {rules.MAX_ALARM_NAME_LENGTH} characters"
-        )
-    elif key in names:
-        problems.add(
-            "alarm_name",
-            name,
-            f"is already used by {names[key]}: alarm names are unique per account and Region",
-        )
-    problems.raise_if_any()
-    names[key] = scope.node.path
-
-
-# The prefix each AlarmTopic's policies admit is kept on its topic (alarms given it check it).
-_TOPIC_PREFIX = "alarm_topic_prefix"
-
-
-class _AlarmFactory:
-    """Applies the naming pattern, registers names and attaches the notification actions."""
-
-    def __init__(
-        self,
-        scope: Construct,
-        prefix: str,
-        alarm_topic: sns.ITopic | None,
-        where: str,
-        alarm_actions: AlarmActions | None = None,
-    ) -> None:
-        problems = Problems(where)
-        problems.check("prefix", prefix, rules.ALARM_NAME_PREFIX)
-        if alarm_topic is not None and alarm_actions is not None:
-            problems.add(
-                "alarm_actions",
-                "given",
-                "cannot be combined with alarm_topic: pass the topic in alarm_actions"
-                " (AlarmActions.to(topic) for both levels)",
-            )
-        actions = alarm_actions or (
-            AlarmActions.to(alarm_topic) if alarm_topic is not None else AlarmActions()
-        )
-        self.actions: dict[AlarmLevel, list[cloudwatch.IAlarmAction]] = {}
-        for level, targets in (
-            (AlarmLevel.WARNING, actions.warning),
-            (AlarmLevel.CRITICAL, actions.critical),
-        ):
-            converted: list[cloudwatch.IAlarmAction] = []
-            for i, target in enumerate(targets):
-                field_name = (
-                    "alarm_topic" if alarm_actions is None else f"alarm_actions.{level}[{i}]"
-                )
-                action = _alarm_action(target, prefix, field_name, problems)
-                if action is not None:
-                    converted.append(action)
-            self.actions[level] = converted
-        problems.raise_if_any()
-        self.scope = scope
-        self.prefix = prefix
-        self.where = where
-        self.notify_ok = actions.ok
-        self.created: dict[str, cloudwatch.Alarm] = {}
-
-    def notify(self, alarm: cloudwatch.AlarmBase, level: AlarmLevel) -> None:
-        """Attach ``level``'s actions to ``alarm`` (and to its OK state unless turned off)."""
-        for action in self.actions[level]:
-            alarm.add_alarm_action(action)
-            if self.notify_ok:
-                alarm.add_ok_action(action)
-
-    def name(self, subject: str, what: str, level: AlarmLevel | None) -> str:
-        return "-".join(p for p in (self.prefix, subject, what, level and level.value) if p)
-
-    def alarm(
-        self,
-        id: str,  # noqa: A002 - construct id
-        *,
-        subject: str,
-        what: str,
-        level: AlarmLevel,
-        metric: cloudwatch.IMetric,
-        threshold: float,
-        description: str,
-        evaluation_periods: int = 1,
-        datapoints_to_alarm: int = 1,
-        comparison: cloudwatch.ComparisonOperator = (
-            cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
-        ),
-        missing: cloudwatch.TreatMissingData = cloudwatch.TreatMissingData.NOT_BREACHING,
-        notify: bool = True,
-    ) -> cloudwatch.Alarm:
-        name = self.name(subject, what, level)
-        _claim_alarm_name(self.scope, name, self.where)
-        alarm = cloudwatch.Alarm(
-            self.scope,
-            id,
-            alarm_name=name,
-            alarm_description=description,
-            metric=metric,
-            threshold=threshold,
-            comparison_operator=comparison,
-            evaluation_periods=evaluation_periods,
-            datapoints_to_alarm=datapoints_to_alarm,
-            treat_missing_data=missing,
-        )
-        if notify:
-            self.notify(alarm, level)
-        self.created[name] = alarm
-        return alarm
-
-    def rate_alarms(
-        self,
-        *,
-        subject: str,
-        what: str,
-        metric: cloudwatch.IMetric,
-        rate: RateThreshold,
-        description: str,
-        notify_critical: bool = True,
-    ) -> dict[AlarmLevel, cloudwatch.Alarm]:
-        """A warning and a critical alarm on a rate (a fraction) such as ``Reputation.BounceRate``.
-
-        Missing data is ``ignore``: SES recomputes reputation rates over a representative volume
-        and publishes them irregularly, so a missing point says nothing new and the alarm keeps
-        its state instead of flapping. ``description`` is a format string of ``value``.
-        """
-        return {
-            level: self.alarm(
-                f"{what}-{level.value}",
-                subject=subject,
-                what=what,
-                level=level,
-                metric=metric,
-                threshold=value,
-                description=description.format(value=value),
-                missing=cloudwatch.TreatMissingData.IGNORE,
-                notify=notify_critical or level is not AlarmLevel.CRITICAL,
-            )
-            for level, value in (
-                (AlarmLevel.WARNING, rate.warning),
-                (AlarmLevel.CRITICAL, rate.critical),
-            )
-        }
-
-
-def _alarm_action(
-    target: AlarmTarget, prefix: str, field_name: str, problems: Problems
-) -> cloudwatch.IAlarmAction | None:
-    """``target`` as an alarm action; an :class:`AlarmTopic` must admit alarms named ``prefix``."""
-    if hasattr(target, "topic_arn"):  # an sns.ITopic (jsii interfaces cannot be isinstance-checked)
-        topic: sns.ITopic = target  # type: ignore[assignment]
-        topic_prefix = tree_state_if_any(topic, _TOPIC_PREFIX)
-        if topic_prefix is not None and not f"{prefix}-".startswith(f"{topic_prefix}-"):
-            # The AlarmTopic's key and topic policies admit only alarms named <its prefix>-*:
-            # CloudWatch would be refused every notification of these alarms.
-            problems.add(
-                field_name,
-                topic.node.path,
-                f"is the AlarmTopic of prefix {topic_prefix!r}, whose policies let only alarms"
-                f" named '{topic_prefix}-*' publish; these alarms are named '{prefix}-*': give"
-                " both the same prefix (or these alarms one that starts with the topic's and '-')",
-            )
-            return None
-        return cloudwatch_actions.SnsAction(topic)
-    if not hasattr(target, "bind"):
-        problems.add(
-            field_name,
-            type(target).__name__,
-            "must be an aws_cloudwatch.IAlarmAction or an aws_sns.ITopic",
-        )
-        return None
-    return target
-
-
-class AlarmTopic(Construct):
-    """The SNS topic alarms notify: encrypted, TLS-only, publishable only by this account's alarms.
-
-    CloudWatch needs the customer managed key (it cannot use the AWS managed SNS key); the key
-    and topic policies let ``cloudwatch.amazonaws.com`` in only for alarms of this account and
-    Region whose names start with ``prefix``.
-
-    Example::
-
-        from ses_events.constructs import AlarmTopic
-
-        topic = AlarmTopic(stack, "Alarms", prefix="mail", emails=["mail-ops@example.com"])
-
-    :param prefix: the alarm name prefix whose alarms may publish.
-    :param emails: email addresses to subscribe (each must confirm). Default: none.
-    :param topic_name: Default: generated by CloudFormation.
-    """
-
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,  # noqa: A002 - the construct id, named as in aws-cdk-lib
-        *,
-        prefix: str,
-        emails: Sequence[str] = (),
-        topic_name: str | None = None,
-    ) -> None:
-        problems = Problems(f"{scope.node.path}/{id} (alarm topic)".lstrip("/"))
-        problems.check("prefix", prefix, rules.ALARM_NAME_PREFIX)
-        for i, email in enumerate(emails):
-            problems.check(f"emails[{i}]", email, rules.EMAIL_ADDRESS)
-        problems.raise_if_any()
-        super().__init__(scope, id)
-        stack = Stack.of(self)
-        principal = iam.ServicePrincipal("cloudwatch.amazonaws.com")
-        source_account = {"aws:SourceAccount": stack.account}
-        alarm_arns = {
-            "aws:SourceArn": stack.format_arn(
-                service="cloudwatch",
-                resource="alarm",
-                resource_name=f"{prefix}-*",
-                arn_format=ArnFormat.COLON_RESOURCE_NAME,
-            )
-        }
-        self.key = kms.Key(
-            self,
-            "Key",
-            description=f"Encrypts the SES alarm topic of {prefix} alarms",
-            enable_key_rotation=True,
-        )
-        """The customer managed key of the topic."""
-        self.key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="CloudWatchAlarmsPublish",
-                principals=[principal],
-                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-                resources=["*"],  # in a key policy, "*" is this key
-                # the same confused-deputy conditions as the topic policy: this account's
-                # alarms of this prefix only
-                conditions={"StringEquals": source_account, "ArnLike": alarm_arns},
-            )
-        )
-        self.topic = sns.Topic(
-            self,
-            "Topic",
-            topic_name=topic_name,
-            display_name=f"SES alarms {prefix}",
-            master_key=self.key,
-            enforce_ssl=True,
-        )
-        """The SNS topic."""
-        tree_state(self.topic, _TOPIC_PREFIX, lambda: prefix)
-        self.topic.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="CloudWatchAlarmsPublish",
-                principals=[principal],
-                actions=["sns:Publish"],
-                resources=[self.topic.topic_arn],
-                conditions={"StringEquals": source_account, "ArnLike": alarm_arns},
-            )
-        )
-        for email in emails:
-            self.topic.add_subscription(subscriptions.EmailSubscription(email))
-
-
 class ConfigurationSetAlarms(Construct):
     """Alarms of one configuration set, and a composite alarm over them.
 
@@ -470,6 +159,8 @@ class ConfigurationSetAlarms(Construct):
     :param alarm_topic: one SNS topic every alarm notifies (ALARM and OK). Default: none.
     :param alarm_actions: actions by level (any ``IAlarmAction``), OK notifications
         optional; instead of ``alarm_topic``. Default: no notifications.
+    :param naming: how alarms are named. Default: :class:`PrefixedAlarmNaming`
+        (``<prefix>-<subject>-<what>-<level>``).
     :param alarms: which alarms to create. Default: every alarm the set supports (reputation
         alarms when reputation metrics are on; count alarms when a CloudWatch destination
         publishes the event type with the ``ses:configuration-set`` dimension). Asking for one
@@ -491,6 +182,7 @@ class ConfigurationSetAlarms(Construct):
         prefix: str,
         alarm_topic: sns.ITopic | None = None,
         alarm_actions: AlarmActions | None = None,
+        naming: AlarmNamingStrategy | None = None,
         alarms: Iterable[SesAlarm | str] | None = None,
         thresholds: AlarmThresholds | None = None,
         related_alarms: Sequence[cloudwatch.IAlarm] = (),
@@ -530,7 +222,7 @@ class ConfigurationSetAlarms(Construct):
             if kind in chosen and configuration_set.metrics.needs_metrics_insights(event_type)
         ]
         super().__init__(scope, id)
-        factory = _AlarmFactory(self, prefix, alarm_topic, where, alarm_actions)
+        factory = AlarmFactory(self, prefix, alarm_topic, where, alarm_actions, naming)
         self.alarms: dict[str, cloudwatch.Alarm] = factory.created
         """The alarms, by alarm name."""
         critical: list[cloudwatch.IAlarm] = list(related_alarms)
@@ -607,7 +299,6 @@ class ConfigurationSetAlarms(Construct):
         # archive's alarms: none then.
         if composite and len(critical) > len(related_alarms):
             composite_name = factory.name(name, "health", None)
-            _claim_alarm_name(self, composite_name, where)
             self.composite_alarm = cloudwatch.CompositeAlarm(
                 self,
                 "Health",
@@ -665,6 +356,8 @@ class AccountReputationAlarms(Construct):
     :param alarm_topic: one SNS topic every alarm notifies (ALARM and OK). Default: none.
     :param alarm_actions: actions by level (any ``IAlarmAction``), OK notifications
         optional; instead of ``alarm_topic``. Default: no notifications.
+    :param naming: how alarms are named. Default: :class:`PrefixedAlarmNaming`
+        (``<prefix>-<subject>-<what>-<level>``).
     :param thresholds: Default: :class:`AlarmThresholds` defaults (only the rates are used).
     """
 
@@ -676,6 +369,7 @@ class AccountReputationAlarms(Construct):
         prefix: str,
         alarm_topic: sns.ITopic | None = None,
         alarm_actions: AlarmActions | None = None,
+        naming: AlarmNamingStrategy | None = None,
         thresholds: AlarmThresholds | None = None,
     ) -> None:
         where = f"{scope.node.path}/{id} (account reputation alarms)".lstrip("/")
@@ -684,7 +378,7 @@ class AccountReputationAlarms(Construct):
         problems.extend(thresholds.problems())
         problems.raise_if_any()
         super().__init__(scope, id)
-        factory = _AlarmFactory(self, prefix, alarm_topic, where, alarm_actions)
+        factory = AlarmFactory(self, prefix, alarm_topic, where, alarm_actions, naming)
         self.alarms: dict[str, cloudwatch.Alarm] = factory.created
         """The alarms, by alarm name."""
         for what, metric, rate in (
@@ -725,6 +419,8 @@ class FirehoseArchiveAlarms(Construct):
     :param alarm_topic: one SNS topic every alarm notifies (ALARM and OK). Default: none.
     :param alarm_actions: actions by level (any ``IAlarmAction``), OK notifications
         optional; instead of ``alarm_topic``. Default: no notifications.
+    :param naming: how alarms are named. Default: :class:`PrefixedAlarmNaming`
+        (``<prefix>-<subject>-<what>-<level>``).
     :param max_data_age: the oldest a record may be before it reaches S3. Default: three times
         the archive's buffering interval, at least 15 minutes.
     """
@@ -739,6 +435,7 @@ class FirehoseArchiveAlarms(Construct):
         prefix: str,
         alarm_topic: sns.ITopic | None = None,
         alarm_actions: AlarmActions | None = None,
+        naming: AlarmNamingStrategy | None = None,
         max_data_age: Duration | None = None,
     ) -> None:
         where = f"{scope.node.path}/{id} (alarms of archive {archive_name!r})".lstrip("/")
@@ -760,7 +457,7 @@ class FirehoseArchiveAlarms(Construct):
         problems.check("archive_name", archive_name, rules.ALARM_NAME_PREFIX)
         problems.raise_if_any()
         super().__init__(scope, id)
-        factory = _AlarmFactory(self, prefix, alarm_topic, where, alarm_actions)
+        factory = AlarmFactory(self, prefix, alarm_topic, where, alarm_actions, naming)
         stream = archive.delivery_stream_name
         subject = f"archive-{archive_name}"
         self.data_freshness = factory.alarm(

@@ -6,15 +6,16 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from aws_cdk import ArnFormat, Duration, Stack, Tags, Token
+from aws_cdk import Duration, Stack, Tags, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ses as ses
-from constructs import Construct, IConstruct
+from constructs import Construct
 
 from ses_events import rules
 from ses_events.constructs.identity_ref import IdentityLike, identity_arn, identity_name
 from ses_events.constructs.metrics import DEFAULT_PERIOD, ConfigurationSetMetrics
+from ses_events.constructs.stack_facts import StackFacts
 from ses_events.constructs.tree_state import tree_state
 from ses_events.errors import Problem, Problems, SesEventsValidationError
 from ses_events.rules import EventType
@@ -28,38 +29,6 @@ __all__ = ["ConfigurationSetLike", "EventPublishingConfigurationSet"]
 # configuration sets uniquely per account and region, so two stacks of one app may not both create
 # "marketing" for the same environment. Environment-agnostic stacks count as one environment.
 _NamesInApp = dict[tuple[str, str], Callable[[], str]]
-
-
-class _StackFacts:
-    """What every configuration set of a stack asks of it, asked once (each answer is a jsii call).
-
-    Thousands of configuration sets in one app make these calls the bulk of synth time.
-    """
-
-    def __init__(self, stack: Stack) -> None:
-        self.stack = stack
-        self.root: IConstruct = stack.node.root
-        self.environment = "/".join(
-            "*" if Token.is_unresolved(value) else value for value in (stack.account, stack.region)
-        )
-        # One ARN with a placeholder name, its tokens kept: each set's ARN is a string replace.
-        self._arn = stack.format_arn(
-            service="ses",
-            resource="configuration-set",
-            resource_name=_PLACEHOLDER,
-            arn_format=ArnFormat.SLASH_RESOURCE_NAME,
-        )
-
-    def configuration_set_arn(self, name: str) -> str:
-        return self._arn.replace(_PLACEHOLDER, name)
-
-    @classmethod
-    def of(cls, scope: IConstruct) -> _StackFacts:
-        stack = scope if isinstance(scope, Stack) else Stack.of(scope)
-        return tree_state(stack, "stack_facts", lambda: cls(stack))
-
-
-_PLACEHOLDER = "SESEVENTSNAMEPLACEHOLDER"
 
 
 class EventPublishingConfigurationSet(Construct):
@@ -187,7 +156,7 @@ class EventPublishingConfigurationSet(Construct):
         problems.raise_if_any()
 
         super().__init__(scope, id)
-        stack = _StackFacts.of(scope)
+        stack = StackFacts.of(scope)
         self._claim_name(stack, name, problems)
 
         self.configuration_set_name: str = name
@@ -388,7 +357,7 @@ class EventPublishingConfigurationSet(Construct):
         self._destination_names.append(name)
         return None
 
-    def _claim_name(self, stack: _StackFacts, name: str, problems: Problems) -> None:
+    def _claim_name(self, stack: StackFacts, name: str, problems: Problems) -> None:
         names: _NamesInApp = tree_state(stack.root, "configuration_set_names", dict)
         key = (name, stack.environment)
         if key in names:
@@ -456,7 +425,7 @@ class _ExistingConfigurationSet(EventPublishingConfigurationSet):
             if isinstance(configuration_set, str)
             else configuration_set
         )
-        self.configuration_set_arn = _StackFacts.of(self).configuration_set_arn(name)
+        self.configuration_set_arn = StackFacts.of(self).configuration_set_arn(name)
         # The name itself: there is no resource in this stack to depend on.
         self._ref = name
         self._destination_names = []

@@ -23,7 +23,9 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ses_events import rules
-from ses_events.constructs.alarms import AlarmActions, AlarmThresholds, _AlarmFactory
+from ses_events.constructs.alarm_factory import AlarmActions, AlarmFactory
+from ses_events.constructs.alarm_naming import AlarmNamingStrategy
+from ses_events.constructs.alarms import AlarmThresholds
 from ses_events.constructs.dashboard import review_threshold_annotations
 from ses_events.errors import Problems
 
@@ -55,6 +57,7 @@ class FleetMonitoring(Construct):
     :param alarm_topic: one SNS topic every alarm notifies (ALARM and OK). Default: none.
     :param alarm_actions: actions by level (any ``IAlarmAction``), OK notifications
         optional; instead of ``alarm_topic``. Default: no notifications.
+    :param naming: how alarms are named. Default: ``<prefix>-<subject>-<what>-<level>``.
     :param thresholds: Default: :class:`AlarmThresholds` defaults (only the rates are used).
     :param dashboard: create the dashboard. Default: ``True``.
     """
@@ -67,6 +70,7 @@ class FleetMonitoring(Construct):
         prefix: str,
         alarm_topic: sns.ITopic | None = None,
         alarm_actions: AlarmActions | None = None,
+        naming: AlarmNamingStrategy | None = None,
         thresholds: AlarmThresholds | None = None,
         dashboard: bool = True,
     ) -> None:
@@ -77,7 +81,7 @@ class FleetMonitoring(Construct):
         problems.check("prefix", prefix, rules.ALARM_NAME_PREFIX)
         problems.raise_if_any()
         super().__init__(scope, id)
-        factory = _AlarmFactory(self, prefix, alarm_topic, where, alarm_actions)
+        factory = AlarmFactory(self, prefix, alarm_topic, where, alarm_actions, naming)
         period = Duration.hours(1)
         rates = (
             ("bounce-rate", rules.REPUTATION_BOUNCE_RATE_METRIC, thresholds.bounce_rate),

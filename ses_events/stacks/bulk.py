@@ -26,7 +26,7 @@ from aws_cdk import cloudformation_include as cfn_include
 
 from ses_events import rules
 from ses_events.constructs import FirehoseEventArchive, SnsEventTopic
-from ses_events.constructs.configuration_set import _StackFacts
+from ses_events.constructs.stack_facts import StackFacts
 from ses_events.spec import (
     CloudWatchDestinationSpec,
     ConfigurationSetSpec,
@@ -91,7 +91,7 @@ def add_plain_sets(
     topics: Mapping[str, SnsEventTopic],
 ) -> cfn_include.CfnInclude:
     """Add ``sets`` (all plain) to ``stack`` in one ``CfnInclude``; returns it."""
-    facts = _StackFacts.of(stack)
+    facts = StackFacts.of(stack)
     parameters: dict[str, str] = {}
     declared: dict[str, Any] = {}
 

@@ -6,7 +6,14 @@
 # set up: `. scripts/setup.sh`.
 # When sourced, the caller's shell options are restored at the end (no `set -e` left behind in
 # an interactive shell).
-if [ "${BASH_SOURCE[0]}" != "$0" ]; then _ses_events_options="$(set +o)"; fi
+# (Read from $- and shopt, not from "$(set +o)": a command substitution runs with errexit off,
+# so that would restore `set +e` and let a caller's later failures pass unnoticed.)
+if [ "${BASH_SOURCE[0]}" != "$0" ]; then
+  case $- in *e*) _ses_events_options="set -e" ;; *) _ses_events_options="set +e" ;; esac
+  case $- in *u*) _ses_events_options+="; set -u" ;; *) _ses_events_options+="; set +u" ;; esac
+  if shopt -qo pipefail; then _ses_events_options+="; set -o pipefail"
+  else _ses_events_options+="; set +o pipefail"; fi
+fi
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

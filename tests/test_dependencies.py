@@ -14,6 +14,7 @@ import tomllib
 from importlib import metadata
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
@@ -121,3 +122,19 @@ def test_the_projects_node_is_the_recorded_runtime() -> None:
         [str(binary), "--version"], check=True, capture_output=True, text=True
     ).stdout
     assert version.startswith("v22."), version
+
+
+@pytest.mark.parametrize(("options", "stops"), [("set -euo pipefail", True), ("set +e", False)])
+def test_sourcing_setup_keeps_the_callers_shell_options(options: str, stops: bool) -> None:
+    """scripts/test.sh sources setup.sh under `set -e`: a failing ruff or mypy must still stop
+    it. (Options saved through "$(set +o)" came back with errexit off: a command substitution
+    runs without it.)"""
+    result = subprocess.run(
+        ["bash", "-c", f"{options}; . scripts/setup.sh > /dev/null; false; echo survived"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert ("survived" not in result.stdout) is stops
+    assert (result.returncode != 0) is stops

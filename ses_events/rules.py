@@ -247,6 +247,27 @@ def parse_event_type(value: object) -> EventType | None:
     return _EVENT_TYPE_SPELLINGS.get(value.lower().replace("_", "").replace("-", ""))
 
 
+def event_type_selection(
+    event_types: Sequence[str] | None,
+) -> tuple[tuple[EventType, ...], list[tuple[str, object, str]]]:
+    """The event types a destination publishes, in SES's order, and every broken rule as
+    ``(field, value, rule)``: ``None`` means all ten; an empty list or a bare string is refused,
+    as is a name SES does not know."""
+    if event_types is None:
+        return tuple(EventType), []
+    if isinstance(event_types, str) or len(event_types) == 0:
+        return (), [("event_types", event_types, "must list at least one event type")]
+    chosen: set[EventType] = set()
+    problems: list[tuple[str, object, str]] = []
+    for index, value in enumerate(event_types):
+        event_type = parse_event_type(value)
+        if event_type is None:
+            problems.append((f"event_types[{index}]", value, EVENT_TYPE_RULE))
+        else:
+            chosen.add(event_type)
+    return tuple(event_type for event_type in EventType if event_type in chosen), problems
+
+
 def duplicates(values: Iterable[str], *, fold_case: bool = False) -> list[str]:
     """Values that appear more than once, in the order they first repeat."""
     seen: set[str] = set()

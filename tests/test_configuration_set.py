@@ -199,3 +199,42 @@ def test_app_wide_registries_live_on_the_tree_not_in_module_globals() -> None:
             if isinstance(node, ast.Assign | ast.AnnAssign):
                 text = ast.unparse(node)
                 assert "WeakKeyDictionary" not in text and "ClassVar" not in text, (source, text)
+
+
+def test_no_module_reaches_into_another_modules_private_members() -> None:
+    """Constructs and stacks use each other through public members and small interfaces
+    (ses_events.constructs.interfaces), never ``other._private`` of another module."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).parents[1] / "ses_events"
+    found = []
+    for folder in ("constructs", "stacks"):
+        for source in sorted((root / folder).glob("*.py")):
+            tree = ast.parse(source.read_text())
+            own = {
+                node.attr
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in ("self", "cls")
+            }
+            for node in ast.walk(tree):
+                if (
+                    isinstance(node, ast.Attribute)
+                    and node.attr.startswith("_")
+                    and not node.attr.startswith("__")
+                    and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
+                    and node.attr not in own
+                ):
+                    found.append(f"{source.name}:{node.lineno} {ast.unparse(node)}")
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                    "ses_events"
+                ):
+                    found += [
+                        f"{source.name}:{node.lineno} imports {node.module}.{alias.name}"
+                        for alias in node.names
+                        if alias.name.startswith("_")
+                    ]
+    assert found == []

@@ -130,7 +130,7 @@ def test_an_encrypted_topic_lists_its_sets_in_topic_and_key_policy_up_to_its_roo
     topic = SnsEventTopic(stack, "Topic", encryption_key=key)
     count = _fits(rules.SNS_TOPIC_POLICY_ARN_ROOM)
     for name in _names(count):
-        topic._sources.add_arn(name, f"arn:aws:ses:eu-west-1:123456789012:configuration-set/{name}")
+        topic.sources.add_arn(name, f"arn:aws:ses:eu-west-1:123456789012:configuration-set/{name}")
     template = Template.from_stack(stack)
     (policy,) = template.find_resources("AWS::SNS::TopicPolicy").values()
     assert len(_source_arns(_ses_statement(policy["Properties"]["PolicyDocument"]))) == count
@@ -142,9 +142,9 @@ def test_an_encrypted_topic_lists_its_sets_in_topic_and_key_policy_up_to_its_roo
     )
     assert len(json.dumps(key_resource["Properties"]["KeyPolicy"])) < rules.MAX_KMS_KEY_POLICY_BYTES
     assert _warnings(stack) == []
-    assert not topic._sources.wildcard
-    topic._sources.add_arn("y" * 64, "arn:aws:ses:eu-west-1:123456789012:configuration-set/y")
-    assert topic._sources.wildcard  # one past the room (checked in the template above)
+    assert not topic.sources.wildcard
+    topic.sources.add_arn("y" * 64, "arn:aws:ses:eu-west-1:123456789012:configuration-set/y")
+    assert topic.sources.wildcard  # one past the room (checked in the template above)
 
 
 def test_the_alarm_key_trusts_only_this_accounts_alarms_of_the_prefix(stack: Stack) -> None:

@@ -137,7 +137,7 @@ class CloudWatchEventDestination(EventDestinationBase):
         )
         self.dimensions: tuple[CloudWatchDimension, ...] = chosen
         """The dimensions SES publishes the metrics with."""
-        configuration_set._cloudwatch_destinations.append(self)
+        configuration_set.add_cloudwatch_destination(self)
         self._create_event_destination(
             "cloudWatchDestination",
             {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
 
 from aws_cdk import Duration, Stack, Tags, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -14,14 +13,12 @@ from constructs import Construct
 
 from ses_events import rules
 from ses_events.constructs.identity_ref import IdentityLike, identity_arn, identity_name
+from ses_events.constructs.interfaces import ICloudWatchDestination
 from ses_events.constructs.metrics import DEFAULT_PERIOD, ConfigurationSetMetrics
 from ses_events.constructs.stack_facts import StackFacts
 from ses_events.constructs.tree_state import tree_state
 from ses_events.errors import Problem, Problems, SesEventsValidationError
 from ses_events.rules import EventType
-
-if TYPE_CHECKING:
-    from ses_events.constructs.cloudwatch import CloudWatchEventDestination
 
 __all__ = ["ConfigurationSetLike", "EventPublishingConfigurationSet"]
 
@@ -208,7 +205,7 @@ class EventPublishingConfigurationSet(Construct):
         # (the L2's name attribute: a Ref, so destinations are created after the set)
 
         self._destination_names: list[str] = []
-        self._cloudwatch_destinations: list[CloudWatchEventDestination] = []
+        self._cloudwatch_destinations: list[ICloudWatchDestination] = []
         self.metrics = ConfigurationSetMetrics(self)
         """The set's CloudWatch metrics: counts, per-dimension breakdowns, rates, reputation."""
 
@@ -273,9 +270,20 @@ class EventPublishingConfigurationSet(Construct):
         return cfn
 
     @property
-    def cloudwatch_destinations(self) -> tuple[CloudWatchEventDestination, ...]:
+    def cloudwatch_destinations(self) -> tuple[ICloudWatchDestination, ...]:
         """The CloudWatch event destinations added so far, in order."""
         return tuple(self._cloudwatch_destinations)
+
+    def add_cloudwatch_destination(self, destination: ICloudWatchDestination) -> None:
+        """Record a CloudWatch destination of this set (called by
+        :class:`CloudWatchEventDestination`; metrics and alarms read its dimensions)."""
+        self._cloudwatch_destinations.append(destination)
+
+    @property
+    def configuration_set_reference(self) -> str:
+        """The name as event destinations write it: a ``Ref`` to the set when this stack creates
+        it (CloudFormation then creates the set first), the plain name for an existing set."""
+        return self._ref
 
     def metric(
         self, event_type: EventType, *, period: Duration = DEFAULT_PERIOD
@@ -345,8 +353,9 @@ class EventPublishingConfigurationSet(Construct):
         """Names of the event destinations added so far, in order."""
         return tuple(self._destination_names)
 
-    def _register_destination(self, name: str) -> str | None:
-        """Reserve ``name`` for a new event destination; return the broken rule, if any."""
+    def reserve_destination_name(self, name: str) -> str | None:
+        """Reserve ``name`` for a new event destination; return the broken rule, if any
+        (unique within the set, at most 10 destinations per set)."""
         if name in self._destination_names:
             return "is already the name of another event destination of this configuration set"
         if len(self._destination_names) >= rules.MAX_DESTINATIONS_PER_CONFIGURATION_SET:

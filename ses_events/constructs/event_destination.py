@@ -54,11 +54,12 @@ class EventDestinationBase(Construct):
             )
         )
         problems.check("destination_name", name, rules.EVENT_DESTINATION_NAME)
-        types = _event_types(problems, event_types)
+        types, wrong_types = rules.event_type_selection(event_types)
+        problems.extend(wrong_types)
         if check_kind is not None:
             check_kind(problems)
         if not problems.items:
-            broken = configuration_set._register_destination(name)
+            broken = configuration_set.reserve_destination_name(name)
             if broken is not None:
                 problems.add("destination_name", name, broken)
         problems.raise_if_any()
@@ -89,7 +90,7 @@ class EventDestinationBase(Construct):
             self,
             "Resource",
             # A Ref to the configuration set: CloudFormation creates the set first.
-            configuration_set_name=self.configuration_set._ref,
+            configuration_set_name=self.configuration_set.configuration_set_reference,
             event_destination={
                 "name": self.destination_name,
                 # CloudFormation's default for Enabled is false: always say it.
@@ -99,24 +100,6 @@ class EventDestinationBase(Construct):
             },
         )
         return self.cfn_event_destination
-
-
-def _event_types(
-    problems: Problems, event_types: Sequence[EventTypeLike] | None
-) -> tuple[EventType, ...]:
-    if event_types is None:
-        return tuple(EventType)
-    if isinstance(event_types, str) or len(event_types) == 0:
-        problems.add("event_types", event_types, "must list at least one event type")
-        return ()
-    chosen: set[EventType] = set()
-    for index, value in enumerate(event_types):
-        event_type = rules.parse_event_type(value)
-        if event_type is None:
-            problems.add(f"event_types[{index}]", value, rules.EVENT_TYPE_RULE)
-        else:
-            chosen.add(event_type)
-    return tuple(event_type for event_type in EventType if event_type in chosen)
 
 
 @jsii.implements(IStableListProducer)

@@ -16,7 +16,6 @@ from ses_events.constructs.configuration_set import (
 from ses_events.constructs.event_destination import (
     EventDestinationBase,
     EventTypeLike,
-    _event_types,
 )
 from ses_events.errors import Problems
 
@@ -139,7 +138,8 @@ class EventBridgeEventDestination(EventDestinationBase):
         )
         if event_types is None:
             return self.event_types
-        types = _event_types(problems, event_types)
+        types, broken = rules.event_type_selection(event_types)
+        problems.extend(broken)
         for event_type in types:
             if event_type not in self.event_types:
                 problems.add(

@@ -237,7 +237,9 @@ class FirehoseEventArchive(Construct):
         super().__init__(scope, id)
         stack = Stack.of(self)
         self.buffering_interval: Duration = interval
+        """How long Firehose buffers records before writing them to S3."""
         self.prefix: str = prefix
+        """Key prefix of the event objects (partitions follow: ``configuration_set=<name>/year=...``)."""
         self.error_output_prefix: str = error_output_prefix
         """Key prefix of records Firehose could not partition, convert or deliver."""
         self.storage_format: ArchiveStorageFormat = storage_format
@@ -245,12 +247,11 @@ class FirehoseEventArchive(Construct):
         self._parquet_compression = _PARQUET_COMPRESSION.get(compression, "SNAPPY")
         self.schema_table: tuple[str, str] | None = None
         """``(database, table)`` of the Parquet conversion's schema, once a table is attached."""
-        """Key prefix of the event objects (partitions follow: ``configuration_set=<name>/year=...``)."""
-        """How long Firehose buffers records before writing them to S3."""
-        self._sources = ConfigurationSetSources(
+        self.sources = ConfigurationSetSources(
             self, room=rules.TRUST_POLICY_ARN_ROOM, policy="the SES role's trust policy"
         )
-        self.node.add_validation(_UsedByAConfigurationSet(self._sources))
+        """The configuration sets allowed to publish: their ARNs in the SES role's trust policy."""
+        self.node.add_validation(_UsedByAConfigurationSet(self.sources))
         self.node.add_validation(_HasItsSchema(self))
 
         self.created_bucket: s3.Bucket | None = None
@@ -439,7 +440,7 @@ class FirehoseEventArchive(Construct):
             description="Lets SES publish email sending events to the archive's delivery stream",
             assumed_by=iam.ServicePrincipal(
                 "ses.amazonaws.com",
-                conditions=self._sources.conditions(stack.account),
+                conditions=self.sources.conditions(stack.account),
             ),
         )
         """The role SES assumes to publish events; trusted only for this archive's sets."""
@@ -460,7 +461,9 @@ class FirehoseEventArchive(Construct):
         # destination, which counts with thousands of sets).
         policy = self.ses_role.node.find_child("DefaultPolicy").node.default_child
         assert isinstance(policy, iam.CfnPolicy)
-        self._ses_role_arn: str = Fn.select(0, [self.ses_role.role_arn, policy.ref])
+        self.ses_role_reference: str = Fn.select(0, [self.ses_role.role_arn, policy.ref])
+        """The SES role's ARN as destinations write it: it refers to the role's policy too, so
+        a destination is created after SES may put records."""
 
     def use_schema(self, database: str, table: str, table_resource: Construct) -> None:
         """Convert records to Parquet with the columns of Glue table ``database.table`` (called
@@ -509,11 +512,11 @@ class FirehoseEventArchive(Construct):
     @property
     def configuration_set_names(self) -> tuple[str, ...]:
         """The configuration sets that publish to this archive."""
-        return self._sources.names
+        return self.sources.names
 
     def allow_configuration_set(self, configuration_set: EventPublishingConfigurationSet) -> None:
         """Let SES publish events of ``configuration_set`` to this archive."""
-        self._sources.add(configuration_set)
+        self.sources.add(configuration_set)
 
     def _acknowledge_prefix_wildcards(self, created_bucket: bool, prefixes: Sequence[str]) -> None:
         """Acknowledge cdk-nag's IAM5 for the object grants, which must end in a wildcard."""
@@ -694,6 +697,6 @@ class FirehoseEventDestination(EventDestinationBase):
             "kinesisFirehoseDestination",
             {
                 "deliveryStreamArn": self.archive.delivery_stream_arn,
-                "iamRoleArn": self.archive._ses_role_arn,
+                "iamRoleArn": self.archive.ses_role_reference,
             },
         )

@@ -22,18 +22,17 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 
 from ses_events import rules
+from ses_events.constructs.interfaces import (
+    ICloudWatchDestination,
+    IEventPublishingConfigurationSet,
+)
 from ses_events.errors import Problem, SesEventsValidationError
 from ses_events.rules import EventType
-
-if TYPE_CHECKING:
-    from ses_events.constructs.cloudwatch import CloudWatchEventDestination
-    from ses_events.constructs.configuration_set import EventPublishingConfigurationSet
 
 __all__ = [
     "DEFAULT_PERIOD",
@@ -108,7 +107,7 @@ class ConfigurationSetMetrics:
     for the metric raises :class:`SesEventsValidationError` saying what to add.
     """
 
-    def __init__(self, configuration_set: EventPublishingConfigurationSet) -> None:
+    def __init__(self, configuration_set: IEventPublishingConfigurationSet) -> None:
         self._set = configuration_set
 
     @property
@@ -117,7 +116,7 @@ class ConfigurationSetMetrics:
 
     # -- which destination publishes what ---------------------------------------------------
 
-    def source(self, event_type: EventType) -> CloudWatchEventDestination | None:
+    def source(self, event_type: EventType) -> ICloudWatchDestination | None:
         """The CloudWatch destination the metrics of ``event_type`` come from, if any."""
         for destination in self._set.cloudwatch_destinations:
             names = [d.name for d in destination.dimensions]
@@ -141,7 +140,7 @@ class ConfigurationSetMetrics:
         """Whether the whole-set metric must sum dimension combinations (see the module doc)."""
         return self.dimension_names(event_type) != (rules.CONFIGURATION_SET_DIMENSION,)
 
-    def _require(self, event_type: EventType) -> CloudWatchEventDestination:
+    def _require(self, event_type: EventType) -> ICloudWatchDestination:
         source = self.source(event_type)
         if source is None:
             raise SesEventsValidationError(

@@ -80,10 +80,11 @@ class SnsEventTopic(Construct):
         super().__init__(scope, id)
         stack = Stack.of(self)
         # one list for the topic policy (30 KB) and the key policy (32 KB): the smaller room
-        self._sources = ConfigurationSetSources(
+        self.sources = ConfigurationSetSources(
             self, room=rules.SNS_TOPIC_POLICY_ARN_ROOM, policy="the SNS event topic's policy"
         )
-        conditions = self._sources.conditions(stack.account)
+        """The configuration sets allowed to publish: their ARNs in the topic and key policies."""
+        conditions = self.sources.conditions(stack.account)
         self.topic: sns.ITopic = topic or sns.Topic(
             self,
             "Topic",
@@ -132,14 +133,14 @@ class SnsEventTopic(Construct):
     @property
     def configuration_set_names(self) -> tuple[str, ...]:
         """The configuration sets that publish to this topic."""
-        return self._sources.names
+        return self.sources.names
 
     def allow_configuration_set(self, configuration_set: EventPublishingConfigurationSet) -> None:
         """Let SES publish events of ``configuration_set`` to this topic."""
-        self._sources.add(configuration_set)
+        self.sources.add(configuration_set)
 
     @functools.cached_property
-    def _topic_arn(self) -> str:
+    def topic_reference(self) -> str:
         """The topic ARN destinations use: after the topic policy exists, when there is one.
 
         SES checks that it may publish when a destination is created. Written as
@@ -207,5 +208,7 @@ class SnsEventDestination(EventDestinationBase):
         self.event_topic: SnsEventTopic = event_topic or SnsEventTopic(self, "Topic", topic=topic)
         """The topic the events go to, with its SES publishing policy."""
         self.event_topic.allow_configuration_set(configuration_set)
-        # (the topic ARN given refers to the topic policy too: see SnsEventTopic._topic_arn)
-        self._create_event_destination("snsDestination", {"topicArn": self.event_topic._topic_arn})
+        # (the topic ARN given refers to the topic policy too: see SnsEventTopic.topic_reference)
+        self._create_event_destination(
+            "snsDestination", {"topicArn": self.event_topic.topic_reference}
+        )

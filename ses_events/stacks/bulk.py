@@ -134,19 +134,19 @@ def add_plain_sets(
                 }
             elif isinstance(d, FirehoseDestinationSpec):
                 archive = archives[d.archive]
-                archive._sources.add_arn(cs.name, arn)
+                archive.sources.add_arn(cs.name, arn)
                 number = archive_numbers[d.archive]
                 destination["KinesisFirehoseDestination"] = {
                     "DeliveryStreamARN": parameter(
                         f"Archive{number}Stream", archive.delivery_stream_arn
                     ),
-                    "IAMRoleARN": parameter(f"Archive{number}SesRole", archive._ses_role_arn),
+                    "IAMRoleARN": parameter(f"Archive{number}SesRole", archive.ses_role_reference),
                 }
             elif isinstance(d, SnsDestinationSpec):
                 topic = topics[d.topic]
-                topic._sources.add_arn(cs.name, arn)
+                topic.sources.add_arn(cs.name, arn)
                 destination["SnsDestination"] = {
-                    "TopicARN": parameter(f"Topic{topic_numbers[d.topic]}", topic._topic_arn)
+                    "TopicARN": parameter(f"Topic{topic_numbers[d.topic]}", topic.topic_reference)
                 }
             elif isinstance(d, EventBridgeDestinationSpec):
                 destination["EventBridgeDestination"] = {

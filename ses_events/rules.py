@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 __all__ = [
     "CONFIGURATION_SET_NAME",
@@ -446,6 +446,91 @@ KMS_KEY_POLICY_ARN_ROOM = 28_000
 margin."""
 
 
+# --- Which metrics and alarms a set has (computed once: the spec, the layout and the constructs)
+
+
+class SesAlarm(enum.StrEnum):
+    """The alarms a configuration set can have; the spec lists them by these values."""
+
+    BOUNCE_RATE = "bounce_rate"
+    COMPLAINT_RATE = "complaint_rate"
+    RENDERING_FAILURES = "rendering_failures"
+    REJECTS = "rejects"
+    DELIVERY_DELAYS = "delivery_delays"
+
+
+REPUTATION_ALARMS = (SesAlarm.BOUNCE_RATE, SesAlarm.COMPLAINT_RATE)
+"""Alarms on the set's ``Reputation.*`` metrics: a warning and a critical alarm each."""
+COUNT_ALARM_EVENT_TYPES: dict[SesAlarm, EventType] = {
+    SesAlarm.RENDERING_FAILURES: EventType.RENDERING_FAILURE,
+    SesAlarm.REJECTS: EventType.REJECT,
+    SesAlarm.DELIVERY_DELAYS: EventType.DELIVERY_DELAY,
+}
+"""Alarms on an event count, one alarm each, and the event type they count."""
+
+
+class MetricDestination(Protocol):
+    """A CloudWatch event destination as the metric rules see it (plain data)."""
+
+    @property
+    def enabled(self) -> bool: ...
+
+    @property
+    def published_event_types(self) -> Collection[EventType]: ...
+
+    @property
+    def dimension_names(self) -> Sequence[str]: ...
+
+
+_Destination = TypeVar("_Destination", bound=MetricDestination)
+
+
+def metric_sources(destinations: Iterable[_Destination]) -> dict[EventType, _Destination]:
+    """For each event type in a set's metrics, the destination they come from: the first
+    enabled CloudWatch destination publishing it with the ``ses:configuration-set`` dimension
+    (without that dimension, a set's events cannot be told from another set's)."""
+    found: dict[EventType, _Destination] = {}
+    for destination in destinations:
+        if not destination.enabled:
+            continue
+        if CONFIGURATION_SET_DIMENSION not in destination.dimension_names:
+            continue
+        for event_type in destination.published_event_types:
+            found.setdefault(event_type, destination)
+    return found
+
+
+def alarm_support(
+    reputation_metrics: bool, published: Collection[EventType]
+) -> dict[SesAlarm, str]:
+    """Each alarm kind, with ``""`` when a set supports it or the reason it does not."""
+    reasons: dict[SesAlarm, str] = {}
+    for kind in REPUTATION_ALARMS:
+        reasons[kind] = (
+            ""
+            if reputation_metrics
+            else "needs reputation metrics enabled on the configuration set"
+            " (reputation_metrics: true)"
+        )
+    for kind, event_type in COUNT_ALARM_EVENT_TYPES.items():
+        reasons[kind] = (
+            ""
+            if event_type in published
+            else f"needs a CloudWatch event destination publishing {event_type.value} events"
+            f" with the {CONFIGURATION_SET_DIMENSION} dimension"
+        )
+    return reasons
+
+
+def alarm_resources(chosen: Iterable[SesAlarm], *, composite: bool) -> int:
+    """CloudFormation resources of a set's alarms: two per reputation alarm, one per count
+    alarm, and the composite alarm when asked for and the set has a critical alarm (every alarm
+    but delivery delays is critical at some level)."""
+    kinds = set(chosen)
+    count = sum(2 if kind in REPUTATION_ALARMS else 1 for kind in kinds)
+    return count + int(composite and any(k is not SesAlarm.DELIVERY_DELAYS for k in kinds))
+
+
 # --- Quotas that span a spec ------------------------------------------------------------------
 
 MAX_CONFIGURATION_SETS_PER_REGION = 10_000
@@ -566,6 +651,15 @@ MAILMANAGER_ARCHIVE_ARN = PatternRule(
     r"arn:(aws|aws-[a-z-]+):ses:[a-z]{2,4}-[a-z-]+-[0-9]:[0-9]{1,20}:mailmanager-archive/a-[a-z0-9]{24,62}",
     "the ARN of a MailManager archive",
 )
+
+FIREHOSE_BUFFER_MIB = (64, 128)
+FIREHOSE_BUFFER_SECONDS = (60, 900)
+"""Buffering of a Firehose stream with dynamic partitioning (the archive partitions by set):
+64 to 128 MiB and 60 to 900 seconds ("Dynamic partitioning", Firehose Developer Guide,
+https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning.html)."""
+FIREHOSE_STREAM_NAME = r"[a-zA-Z0-9_.-]{1,64}"
+"""A delivery stream name: 1 to 64 of ``[a-zA-Z0-9_.-]`` (Firehose API reference,
+https://docs.aws.amazon.com/firehose/latest/APIReference/API_CreateDeliveryStream.html)."""
 
 MAX_FIREHOSE_DATA_AGE_SECONDS = 86_400
 """Firehose keeps records it cannot deliver for at most 24 hours: a freshness alarm above that

@@ -171,6 +171,16 @@ class CloudWatchDestinationSpec(_DestinationSpec):
     )
     """Up to 10 dimensions. Default: ``ses:configuration-set``."""
 
+    @property
+    def published_event_types(self) -> tuple[rules.EventType, ...]:
+        """The event types published (all ten when none are listed)."""
+        types = (rules.parse_event_type(t) for t in self.event_types or list(rules.EventType))
+        return tuple(t for t in types if t is not None)
+
+    @property
+    def dimension_names(self) -> tuple[str, ...]:
+        return tuple(d.name for d in self.dimensions)
+
 
 class FirehoseDestinationSpec(_DestinationSpec):
     """``type: firehose``: events archived to S3 through a shared archive of ``archives``."""
@@ -279,14 +289,7 @@ class VdmSpec(_Spec):
 AlarmName = Literal[
     "bounce_rate", "complaint_rate", "rendering_failures", "rejects", "delivery_delays"
 ]
-"""The alarms a configuration set can have (``ses_events.constructs.SesAlarm``)."""
-
-_REPUTATION_ALARMS = {"bounce_rate", "complaint_rate"}
-_COUNT_ALARMS = {
-    "rendering_failures": rules.EventType.RENDERING_FAILURE,
-    "rejects": rules.EventType.REJECT,
-    "delivery_delays": rules.EventType.DELIVERY_DELAY,
-}
+"""The alarms a configuration set can have (``ses_events.rules.SesAlarm``)."""
 
 
 def _rate(value: float) -> float:
@@ -447,12 +450,21 @@ class ArchiveSpec(_Spec):
     """A shared Firehose → S3 archive that Firehose destinations refer to by ``name``."""
 
     name: Annotated[str, Field(pattern=r"^[a-zA-Z0-9-]{1,32}$")]
-    buffering_interval_seconds: Annotated[int, Field(ge=60, le=900)] = 300
-    buffering_size_mib: Annotated[int, Field(ge=64, le=128)] = 64
+    buffering_interval_seconds: Annotated[
+        int, Field(ge=rules.FIREHOSE_BUFFER_SECONDS[0], le=rules.FIREHOSE_BUFFER_SECONDS[1])
+    ] = 300
+    buffering_size_mib: Annotated[
+        int, Field(ge=rules.FIREHOSE_BUFFER_MIB[0], le=rules.FIREHOSE_BUFFER_MIB[1])
+    ] = 64
     compression: Literal["GZIP", "Snappy", "HADOOP_SNAPPY", "ZIP", "UNCOMPRESSED"] = "GZIP"
     prefix: str = "ses-events/"
     error_output_prefix: str = "ses-events-errors/"
-    max_data_age_seconds: Annotated[int, Field(ge=60, le=86400)] | None = None
+    max_data_age_seconds: (
+        Annotated[
+            int, Field(ge=rules.FIREHOSE_BUFFER_SECONDS[0], le=rules.MAX_FIREHOSE_DATA_AGE_SECONDS)
+        ]
+        | None
+    ) = None
     """Alarm when records wait longer to reach S3. Default: 3 buffering intervals, >= 900."""
     retention: RetentionSpec = Field(default_factory=RetentionSpec)
     """How long event data is kept. Default: objects kept, old versions 30 days."""
@@ -679,23 +691,12 @@ def funnel_tags(spec: EventPublishingSpec) -> list[str]:
 
 
 def metric_dimensions(cs: ConfigurationSetSpec) -> dict[rules.EventType, list[str]]:
-    """For each event type in the set's metrics, the dimensions it is published with.
-
-    Like the constructs: the first enabled CloudWatch destination that publishes the event type
-    with the ``ses:configuration-set`` dimension.
-    """
-    found: dict[rules.EventType, list[str]] = {}
-    for dest in cs.destinations:
-        if not isinstance(dest, CloudWatchDestinationSpec) or not dest.enabled:
-            continue
-        names = [d.name for d in dest.dimensions]
-        if rules.CONFIGURATION_SET_DIMENSION not in names:
-            continue
-        types = [rules.parse_event_type(t) for t in dest.event_types or list(rules.EventType)]
-        for event_type in types:
-            if event_type is not None:
-                found.setdefault(event_type, names)
-    return found
+    """For each event type in the set's metrics, the dimensions it is published with
+    (:func:`ses_events.rules.metric_sources`, the rule the constructs use too)."""
+    sources = rules.metric_sources(
+        d for d in cs.destinations if isinstance(d, CloudWatchDestinationSpec)
+    )
+    return {event_type: list(d.dimension_names) for event_type, d in sources.items()}
 
 
 def _monitoring_problems(
@@ -717,29 +718,18 @@ def _monitoring_problems(
                     f" {rules.CONFIGURATION_SET_DIMENSION}): {known}",
                 )
             )
+    support = rules.alarm_support(cs.reputation_metrics, published)
     for k, alarm in enumerate(cs.monitoring.alarms or []):
-        if alarm in _REPUTATION_ALARMS and not cs.reputation_metrics:
-            found.append(
-                Problem(
-                    f"{where}.monitoring.alarms[{k}]",
-                    alarm,
-                    "needs reputation_metrics: true on the configuration set",
-                )
-            )
-        event_type = _COUNT_ALARMS.get(alarm)
-        if event_type is not None and event_type not in published:
-            found.append(
-                Problem(
-                    f"{where}.monitoring.alarms[{k}]",
-                    alarm,
-                    f"needs a cloudwatch destination publishing {event_type.value} events with"
-                    f" the {rules.CONFIGURATION_SET_DIMENSION} dimension",
-                )
-            )
+        reason = support[rules.SesAlarm(alarm)]
+        if reason:
+            found.append(Problem(f"{where}.monitoring.alarms[{k}]", alarm, reason))
     if (
         spec.monitoring.account_alarms
         and cs.name == "account"
-        and (cs.monitoring.alarms is None or _REPUTATION_ALARMS & set(cs.monitoring.alarms))
+        and (
+            cs.monitoring.alarms is None
+            or set(rules.REPUTATION_ALARMS) & {rules.SesAlarm(a) for a in cs.monitoring.alarms}
+        )
     ):
         found.append(
             Problem(

@@ -102,7 +102,7 @@ def test_summary_command_describes_the_templates(
     assert "deletion policy Retain" in out
     assert "dashboard ses-events: 20 widgets" in out
     assert (
-        "20 alarms (account 4, archive 2, marketing 8, transactional 6),"
+        "22 alarms (account 4, archive 4, marketing 8, transactional 6),"
         " for example ses-events-account-bounce-rate-critical" in out
     )
     assert len(out.splitlines()) < 25  # one screen

@@ -274,7 +274,7 @@ def test_deploy_creates_what_the_templates_say(aws: LocalAws, deployed: dict[str
     assert dashboards == ["ses-events"]
     alarms = cloudwatch.describe_alarms(MaxRecords=100)
     names = {a["AlarmName"] for a in alarms["MetricAlarms"]}
-    assert len(names) == 18 and "ses-events-marketing-bounce-rate-critical" in names
+    assert len(names) == 20 and "ses-events-marketing-bounce-rate-critical" in names
     assert {a["AlarmName"] for a in alarms["CompositeAlarms"]} == {
         "ses-events-marketing-health",
         "ses-events-transactional-health",

@@ -85,7 +85,7 @@ def _set_monitoring(index: int) -> Callable[[dict[str, Any]], dict[str, Any]]:
                 _set_monitoring(1)(d).update(alarms=["bounce_rate"]),
             ),
             "configuration_sets[1].monitoring.alarms[0]",
-            "needs reputation_metrics: true on the configuration set",
+            "needs reputation metrics enabled on the configuration set (reputation_metrics: true)",
         ),
         (
             lambda d: (
@@ -93,7 +93,7 @@ def _set_monitoring(index: int) -> Callable[[dict[str, Any]], dict[str, Any]]:
                 or d["configuration_sets"][1]["destinations"][0].update(event_types=["send"])
             ),
             "configuration_sets[1].monitoring.alarms[0]",
-            "needs a cloudwatch destination publishing renderingFailure events with the"
+            "needs a CloudWatch event destination publishing renderingFailure events with the"
             " ses:configuration-set dimension",
         ),
         (

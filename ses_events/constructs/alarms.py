@@ -21,7 +21,6 @@ Choices made for sparse email metrics, each explained where it is made:
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -49,7 +48,7 @@ from ses_events.constructs.metrics import (
     firehose_metric,
 )
 from ses_events.errors import Problems
-from ses_events.rules import EventType
+from ses_events.rules import EventType, SesAlarm
 
 __all__ = [
     "AccountReputationAlarms",
@@ -65,16 +64,6 @@ __all__ = [
     "RateThreshold",
     "SesAlarm",
 ]
-
-
-class SesAlarm(enum.StrEnum):
-    """The alarms a configuration set can have; the spec lists them by these values."""
-
-    BOUNCE_RATE = "bounce_rate"
-    COMPLAINT_RATE = "complaint_rate"
-    RENDERING_FAILURES = "rendering_failures"
-    REJECTS = "rejects"
-    DELIVERY_DELAYS = "delivery_delays"
 
 
 @dataclass(frozen=True)
@@ -315,31 +304,15 @@ class ConfigurationSetAlarms(Construct):
                 factory.notify(self.composite_alarm, AlarmLevel.CRITICAL)
 
 
-_COUNT_ALARMS = (
-    (SesAlarm.RENDERING_FAILURES, EventType.RENDERING_FAILURE),
-    (SesAlarm.REJECTS, EventType.REJECT),
-    (SesAlarm.DELIVERY_DELAYS, EventType.DELIVERY_DELAY),
-)
+_COUNT_ALARMS = tuple(rules.COUNT_ALARM_EVENT_TYPES.items())
 
 
 def supported_alarms(configuration_set: EventPublishingConfigurationSet) -> dict[SesAlarm, str]:
-    """Each alarm kind, with ``""`` when the set supports it or the reason it does not."""
+    """Each alarm kind, with ``""`` when the set supports it or the reason it does not
+    (:func:`ses_events.rules.alarm_support`, the rule the spec and the layout use too)."""
     metrics = configuration_set.metrics
-    reasons: dict[SesAlarm, str] = {}
-    for kind in (SesAlarm.BOUNCE_RATE, SesAlarm.COMPLAINT_RATE):
-        reasons[kind] = (
-            ""
-            if configuration_set.reputation_metrics
-            else "needs reputation metrics enabled on the configuration set"
-        )
-    for kind, event_type in _COUNT_ALARMS:
-        reasons[kind] = (
-            ""
-            if metrics.publishes(event_type)
-            else f"needs a CloudWatch event destination publishing {event_type.value} events"
-            f" with the {rules.CONFIGURATION_SET_DIMENSION} dimension"
-        )
-    return reasons
+    published = [event_type for event_type in EventType if metrics.publishes(event_type)]
+    return rules.alarm_support(configuration_set.reputation_metrics, published)
 
 
 class AccountReputationAlarms(Construct):

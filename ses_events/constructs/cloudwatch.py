@@ -137,6 +137,8 @@ class CloudWatchEventDestination(EventDestinationBase):
         )
         self.dimensions: tuple[CloudWatchDimension, ...] = chosen
         """The dimensions SES publishes the metrics with."""
+        self.dimension_names: tuple[str, ...] = tuple(d.name for d in chosen)
+        """Their names, in order."""
         configuration_set.add_cloudwatch_destination(self)
         self._create_event_destination(
             "cloudWatchDestination",

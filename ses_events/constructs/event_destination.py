@@ -72,8 +72,14 @@ class EventDestinationBase(Construct):
         self.event_types: tuple[EventType, ...] = types
         """The event types published to this destination, in a fixed order."""
         self.enabled = enabled
+        """Whether SES publishes to this destination."""
         self.cfn_event_destination: ses.CfnConfigurationSetEventDestination | None = None
         """The CloudFormation resource, once the subclass has created it."""
+
+    @property
+    def published_event_types(self) -> tuple[EventType, ...]:
+        """The event types published to this destination (``event_types``)."""
+        return self.event_types
 
     def _create_event_destination(
         self, kind: str, properties: dict[str, Any]

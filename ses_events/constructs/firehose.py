@@ -44,14 +44,10 @@ __all__ = [
     "FirehoseEventDestination",
 ]
 
-# Firehose limits that apply to this archive, from the Firehose developer guide:
-# - dynamic partitioning needs a buffer of 64 to 128 MiB and an interval of 60 to 900 seconds
-#   https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning.html
-# - delivery stream names: 1 to 64 of [a-zA-Z0-9_.-]
-#   https://docs.aws.amazon.com/firehose/latest/APIReference/API_CreateDeliveryStream.html
-_BUFFER_MIB = (64, 128)
-_BUFFER_SECONDS = (60, 900)
-_STREAM_NAME = r"[a-zA-Z0-9_.-]{1,64}"
+# Firehose limits (buffering with dynamic partitioning, stream names) are rules: rules.py.
+_BUFFER_MIB = rules.FIREHOSE_BUFFER_MIB
+_BUFFER_SECONDS = rules.FIREHOSE_BUFFER_SECONDS
+_STREAM_NAME = rules.FIREHOSE_STREAM_NAME
 _PREFIX = r"([a-zA-Z0-9_=-]+/)+"
 
 # SES writes the configuration set into every event record as mail.tags."ses:configuration-set"

@@ -11,27 +11,21 @@ from constructs import Node
 
 from ses_events.rules import EventType
 
-__all__ = ["ICloudWatchDestination", "IDimension", "IEventPublishingConfigurationSet"]
-
-
-class IDimension(Protocol):
-    """A CloudWatch dimension of a destination: its name is what metrics are keyed by."""
-
-    @property
-    def name(self) -> str: ...
+__all__ = ["ICloudWatchDestination", "IEventPublishingConfigurationSet"]
 
 
 class ICloudWatchDestination(Protocol):
-    """What the metric helpers read of a CloudWatch event destination."""
+    """What the metric helpers read of a CloudWatch event destination (the shape of
+    :class:`ses_events.rules.MetricDestination`, which the spec's destinations have too)."""
 
     @property
     def enabled(self) -> bool: ...
 
     @property
-    def event_types(self) -> Sequence[EventType]: ...
+    def published_event_types(self) -> Sequence[EventType]: ...
 
     @property
-    def dimensions(self) -> Sequence[IDimension]: ...
+    def dimension_names(self) -> Sequence[str]: ...
 
 
 class IEventPublishingConfigurationSet(Protocol):

@@ -117,16 +117,9 @@ class ConfigurationSetMetrics:
     # -- which destination publishes what ---------------------------------------------------
 
     def source(self, event_type: EventType) -> ICloudWatchDestination | None:
-        """The CloudWatch destination the metrics of ``event_type`` come from, if any."""
-        for destination in self._set.cloudwatch_destinations:
-            names = [d.name for d in destination.dimensions]
-            if (
-                destination.enabled
-                and event_type in destination.event_types
-                and rules.CONFIGURATION_SET_DIMENSION in names
-            ):
-                return destination
-        return None
+        """The CloudWatch destination the metrics of ``event_type`` come from, if any
+        (:func:`ses_events.rules.metric_sources`, the rule the spec uses too)."""
+        return rules.metric_sources(self._set.cloudwatch_destinations).get(event_type)
 
     def publishes(self, event_type: EventType) -> bool:
         """Whether this set's metrics include ``event_type``."""
@@ -134,7 +127,7 @@ class ConfigurationSetMetrics:
 
     def dimension_names(self, event_type: EventType) -> tuple[str, ...]:
         """Dimensions of ``event_type``'s metrics, in the destination's order."""
-        return tuple(d.name for d in self._require(event_type).dimensions)
+        return tuple(self._require(event_type).dimension_names)
 
     def needs_metrics_insights(self, event_type: EventType) -> bool:
         """Whether the whole-set metric must sum dimension combinations (see the module doc)."""

@@ -68,24 +68,13 @@ def resources_of_set(spec: EventPublishingSpec, cs: ConfigurationSetSpec) -> int
     count = 1 + len(cs.destinations)
     if not spec.monitoring.enabled:
         return count
-    published = metric_dimensions(cs)
-    supported = {
-        "bounce_rate": cs.reputation_metrics,
-        "complaint_rate": cs.reputation_metrics,
-        "rendering_failures": rules.EventType.RENDERING_FAILURE in published,
-        "rejects": rules.EventType.REJECT in published,
-        "delivery_delays": rules.EventType.DELIVERY_DELAY in published,
-    }
+    support = rules.alarm_support(cs.reputation_metrics, metric_dimensions(cs))
     chosen = (
-        [kind for kind, ok in supported.items() if ok]
+        [kind for kind, reason in support.items() if not reason]
         if cs.monitoring.alarms is None
-        else list(dict.fromkeys(cs.monitoring.alarms))
+        else [rules.SesAlarm(kind) for kind in cs.monitoring.alarms]
     )
-    alarms = sum(2 if kind in ("bounce_rate", "complaint_rate") else 1 for kind in chosen)
-    composite = spec.monitoring.composite_alarms and any(
-        kind != "delivery_delays" for kind in chosen
-    )
-    return count + alarms + int(composite)
+    return count + rules.alarm_resources(chosen, composite=spec.monitoring.composite_alarms)
 
 
 class _Part:

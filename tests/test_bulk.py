@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Template
 
+from ses_events.render import logical_id
 from ses_events.spec import parse_spec
 from ses_events.stacks import SesEventPublishingStack
-from ses_events.stacks.bulk import BULK_CONSTRUCT_ID, is_plain, logical_id
+from ses_events.stacks.bulk import BULK_CONSTRUCT_ID, is_plain
 from tests.conftest import new_app
 
 SPEC: dict[str, Any] = {

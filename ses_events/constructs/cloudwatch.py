@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
-from ses_events import rules
+from ses_events import render, rules
 from ses_events.constructs.configuration_set import (
     ConfigurationSetLike,
     EventPublishingConfigurationSet,
@@ -141,15 +141,5 @@ class CloudWatchEventDestination(EventDestinationBase):
         """Their names, in order."""
         configuration_set.add_cloudwatch_destination(self)
         self._create_event_destination(
-            "cloudWatchDestination",
-            {
-                "dimensionConfigurations": [
-                    {
-                        "dimensionName": d.name,
-                        "dimensionValueSource": d.source.value,
-                        "defaultDimensionValue": d.default_value,
-                    }
-                    for d in chosen
-                ]
-            },
+            render.cloudwatch_target((d.name, d.source.value, d.default_value) for d in chosen)
         )

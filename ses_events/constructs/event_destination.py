@@ -10,7 +10,7 @@ from aws_cdk import Annotations, ArnFormat, IStableListProducer, Lazy, Stack
 from aws_cdk import aws_ses as ses
 from constructs import Construct
 
-from ses_events import rules
+from ses_events import render, rules
 from ses_events.constructs.configuration_set import (
     ConfigurationSetLike,
     EventPublishingConfigurationSet,
@@ -82,28 +82,26 @@ class EventDestinationBase(Construct):
         return self.event_types
 
     def _create_event_destination(
-        self, kind: str, properties: dict[str, Any]
+        self, target: dict[str, Any]
     ) -> ses.CfnConfigurationSetEventDestination:
-        """Create the ``AWS::SES::ConfigurationSetEventDestination`` with the kind's properties.
-
-        ``kind`` and ``properties`` are in the jsii (camelCase) shape of
-        ``CfnConfigurationSetEventDestination.EventDestinationProperty``, for example
-        ``"snsDestination", {"topicArn": ...}``: passed as plain mappings, they skip the Python
-        run-time type checks of the struct classes, which cost about a millisecond per
-        destination (thousands of sets).
-        """
+        """Create the ``AWS::SES::ConfigurationSetEventDestination`` with ``target`` (one of
+        :mod:`ses_events.render`'s ``*_target`` functions): the same rendering the bulk path
+        uses, passed to the L1 class in its jsii spelling as a plain mapping, which skips the
+        Python run-time type checks of the struct classes (about a millisecond per destination,
+        at thousands of sets)."""
         self.cfn_event_destination = ses.CfnConfigurationSetEventDestination(
             self,
             "Resource",
             # A Ref to the configuration set: CloudFormation creates the set first.
             configuration_set_name=self.configuration_set.configuration_set_reference,
-            event_destination={
-                "name": self.destination_name,
-                # CloudFormation's default for Enabled is false: always say it.
-                "enabled": self.enabled,
-                "matchingEventTypes": [event_type.value for event_type in self.event_types],
-                kind: properties,
-            },
+            event_destination=render.to_jsii(
+                render.event_destination(
+                    self.destination_name,
+                    enabled=self.enabled,
+                    event_types=self.event_types,
+                    target=target,
+                )
+            ),
         )
         return self.cfn_event_destination
 

@@ -8,7 +8,7 @@ from aws_cdk import ArnFormat, Stack, Token
 from aws_cdk import aws_events as events
 from constructs import Construct
 
-from ses_events import rules
+from ses_events import render, rules
 from ses_events.constructs.configuration_set import (
     ConfigurationSetLike,
     EventPublishingConfigurationSet,
@@ -86,9 +86,7 @@ class EventBridgeEventDestination(EventDestinationBase):
             arn_format=ArnFormat.SLASH_RESOURCE_NAME,
         )
         """ARN of the default event bus."""
-        self._create_event_destination(
-            "eventBridgeDestination", {"eventBusArn": self.event_bus_arn}
-        )
+        self._create_event_destination(render.eventbridge_target(self.event_bus_arn))
 
     def event_pattern(
         self, event_types: Sequence[EventTypeLike] | None = None

@@ -24,7 +24,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct, IValidation
 
-from ses_events import rules
+from ses_events import render, rules
 from ses_events.constructs.buckets import private_bucket
 from ses_events.constructs.configuration_set import (
     ConfigurationSetLike,
@@ -690,9 +690,7 @@ class FirehoseEventDestination(EventDestinationBase):
         self.archive.allow_configuration_set(configuration_set)
         # (the role ARN given refers to the role's policy too: see FirehoseEventArchive)
         self._create_event_destination(
-            "kinesisFirehoseDestination",
-            {
-                "deliveryStreamArn": self.archive.delivery_stream_arn,
-                "iamRoleArn": self.archive.ses_role_reference,
-            },
+            render.firehose_target(
+                self.archive.delivery_stream_arn, self.archive.ses_role_reference
+            )
         )

@@ -11,7 +11,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from ses_events import rules
+from ses_events import render, rules
 from ses_events.constructs.configuration_set import (
     ConfigurationSetLike,
     EventPublishingConfigurationSet,
@@ -209,6 +209,4 @@ class SnsEventDestination(EventDestinationBase):
         """The topic the events go to, with its SES publishing policy."""
         self.event_topic.allow_configuration_set(configuration_set)
         # (the topic ARN given refers to the topic policy too: see SnsEventTopic.topic_reference)
-        self._create_event_destination(
-            "snsDestination", {"topicArn": self.event_topic.topic_reference}
-        )
+        self._create_event_destination(render.sns_target(self.event_topic.topic_reference))

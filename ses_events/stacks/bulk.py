@@ -4,8 +4,9 @@ Every construct created from Python is a jsii round trip (about a millisecond); 
 destinations takes eight or nine. For the *plain* sets of a spec (name, reputation metrics,
 sending, destinations; no per-set options, alarms or dashboard section) the stack writes their
 resources as a CloudFormation template in Python and adds them all with one
-``cloudformation_include.CfnInclude``: the same resources, with the same logical ids the
-constructs would give them (``logical_id`` follows aws-cdk-lib's ``makeUniqueId``), so a deployed
+``cloudformation_include.CfnInclude``: the same resources, rendered by the same functions as the
+constructs' (:mod:`ses_events.render`), with the logical ids the constructs would get
+(``render.logical_id`` is aws-cdk-lib's ``makeUniqueId``, length limit included), so a deployed
 stack does not change when a set moves between the two paths. Shared resources (archives, topics,
 the default event bus) come in as the included template's parameters. A test synthesizes the same
 spec both ways and compares the templates.
@@ -13,9 +14,7 @@ spec both ways and compares the templates.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -24,9 +23,10 @@ from typing import Any
 from aws_cdk import ArnFormat, Stack
 from aws_cdk import cloudformation_include as cfn_include
 
-from ses_events import rules
+from ses_events import render, rules
 from ses_events.constructs import FirehoseEventArchive, SnsEventTopic
 from ses_events.constructs.stack_facts import StackFacts
+from ses_events.render import logical_id
 from ses_events.spec import (
     CloudWatchDestinationSpec,
     ConfigurationSetSpec,
@@ -36,29 +36,10 @@ from ses_events.spec import (
     SnsDestinationSpec,
 )
 
-__all__ = ["BULK_CONSTRUCT_ID", "add_plain_sets", "is_plain", "logical_id"]
+__all__ = ["BULK_CONSTRUCT_ID", "add_plain_sets", "is_plain"]
 
 BULK_CONSTRUCT_ID = "ses-events.plain-sets"
 """Id of the ``CfnInclude`` (a dot: no configuration set name can take it)."""
-
-
-def logical_id(components: Sequence[str]) -> str:
-    """The logical id aws-cdk-lib gives the resource at ``components`` (path below the stack).
-
-    aws-cdk-lib's ``makeUniqueId``: components named ``Default`` are dropped; a single component
-    is its alphanumerics; otherwise the alphanumerics of the components (repeats and ``Resource``
-    left out) and the first 8 hex digits, upper case, of the MD5 of the path.
-    """
-    parts = [c for c in components if c != "Default"]
-    if len(parts) == 1:
-        return re.sub(r"[^A-Za-z0-9]", "", parts[0])
-    digest = hashlib.md5("/".join(parts).encode(), usedforsecurity=False).hexdigest()[:8].upper()
-    kept: list[str] = []
-    for part in parts:
-        if not kept or not kept[-1].endswith(part):
-            kept.append(part)
-    human = "".join(re.sub(r"[^A-Za-z0-9]", "", p) for p in kept if p != "Resource")
-    return human[:240] + digest
 
 
 def is_plain(spec: EventPublishingSpec, cs: ConfigurationSetSpec) -> bool:
@@ -76,11 +57,6 @@ def is_plain(spec: EventPublishingSpec, cs: ConfigurationSetSpec) -> bool:
         and not shown
         and not alarms
     )
-
-
-def _event_types(values: Sequence[str] | None) -> list[str]:
-    chosen = {rules.parse_event_type(v) for v in values} if values is not None else None
-    return [e.value for e in rules.EventType if chosen is None or e in chosen]
 
 
 def add_plain_sets(
@@ -116,41 +92,29 @@ def add_plain_sets(
         }
         arn = facts.configuration_set_arn(cs.name)
         for d in cs.destinations:
-            destination: dict[str, Any] = {
-                "Name": d.name,
-                "Enabled": d.enabled,
-                "MatchingEventTypes": _event_types(d.event_types),
-            }
+            target: dict[str, Any]
             if isinstance(d, CloudWatchDestinationSpec):
-                destination["CloudWatchDestination"] = {
-                    "DimensionConfigurations": [
-                        {
-                            "DimensionName": x.name,
-                            "DimensionValueSource": x.source.value,
-                            "DefaultDimensionValue": x.default_value,
-                        }
-                        for x in d.dimensions
-                    ]
-                }
+                target = render.cloudwatch_target(
+                    (x.name, x.source.value, x.default_value) for x in d.dimensions
+                )
             elif isinstance(d, FirehoseDestinationSpec):
                 archive = archives[d.archive]
                 archive.sources.add_arn(cs.name, arn)
                 number = archive_numbers[d.archive]
-                destination["KinesisFirehoseDestination"] = {
-                    "DeliveryStreamARN": parameter(
-                        f"Archive{number}Stream", archive.delivery_stream_arn
-                    ),
-                    "IAMRoleARN": parameter(f"Archive{number}SesRole", archive.ses_role_reference),
-                }
+                target = render.firehose_target(
+                    parameter(f"Archive{number}Stream", archive.delivery_stream_arn),
+                    parameter(f"Archive{number}SesRole", archive.ses_role_reference),
+                )
             elif isinstance(d, SnsDestinationSpec):
                 topic = topics[d.topic]
                 topic.sources.add_arn(cs.name, arn)
-                destination["SnsDestination"] = {
-                    "TopicARN": parameter(f"Topic{topic_numbers[d.topic]}", topic.topic_reference)
-                }
-            elif isinstance(d, EventBridgeDestinationSpec):
-                destination["EventBridgeDestination"] = {
-                    "EventBusArn": parameter(
+                target = render.sns_target(
+                    parameter(f"Topic{topic_numbers[d.topic]}", topic.topic_reference)
+                )
+            else:
+                assert isinstance(d, EventBridgeDestinationSpec)
+                target = render.eventbridge_target(
+                    parameter(
                         "DefaultEventBus",
                         stack.format_arn(
                             service="events",
@@ -159,7 +123,13 @@ def add_plain_sets(
                             arn_format=ArnFormat.SLASH_RESOURCE_NAME,
                         ),
                     )
-                }
+                )
+            destination = render.event_destination(
+                d.name,
+                enabled=d.enabled,
+                event_types=rules.event_type_selection(d.event_types)[0],
+                target=target,
+            )
             resources[logical_id([f"{cs.name}-{d.name}", "Resource"])] = {
                 "Type": "AWS::SES::ConfigurationSetEventDestination",
                 "Properties": {

@@ -1,0 +1,148 @@
+"""CloudFormation properties of event publishing resources, rendered once (no jsii).
+
+The constructs and the per-stack bulk emitter (:mod:`ses_events.stacks.bulk`) both write a
+configuration set's event destinations from these functions, and both name resources with
+:func:`logical_id`; a new option is written here once and is the same on either path.
+Properties are rendered in CloudFormation's spelling (``PascalCase``); :func:`to_jsii` gives the
+spelling aws-cdk-lib's L1 classes take (``camelCase``), from a fixed table, so the constructs keep
+typed L1 resources for escape hatches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ses_events.rules import EventType
+
+__all__ = [
+    "cloudwatch_target",
+    "event_destination",
+    "eventbridge_target",
+    "firehose_target",
+    "logical_id",
+    "sns_target",
+    "to_jsii",
+]
+
+Properties = dict[str, Any]
+
+
+def event_destination(
+    name: str, *, enabled: bool, event_types: Iterable[EventType], target: Properties
+) -> Properties:
+    """``AWS::SES::ConfigurationSetEventDestination``'s ``EventDestination``: name, enabled
+    (always written: CloudFormation's default is false), the event types in SES's order, and
+    one target from the ``*_target`` functions."""
+    chosen = set(event_types)
+    return {
+        "Name": name,
+        "Enabled": enabled,
+        "MatchingEventTypes": [e.value for e in EventType if e in chosen],
+        **target,
+    }
+
+
+def cloudwatch_target(dimensions: Iterable[tuple[str, str, str]]) -> Properties:
+    """A CloudWatch target from ``(name, value source, default value)`` triples, in order."""
+    return {
+        "CloudWatchDestination": {
+            "DimensionConfigurations": [
+                {"DimensionName": n, "DimensionValueSource": s, "DefaultDimensionValue": d}
+                for n, s, d in dimensions
+            ]
+        }
+    }
+
+
+def firehose_target(delivery_stream_arn: Any, ses_role_arn: Any) -> Properties:
+    """A Firehose target: the stream and the role SES assumes to put records."""
+    return {
+        "KinesisFirehoseDestination": {
+            "DeliveryStreamARN": delivery_stream_arn,
+            "IAMRoleARN": ses_role_arn,
+        }
+    }
+
+
+def sns_target(topic_arn: Any) -> Properties:
+    """An SNS target."""
+    return {"SnsDestination": {"TopicARN": topic_arn}}
+
+
+def eventbridge_target(event_bus_arn: Any) -> Properties:
+    """An EventBridge target (SES publishes to the default bus only)."""
+    return {"EventBridgeDestination": {"EventBusArn": event_bus_arn}}
+
+
+# CloudFormation's property names and the jsii names aws-cdk-lib's L1 classes take for them.
+_JSII_NAMES = {
+    "Name": "name",
+    "Enabled": "enabled",
+    "MatchingEventTypes": "matchingEventTypes",
+    "CloudWatchDestination": "cloudWatchDestination",
+    "DimensionConfigurations": "dimensionConfigurations",
+    "DimensionName": "dimensionName",
+    "DimensionValueSource": "dimensionValueSource",
+    "DefaultDimensionValue": "defaultDimensionValue",
+    "KinesisFirehoseDestination": "kinesisFirehoseDestination",
+    "DeliveryStreamARN": "deliveryStreamArn",
+    "IAMRoleARN": "iamRoleArn",
+    "SnsDestination": "snsDestination",
+    "TopicARN": "topicArn",
+    "EventBridgeDestination": "eventBridgeDestination",
+    "EventBusArn": "eventBusArn",
+}
+
+
+def to_jsii(properties: Properties) -> Properties:
+    """``properties`` with the jsii spelling of each CloudFormation name (values unchanged);
+    a name this table does not know is an error, never a guess."""
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {_JSII_NAMES[key]: convert(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [convert(item) for item in value]
+        return value
+
+    return {_JSII_NAMES[key]: convert(item) for key, item in properties.items()}
+
+
+MAX_LOGICAL_ID_LENGTH = 255
+"""CloudFormation's limit on a logical id."""
+_HUMAN_LENGTH = 240  # aws-cdk-lib's makeUniqueId keeps 240 characters before the hash
+_UNRESOLVED = re.compile(r"\$\{Token\[")
+
+
+def logical_id(components: Sequence[str]) -> str:
+    """The logical id aws-cdk-lib gives the resource at ``components`` (path below the stack).
+
+    aws-cdk-lib's ``makeUniqueId``: components named ``Default`` are dropped; a single component
+    is its alphanumerics; otherwise the alphanumerics of the components (repeats and ``Resource``
+    left out, at most 240 characters) and the first 8 hex digits, upper case, of the MD5 of the
+    path, which is also what a single component longer than 255 characters gets. As there, a
+    path component holding an unresolved token is refused.
+    """
+    for component in components:
+        if _UNRESOLVED.search(component):
+            raise ValueError(
+                f"logical_id: path component {component!r} holds an unresolved token; ids are"
+                " computed from literal construct ids only"
+            )
+    parts = [c for c in components if c != "Default"]
+    if not parts:
+        raise ValueError("logical_id: no path components")
+    if len(parts) == 1:
+        single = re.sub(r"[^A-Za-z0-9]", "", parts[0])
+        if len(single) <= MAX_LOGICAL_ID_LENGTH:
+            return single  # a top-level resource keeps its name (too long: hashed, as below)
+    digest = hashlib.md5("/".join(parts).encode(), usedforsecurity=False).hexdigest()[:8].upper()
+    kept: list[str] = []
+    for part in parts:
+        if not kept or not kept[-1].endswith(part):
+            kept.append(part)
+    human = "".join(re.sub(r"[^A-Za-z0-9]", "", p) for p in kept if p != "Resource")
+    return human[:_HUMAN_LENGTH] + digest

@@ -238,3 +238,28 @@ def test_no_module_reaches_into_another_modules_private_members() -> None:
                         if alias.name.startswith("_")
                     ]
     assert found == []
+
+
+def test_the_construct_modules_import_each_other_without_a_circle() -> None:
+    """Destinations, metrics and alarms depend on small interfaces, not on each other in a
+    circle (type-checking imports included)."""
+    import ast
+    from graphlib import CycleError, TopologicalSorter
+    from pathlib import Path
+
+    package = Path(__file__).parents[1] / "ses_events" / "constructs"
+    graph: dict[str, set[str]] = {}
+    for source in package.glob("*.py"):
+        if source.name == "__init__.py":
+            continue
+        imported = graph.setdefault(source.stem, set())
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "ses_events.constructs."
+            ):
+                imported.add(node.module.rsplit(".", 1)[1])  # type: ignore[union-attr]
+    try:
+        order = list(TopologicalSorter(graph).static_order())
+    except CycleError as cycle:  # pragma: no cover - the failure message names the circle
+        raise AssertionError(f"import circle: {cycle.args[1]}") from None
+    assert order.index("interfaces") < order.index("metrics") < order.index("configuration_set")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
@@ -23,10 +22,15 @@ from ses_events.constructs.alarm_naming import (
 )
 from ses_events.errors import Problems
 
-if TYPE_CHECKING:
-    from ses_events.constructs.alarms import RateThreshold
+__all__ = ["AlarmActions", "AlarmFactory", "AlarmTarget", "RateThreshold", "alarm_action"]
 
-__all__ = ["AlarmActions", "AlarmFactory", "AlarmTarget", "alarm_action"]
+
+@dataclass(frozen=True)
+class RateThreshold:
+    """Warning and critical levels of a rate alarm, as fractions (0.05 is 5%)."""
+
+    warning: float
+    critical: float
 
 
 AlarmTarget = cloudwatch.IAlarmAction | sns.ITopic

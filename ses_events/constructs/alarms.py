@@ -30,7 +30,12 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ses_events import rules
-from ses_events.constructs.alarm_factory import AlarmActions, AlarmFactory, AlarmTarget
+from ses_events.constructs.alarm_factory import (
+    AlarmActions,
+    AlarmFactory,
+    AlarmTarget,
+    RateThreshold,
+)
 from ses_events.constructs.alarm_naming import (
     AlarmLevel,
     AlarmNamingStrategy,
@@ -64,14 +69,6 @@ __all__ = [
     "RateThreshold",
     "SesAlarm",
 ]
-
-
-@dataclass(frozen=True)
-class RateThreshold:
-    """Warning and critical levels of a rate alarm, as fractions (0.05 is 5%)."""
-
-    warning: float
-    critical: float
 
 
 # Defaults at or below the AWS review thresholds (rules.BOUNCE_RATE_REVIEW = 5%,

@@ -456,20 +456,31 @@ class FirehoseArchiveAlarms(Construct):
             description=f"Some deliveries of archive {archive_name} to S3 failed.",
         )
         """Any failed delivery to S3 in a period (success average below 1)."""
+
+        def any_in_a_period(
+            id_: str, what: str, metric_name: str, statistic: str, why: str
+        ) -> cloudwatch.Alarm:
+            """Critical when the metric reaches 1 in a period (0 is the healthy value)."""
+            return factory.alarm(
+                id_,
+                subject=subject,
+                what=what,
+                level=AlarmLevel.CRITICAL,
+                metric=firehose_metric(stream, metric_name, statistic=statistic),
+                threshold=1,
+                description=why,
+            )
+
         # Firehose recommends an alarm on ThrottledRecords ("Implement best practices with
         # CloudWatch Alarms", https://docs.aws.amazon.com/firehose/latest/dev/firehose-cloudwatch-metrics-best-practices.html):
         # records refused because the stream is over its throughput quota never reach S3.
-        self.throttled_records = factory.alarm(
+        self.throttled_records = any_in_a_period(
             "ThrottledRecords",
-            subject=subject,
-            what="throttled-records",
-            level=AlarmLevel.CRITICAL,
-            metric=firehose_metric(stream, "ThrottledRecords", statistic="Sum"),
-            threshold=1,
-            description=(
-                f"Firehose throttled records of archive {archive_name}: the stream is over its"
-                " throughput quota and SES events are refused."
-            ),
+            "throttled-records",
+            "ThrottledRecords",
+            "Sum",
+            f"Firehose throttled records of archive {archive_name}: the stream is over its"
+            " throughput quota and SES events are refused.",
         )
         """Any throttled record in a period."""
         # The archive partitions by configuration set (dynamic partitioning). Past the stream's
@@ -477,33 +488,27 @@ class FirehoseArchiveAlarms(Construct):
         # S3 delivery alarm does not see ("Buffer data for dynamic partitioning",
         # https://docs.aws.amazon.com/firehose/latest/dev/buffering.html); PartitionCountExceeded
         # is 1 while that happens.
-        self.partition_limit = factory.alarm(
+        self.partition_limit = any_in_a_period(
             "PartitionLimit",
-            subject=subject,
-            what="partition-limit",
-            level=AlarmLevel.CRITICAL,
-            metric=firehose_metric(stream, "PartitionCountExceeded", statistic="Maximum"),
-            threshold=1,
-            description=(
-                f"Archive {archive_name} is over its active partition limit: records go to the"
-                f" error prefix {archive.error_output_prefix!r}, not to their set's partition."
-            ),
+            "partition-limit",
+            "PartitionCountExceeded",
+            "Maximum",
+            f"Archive {archive_name} is over its active partition limit: records go to the"
+            f" error prefix {archive.error_output_prefix!r}, not to their set's partition.",
         )
         """Active partitions over the stream's limit in a period."""
-        self.format_conversion: cloudwatch.Alarm | None = None
-        """Records Firehose could not convert to Parquet (Parquet archives only)."""
-        if archive.storage_format is ArchiveStorageFormat.PARQUET:
-            self.format_conversion = factory.alarm(
+        self.format_conversion: cloudwatch.Alarm | None = (
+            any_in_a_period(
                 "FormatConversion",
-                subject=subject,
-                what="format-conversion",
-                level=AlarmLevel.CRITICAL,
-                metric=firehose_metric(stream, "FailedConversion.Records", statistic="Sum"),
-                threshold=1,
-                description=(
-                    f"Records of archive {archive_name} failed conversion to Parquet and went"
-                    f" to the error prefix {archive.error_output_prefix!r}."
-                ),
+                "format-conversion",
+                "FailedConversion.Records",
+                "Sum",
+                f"Records of archive {archive_name} failed conversion to Parquet and went"
+                f" to the error prefix {archive.error_output_prefix!r}.",
             )
+            if archive.storage_format is ArchiveStorageFormat.PARQUET
+            else None
+        )
+        """Records Firehose could not convert to Parquet (Parquet archives only)."""
         self.alarms: dict[str, cloudwatch.Alarm] = factory.created
         """The alarms, by alarm name."""

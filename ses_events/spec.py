@@ -24,6 +24,7 @@ from pydantic import (
 
 from ses_events import rules
 from ses_events.errors import Problem, SesEventsValidationError
+from ses_events.model import DestinationKind, DestinationModel, DimensionModel, SetModel
 from ses_events.spec_yaml import MAX_SPEC_BYTES, PlainScalar, hint_for, location, read_yaml
 
 __all__ = [
@@ -420,6 +421,42 @@ class ConfigurationSetSpec(_Spec):
         lambda value: value if value is None else _rule(rules.MAILMANAGER_ARCHIVE_ARN)(value)
     )
 
+    def to_model(self) -> SetModel:
+        """The set as plain data (:mod:`ses_events.model`): what the layout, the checks and the
+        bulk path read."""
+        return SetModel(
+            name=self.name,
+            destinations=tuple(_destination_model(d) for d in self.destinations),
+            reputation_metrics=self.reputation_metrics,
+            sending_enabled=self.sending_enabled,
+            alarms=None
+            if self.monitoring.alarms is None
+            else tuple(rules.SesAlarm(a) for a in self.monitoring.alarms),
+        )
+
+
+def _destination_model(d: DestinationSpec) -> DestinationModel:
+    kind = DestinationKind.EVENTBRIDGE
+    dimensions: tuple[DimensionModel, ...] = ()
+    archive: str | None = None
+    topic: str | None = None
+    if isinstance(d, CloudWatchDestinationSpec):
+        kind = DestinationKind.CLOUDWATCH
+        dimensions = tuple(DimensionModel(x.name, x.source, x.default_value) for x in d.dimensions)
+    elif isinstance(d, FirehoseDestinationSpec):
+        kind, archive = DestinationKind.FIREHOSE, d.archive
+    elif isinstance(d, SnsDestinationSpec):
+        kind, topic = DestinationKind.SNS, d.topic
+    return DestinationModel(
+        name=d.name,
+        kind=kind,
+        event_types=rules.event_type_selection(d.event_types)[0],
+        enabled=d.enabled,
+        dimensions=dimensions,
+        archive=archive,
+        topic=topic,
+    )
+
 
 class RetentionSpec(_Spec):
     """How long the archive keeps event data (recipient addresses are personal data)."""
@@ -692,10 +729,8 @@ def funnel_tags(spec: EventPublishingSpec) -> list[str]:
 
 def metric_dimensions(cs: ConfigurationSetSpec) -> dict[rules.EventType, list[str]]:
     """For each event type in the set's metrics, the dimensions it is published with
-    (:func:`ses_events.rules.metric_sources`, the rule the constructs use too)."""
-    sources = rules.metric_sources(
-        d for d in cs.destinations if isinstance(d, CloudWatchDestinationSpec)
-    )
+    (:meth:`ses_events.model.SetModel.metric_sources`, the rule the constructs use too)."""
+    sources = cs.to_model().metric_sources()
     return {event_type: list(d.dimension_names) for event_type, d in sources.items()}
 
 
@@ -718,7 +753,7 @@ def _monitoring_problems(
                     f" {rules.CONFIGURATION_SET_DIMENSION}): {known}",
                 )
             )
-    support = rules.alarm_support(cs.reputation_metrics, published)
+    support = cs.to_model().alarm_support()
     for k, alarm in enumerate(cs.monitoring.alarms or []):
         reason = support[rules.SesAlarm(alarm)]
         if reason:

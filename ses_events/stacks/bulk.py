@@ -26,15 +26,9 @@ from aws_cdk import cloudformation_include as cfn_include
 from ses_events import render, rules
 from ses_events.constructs import FirehoseEventArchive, SnsEventTopic
 from ses_events.constructs.stack_facts import StackFacts
+from ses_events.model import DestinationKind
 from ses_events.render import logical_id
-from ses_events.spec import (
-    CloudWatchDestinationSpec,
-    ConfigurationSetSpec,
-    EventBridgeDestinationSpec,
-    EventPublishingSpec,
-    FirehoseDestinationSpec,
-    SnsDestinationSpec,
-)
+from ses_events.spec import ConfigurationSetSpec, EventPublishingSpec
 
 __all__ = ["BULK_CONSTRUCT_ID", "add_plain_sets", "is_plain"]
 
@@ -80,7 +74,7 @@ def add_plain_sets(
     archive_numbers = {name: n for n, name in enumerate(sorted(archives))}
     topic_numbers = {name: n for n, name in enumerate(sorted(topics))}
     resources: dict[str, Any] = {}
-    for cs in sets:
+    for cs in (spec_set.to_model() for spec_set in sets):
         set_id = logical_id([cs.name, "Resource", "Resource"])
         resources[set_id] = {
             "Type": "AWS::SES::ConfigurationSet",
@@ -93,11 +87,12 @@ def add_plain_sets(
         arn = facts.configuration_set_arn(cs.name)
         for d in cs.destinations:
             target: dict[str, Any]
-            if isinstance(d, CloudWatchDestinationSpec):
+            if d.kind is DestinationKind.CLOUDWATCH:
                 target = render.cloudwatch_target(
                     (x.name, x.source.value, x.default_value) for x in d.dimensions
                 )
-            elif isinstance(d, FirehoseDestinationSpec):
+            elif d.kind is DestinationKind.FIREHOSE:
+                assert d.archive is not None
                 archive = archives[d.archive]
                 archive.sources.add_arn(cs.name, arn)
                 number = archive_numbers[d.archive]
@@ -105,14 +100,14 @@ def add_plain_sets(
                     parameter(f"Archive{number}Stream", archive.delivery_stream_arn),
                     parameter(f"Archive{number}SesRole", archive.ses_role_reference),
                 )
-            elif isinstance(d, SnsDestinationSpec):
+            elif d.kind is DestinationKind.SNS:
+                assert d.topic is not None
                 topic = topics[d.topic]
                 topic.sources.add_arn(cs.name, arn)
                 target = render.sns_target(
                     parameter(f"Topic{topic_numbers[d.topic]}", topic.topic_reference)
                 )
             else:
-                assert isinstance(d, EventBridgeDestinationSpec)
                 target = render.eventbridge_target(
                     parameter(
                         "DefaultEventBus",
@@ -125,10 +120,7 @@ def add_plain_sets(
                     )
                 )
             destination = render.event_destination(
-                d.name,
-                enabled=d.enabled,
-                event_types=rules.event_type_selection(d.event_types)[0],
-                target=target,
+                d.name, enabled=d.enabled, event_types=d.event_types, target=target
             )
             resources[logical_id([f"{cs.name}-{d.name}", "Resource"])] = {
                 "Type": "AWS::SES::ConfigurationSetEventDestination",

@@ -42,10 +42,9 @@ from ses_events.constructs.analytics import (
     EventQueryWorkgroup,
 )
 from ses_events.errors import Problem, SesEventsValidationError
+from ses_events.model import DestinationKind
 from ses_events.spec import (
-    CloudWatchDestinationSpec,
     ConfigurationSetSpec,
-    EventBridgeDestinationSpec,
     EventPublishingSpec,
     FirehoseDestinationSpec,
     SnsDestinationSpec,
@@ -288,7 +287,7 @@ class SesEventPublishingStack(Stack):
             archive_arn=cs.archive_arn,
             tags=cs.tags,
         )
-        for d in cs.destinations:
+        for d in cs.to_model().destinations:
             common: dict[str, Any] = {
                 "configuration_set": construct,
                 "destination_name": d.name,
@@ -296,7 +295,7 @@ class SesEventPublishingStack(Stack):
                 "enabled": d.enabled,
             }
             scope_id = f"{cs.name}-{d.name}"
-            if isinstance(d, CloudWatchDestinationSpec):
+            if d.kind is DestinationKind.CLOUDWATCH:
                 CloudWatchEventDestination(
                     self,
                     scope_id,
@@ -305,11 +304,13 @@ class SesEventPublishingStack(Stack):
                     ],
                     **common,
                 )
-            elif isinstance(d, FirehoseDestinationSpec):
+            elif d.kind is DestinationKind.FIREHOSE:
+                assert d.archive is not None
                 FirehoseEventDestination(self, scope_id, archive=self.archives[d.archive], **common)
-            elif isinstance(d, SnsDestinationSpec):
+            elif d.kind is DestinationKind.SNS:
+                assert d.topic is not None
                 SnsEventDestination(self, scope_id, event_topic=self.topics[d.topic], **common)
-            elif isinstance(d, EventBridgeDestinationSpec):
+            else:
                 EventBridgeEventDestination(self, scope_id, **common)
         return construct
 

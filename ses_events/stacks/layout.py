@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ses_events import rules
 from ses_events.analytics.queries import QUERIES
 from ses_events.errors import Problem, SesEventsValidationError
 from ses_events.spec import (
@@ -35,7 +34,6 @@ from ses_events.spec import (
     FirehoseDestinationSpec,
     SnsDestinationSpec,
     funnel_tags,
-    metric_dimensions,
 )
 
 __all__ = [
@@ -64,17 +62,11 @@ _SETS_PER_DASHBOARD = 10  # a conservative guess: dashboards split by widgets, m
 
 
 def resources_of_set(spec: EventPublishingSpec, cs: ConfigurationSetSpec) -> int:
-    """Resources one configuration set adds to its stack: itself, destinations, alarms."""
-    count = 1 + len(cs.destinations)
-    if not spec.monitoring.enabled:
-        return count
-    support = rules.alarm_support(cs.reputation_metrics, metric_dimensions(cs))
-    chosen = (
-        [kind for kind, reason in support.items() if not reason]
-        if cs.monitoring.alarms is None
-        else [rules.SesAlarm(kind) for kind in cs.monitoring.alarms]
+    """Resources one configuration set adds to its stack: itself, destinations, alarms
+    (:meth:`ses_events.model.SetModel.resource_count`)."""
+    return cs.to_model().resource_count(
+        monitoring=spec.monitoring.enabled, composite=spec.monitoring.composite_alarms
     )
-    return count + rules.alarm_resources(chosen, composite=spec.monitoring.composite_alarms)
 
 
 class _Part:

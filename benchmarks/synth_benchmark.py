@@ -180,8 +180,40 @@ def _synth_baseline(n: int, outdir: str) -> None:
     app.synth()
 
 
+def _synth_empty(outdir: str) -> None:
+    """The floor of any CDK app in Python: start-up, one empty stack, synth."""
+    from aws_cdk import App, Stack
+
+    app = App(outdir=outdir)
+    Stack(app, "Empty")
+    app.synth()
+
+
+def _synth_included(templates_dir: str, outdir: str) -> None:
+    """The floor of any app that goes through aws-cdk-lib: the finished templates of
+    ses-events-plain, each read back with ``CfnInclude`` into a stack, and synthesized."""
+    from aws_cdk import App, Stack
+    from aws_cdk import cloudformation_include as cfn_include
+
+    app = App(outdir=outdir)
+    for template in sorted(Path(templates_dir).glob("*.template.json")):
+        # the synthesizer adds its own bootstrap version check to every stack
+        body = json.loads(template.read_text())
+        body.get("Parameters", {}).pop("BootstrapVersion", None)
+        body.get("Rules", {}).pop("CheckBootstrapVersion", None)
+        cleaned = Path(outdir).parent / f"included-{template.name}"
+        cleaned.write_text(json.dumps(body))
+        stack = Stack(app, template.name.split(".")[0])
+        cfn_include.CfnInclude(stack, "Template", template_file=str(cleaned))
+    app.synth()
+
+
 def _child(kind: str, n: int, outdir: str) -> None:
-    if kind.startswith("ses-events"):
+    if kind == "empty-app":
+        _synth_empty(outdir)
+    elif kind == "cfn-include":
+        _synth_included(str(Path(outdir).parent / "templates"), outdir)
+    elif kind.startswith("ses-events"):
         # the spec, written by the parent before the clock started (a team's spec exists already)
         _synth_ses_events(str(Path(outdir).parent / "bench.yaml"), outdir)
     elif kind == "l2-shared":
@@ -194,6 +226,13 @@ def measure(kind: str, n: int) -> dict[str, float | int]:
     """Run one synth in a fresh process; return its time, peak memory and assembly figures."""
     with tempfile.TemporaryDirectory() as work:
         outdir = str(Path(work) / "cdk.out")
+        if kind == "cfn-include":  # the templates to read back, made before the clock starts
+            import yaml
+
+            spec = _spec(n)
+            spec["monitoring"] = {"enabled": False}
+            (Path(work) / "bench.yaml").write_text(yaml.safe_dump(spec))
+            _run_child("ses-events-plain", n, str(Path(work) / "templates"))
         if kind.startswith("ses-events"):
             import yaml
 
@@ -208,7 +247,7 @@ def measure(kind: str, n: int) -> dict[str, float | int]:
         if done.returncode != 0:
             raise RuntimeError(f"{kind} N={n} failed:\n{(done.stdout + done.stderr)[-3000:]}")
         templates = list(Path(outdir).glob("*.template.json"))
-        resources = sum(len(json.loads(t.read_text())["Resources"]) for t in templates)
+        resources = sum(len(json.loads(t.read_text()).get("Resources", {})) for t in templates)
         return {
             "seconds": seconds,
             "peak_mib": peak / 2**20,
@@ -216,6 +255,19 @@ def measure(kind: str, n: int) -> dict[str, float | int]:
             "resources": resources,
             "template_bytes": sum(t.stat().st_size for t in templates),
         }
+
+
+def _run_child(kind: str, n: int, outdir: str) -> None:
+    """Run a child synth without measuring it (for the inputs of another measurement)."""
+    import subprocess
+
+    subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(n), outdir],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env={**__import__("os").environ, "SES_EVENTS_QUIET": "1"},
+    )
 
 
 def main() -> int:
@@ -228,6 +280,11 @@ def main() -> int:
         help="run the baseline only up to this N (it is slow at 10,000)",
     )
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also measure the floors: an empty app, and CfnInclude of the finished templates",
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -241,7 +298,12 @@ def main() -> int:
     )
     print(header, flush=True)
     # each ses-events row is compared with the row that does its work, or more
-    compared = {"ses-events": "baseline", "ses-events-plain": "l2-shared"}
+    compared = {
+        "ses-events": "baseline",
+        "ses-events-plain": "l2-shared",
+        "cfn-include": "l2-shared",
+        "empty-app": "l2-shared",
+    }
     for n in args.sizes:
         results = {"ses-events": measure("ses-events", n)}
         if n <= args.baseline_up_to:
@@ -249,6 +311,9 @@ def main() -> int:
         results["ses-events-plain"] = measure("ses-events-plain", n)
         if n <= args.baseline_up_to:
             results["l2-shared"] = measure("l2-shared", n)
+        if args.floor:
+            results["cfn-include"] = measure("cfn-include", n)
+            results["empty-app"] = measure("empty-app", n)
         for kind, r in results.items():
             against = compared.get(kind)
             ratio = (

@@ -34,6 +34,8 @@ def _cdk_logical_id(*path: str) -> str:
         ("set", "set", "Resource"),  # a repeat left out of the human part
         ("x", "Default", "y"),  # Default dropped
         ("ses.events", "Resource", "Resource"),
+        ("TopicKey-Alerts", "Resource"),  # upper case kept
+        ("Marketing",),
     ],
 )
 def test_logical_ids_are_aws_cdk_libs(path: tuple[str, ...]) -> None:

@@ -94,3 +94,21 @@ def test_dimension_count_limit() -> None:
     (problem,) = rules.dimension_problems([Dim(f"d{i}") for i in range(11)])
     assert "at most 10 dimensions" in problem[2]
     assert rules.dimension_problems([])[0][2] == "must list at least one dimension"
+
+
+def test_event_type_selection_orders_names_and_refuses_unknown_ones() -> None:
+    from ses_events.rules import EVENT_TYPE_RULE, EventType, event_type_selection
+
+    assert event_type_selection(None) == (tuple(EventType), [])
+    assert event_type_selection(["click", "send", "send"]) == (
+        (EventType.SEND, EventType.CLICK),
+        [],
+    )
+    chosen, problems = event_type_selection(["send", "spam"])
+    assert chosen == (EventType.SEND,)
+    assert problems == [("event_types[1]", "spam", EVENT_TYPE_RULE)]
+    for empty in ([], "send"):
+        assert event_type_selection(empty) == (
+            (),
+            [("event_types", empty, "must list at least one event type")],
+        )

@@ -23,6 +23,8 @@ assert (here / "py.typed").is_file()
 assert EXAMPLE_SPEC.is_file()
 # the schema the example's yaml-language-server line names ships beside it
 assert (EXAMPLE_SPEC.parent / "ses-events.schema.json").is_file()
+# the CI recipe the README points at ships too
+assert "cdk diff --app cdk.out" in (EXAMPLE_SPEC.parent / "github-actions.yml").read_text()
 assert len(list((here / "analytics" / "queries").glob("*.sql"))) == 7  # the named queries
 stack = Stack(App(), "TheirStack")
 cs = EventPublishingConfigurationSet(stack, "Theirs", configuration_set_name="theirs")

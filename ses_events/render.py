@@ -18,7 +18,11 @@ from typing import Any
 from ses_events.rules import EventType
 
 __all__ = [
+    "RESOURCE_ID",
     "cloudwatch_target",
+    "configuration_set_path",
+    "destination_construct_id",
+    "destination_path",
     "event_destination",
     "eventbridge_target",
     "firehose_target",
@@ -109,6 +113,29 @@ def to_jsii(properties: Properties) -> Properties:
         return value
 
     return {_JSII_NAMES[key]: convert(item) for key, item in properties.items()}
+
+
+# Construct paths below the stack, shared by the stack that builds constructs and the bulk path
+# that writes the same resources itself: one place, so the two cannot drift apart.
+RESOURCE_ID = "Resource"
+"""The id of the resource a construct wraps (aws-cdk-lib's convention, left out of logical ids'
+readable part)."""
+
+
+def configuration_set_path(set_name: str) -> list[str]:
+    """Path of a set's ``AWS::SES::ConfigurationSet``: the set construct (id: its name), the
+    aws_ses L2 inside it, the L1 inside that."""
+    return [set_name, RESOURCE_ID, RESOURCE_ID]
+
+
+def destination_construct_id(set_name: str, destination_name: str) -> str:
+    """The id of a destination construct the stack builds (beside the set, in the stack)."""
+    return f"{set_name}-{destination_name}"
+
+
+def destination_path(set_name: str, destination_name: str) -> list[str]:
+    """Path of a destination's ``AWS::SES::ConfigurationSetEventDestination``."""
+    return [destination_construct_id(set_name, destination_name), RESOURCE_ID]
 
 
 MAX_LOGICAL_ID_LENGTH = 255

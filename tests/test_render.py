@@ -86,3 +86,31 @@ def test_an_event_destination_in_both_spellings() -> None:
     }
     with pytest.raises(KeyError, match="NewOption"):
         render.to_jsii({"NewOption": 1})  # a name the table does not know is never guessed
+
+
+def test_the_paths_are_where_the_stack_builds_the_constructs() -> None:
+    """The bulk path names resources from these paths; the constructs the stack builds sit at
+    exactly those paths (a drift would move resources when a set changes path)."""
+    from aws_cdk.assertions import Template
+
+    from ses_events.spec import parse_spec
+    from ses_events.stacks import SesEventPublishingStack
+
+    spec = parse_spec(
+        {
+            "monitoring": {"enabled": False},
+            "configuration_sets": [
+                {
+                    "name": "news",
+                    "delivery": {"tls_policy": "REQUIRE"},  # not plain: built as constructs
+                    "destinations": [{"name": "metrics", "type": "cloudwatch"}],
+                }
+            ],
+        }
+    )
+    stack = SesEventPublishingStack(new_app(), "S", spec=spec)
+    resources = Template.from_stack(stack).to_json()["Resources"]
+    set_id = render.logical_id(render.configuration_set_path("news"))
+    destination_id = render.logical_id(render.destination_path("news", "metrics"))
+    assert resources[set_id]["Type"] == "AWS::SES::ConfigurationSet"
+    assert resources[destination_id]["Type"] == "AWS::SES::ConfigurationSetEventDestination"

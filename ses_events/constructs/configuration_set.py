@@ -11,7 +11,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ses as ses
 from constructs import Construct
 
-from ses_events import rules
+from ses_events import render, rules
 from ses_events.constructs.identity_ref import IdentityLike, identity_arn, identity_name
 from ses_events.constructs.interfaces import ICloudWatchDestination
 from ses_events.constructs.metrics import DEFAULT_PERIOD, ConfigurationSetMetrics
@@ -169,7 +169,7 @@ class EventPublishingConfigurationSet(Construct):
             )
         self.configuration_set: ses.IConfigurationSet = ses.ConfigurationSet(
             self,
-            "Resource",
+            render.RESOURCE_ID,
             configuration_set_name=name,
             tls_policy=tls_policy,
             max_delivery_duration=max_delivery_duration,

@@ -91,7 +91,7 @@ class EventDestinationBase(Construct):
         at thousands of sets)."""
         self.cfn_event_destination = ses.CfnConfigurationSetEventDestination(
             self,
-            "Resource",
+            render.RESOURCE_ID,
             # A Ref to the configuration set: CloudFormation creates the set first.
             configuration_set_name=self.configuration_set.configuration_set_reference,
             event_destination=render.to_jsii(

@@ -75,7 +75,7 @@ def add_plain_sets(
     topic_numbers = {name: n for n, name in enumerate(sorted(topics))}
     resources: dict[str, Any] = {}
     for cs in (spec_set.to_model() for spec_set in sets):
-        set_id = logical_id([cs.name, "Resource", "Resource"])
+        set_id = logical_id(render.configuration_set_path(cs.name))
         resources[set_id] = {
             "Type": "AWS::SES::ConfigurationSet",
             "Properties": {
@@ -122,7 +122,7 @@ def add_plain_sets(
             destination = render.event_destination(
                 d.name, enabled=d.enabled, event_types=d.event_types, target=target
             )
-            resources[logical_id([f"{cs.name}-{d.name}", "Resource"])] = {
+            resources[logical_id(render.destination_path(cs.name, d.name))] = {
                 "Type": "AWS::SES::ConfigurationSetEventDestination",
                 "Properties": {
                     "ConfigurationSetName": {"Ref": set_id},

@@ -15,7 +15,7 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import cloudformation_include as cfn_include
 from constructs import Construct
 
-from ses_events import rules
+from ses_events import render, rules
 from ses_events.constructs import (
     AccountReputationAlarms,
     AlarmThresholds,
@@ -294,7 +294,7 @@ class SesEventPublishingStack(Stack):
                 "event_types": d.event_types,
                 "enabled": d.enabled,
             }
-            scope_id = f"{cs.name}-{d.name}"
+            scope_id = render.destination_construct_id(cs.name, d.name)
             if d.kind is DestinationKind.CLOUDWATCH:
                 CloudWatchEventDestination(
                     self,

@@ -531,6 +531,28 @@ def alarm_resources(chosen: Iterable[SesAlarm], *, composite: bool) -> int:
     return count + int(composite and any(k is not SesAlarm.DELIVERY_DELAYS for k in kinds))
 
 
+def new_destination_problem(existing: Sequence[str], name: str) -> str | None:
+    """The rule an event destination named ``name`` breaks when added to a set whose
+    destinations are ``existing``: names are unique within a set, and SES allows at most
+    :data:`MAX_DESTINATIONS_PER_CONFIGURATION_SET` per set. The spec and the constructs both ask
+    this, destination by destination."""
+    if name in existing:
+        return "is already the name of another event destination of this configuration set"
+    if len(existing) >= MAX_DESTINATIONS_PER_CONFIGURATION_SET:
+        return (
+            f"would be event destination number {len(existing) + 1}: SES allows at most"
+            f" {MAX_DESTINATIONS_PER_CONFIGURATION_SET} event destinations per configuration set"
+        )
+    return None
+
+
+PARQUET_BLOCK_COMPRESSION = {"GZIP": "GZIP", "Snappy": "SNAPPY", "UNCOMPRESSED": "UNCOMPRESSED"}
+"""The archive compressions a Parquet archive can use, and Firehose's ParquetSerDe name for each
+(``ParquetSerDe.Compression``: GZIP, SNAPPY or UNCOMPRESSED,
+https://docs.aws.amazon.com/firehose/latest/APIReference/API_ParquetSerDe.html)."""
+PARQUET_COMPRESSION_RULE = "Parquet blocks are compressed with GZIP or Snappy, or not at all"
+
+
 # --- Quotas that span a spec ------------------------------------------------------------------
 
 MAX_CONFIGURATION_SETS_PER_REGION = 10_000

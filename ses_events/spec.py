@@ -620,16 +620,15 @@ def _cross_checks(spec: EventPublishingSpec) -> list[Problem]:
                     " Firehose converts records with)",
                 )
             )
-        if archive.format == "parquet" and archive.compression not in (
-            "GZIP",
-            "Snappy",
-            "UNCOMPRESSED",
+        if (
+            archive.format == "parquet"
+            and archive.compression not in rules.PARQUET_BLOCK_COMPRESSION
         ):
             found.append(
                 Problem(
                     f"archives[{k}].compression",
                     archive.compression,
-                    "Parquet blocks are compressed with GZIP or Snappy, or not at all",
+                    rules.PARQUET_COMPRESSION_RULE,
                 )
             )
     for kind, names in (
@@ -655,23 +654,13 @@ def _cross_checks(spec: EventPublishingSpec) -> list[Problem]:
             Problem(f"{where}.{f}", v, r)
             for f, v, r in rules.tag_problems(cs.tags, reserved=inherited)
         ]
-        if len(cs.destinations) > rules.MAX_DESTINATIONS_PER_CONFIGURATION_SET:
-            found.append(
-                Problem(
-                    f"{where}.destinations",
-                    f"{len(cs.destinations)} destinations",
-                    f"SES allows at most {rules.MAX_DESTINATIONS_PER_CONFIGURATION_SET} event"
-                    " destinations per configuration set",
-                )
-            )
-        for name in rules.duplicates(d.name for d in cs.destinations):
-            found.append(
-                Problem(
-                    f"{where}.destinations",
-                    name,
-                    "event destination names must be unique within a configuration set",
-                )
-            )
+        seen: list[str] = []
+        for j, dest in enumerate(cs.destinations):
+            broken = rules.new_destination_problem(seen, dest.name)
+            if broken is None:
+                seen.append(dest.name)
+            else:
+                found.append(Problem(f"{where}.destinations[{j}].name", dest.name, broken))
         if cs.suppression and cs.suppression.disable_account_list and cs.suppression.reasons:
             found.append(
                 Problem(

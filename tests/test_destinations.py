@@ -211,7 +211,7 @@ def test_at_most_ten_destinations_per_set(stack: Stack) -> None:
         CloudWatchEventDestination(stack, f"D{i}", configuration_set=cs)
     with pytest.raises(SesEventsValidationError) as caught:
         CloudWatchEventDestination(stack, "D10", configuration_set=cs)
-    assert "event destination number 11: SES allows at most 10 per configuration set" in str(
+    assert "event destination number 11: SES allows at most 10 event destinations per" in str(
         caught.value
     )
     assert (

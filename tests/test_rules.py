@@ -112,3 +112,17 @@ def test_event_type_selection_orders_names_and_refuses_unknown_ones() -> None:
             (),
             [("event_types", empty, "must list at least one event type")],
         )
+
+
+def test_a_new_destination_is_checked_against_the_sets_others() -> None:
+    from ses_events.rules import MAX_DESTINATIONS_PER_CONFIGURATION_SET, new_destination_problem
+
+    nine = [f"d{i}" for i in range(MAX_DESTINATIONS_PER_CONFIGURATION_SET - 1)]
+    assert new_destination_problem(nine, "tenth") is None  # exactly at the limit
+    ten = [*nine, "tenth"]
+    assert "would be event destination number 11: SES allows at most 10" in str(
+        new_destination_problem(ten, "eleventh")
+    )
+    assert "already the name of another event destination" in str(
+        new_destination_problem(nine, "d3")
+    )

@@ -356,13 +356,9 @@ class EventPublishingConfigurationSet(Construct):
     def reserve_destination_name(self, name: str) -> str | None:
         """Reserve ``name`` for a new event destination; return the broken rule, if any
         (unique within the set, at most 10 destinations per set)."""
-        if name in self._destination_names:
-            return "is already the name of another event destination of this configuration set"
-        if len(self._destination_names) >= rules.MAX_DESTINATIONS_PER_CONFIGURATION_SET:
-            return (
-                f"would be event destination number {len(self._destination_names) + 1}: SES allows"
-                f" at most {rules.MAX_DESTINATIONS_PER_CONFIGURATION_SET} per configuration set"
-            )
+        broken = rules.new_destination_problem(self._destination_names, name)
+        if broken is not None:
+            return broken
         self._destination_names.append(name)
         return None
 

@@ -79,9 +79,7 @@ class ArchiveStorageFormat(enum.StrEnum):
 
 
 _PARQUET_COMPRESSION = {
-    ArchiveCompression.GZIP: "GZIP",
-    ArchiveCompression.SNAPPY: "SNAPPY",
-    ArchiveCompression.UNCOMPRESSED: "UNCOMPRESSED",
+    ArchiveCompression(value): serde for value, serde in rules.PARQUET_BLOCK_COMPRESSION.items()
 }
 """Parquet block compression by ``compression`` (Firehose's ParquetSerDe: SNAPPY, GZIP or
 UNCOMPRESSED); the S3 objects themselves are then written UNCOMPRESSED, as Firehose requires with
@@ -212,11 +210,7 @@ class FirehoseEventArchive(Construct):
             storage_format is ArchiveStorageFormat.PARQUET
             and compression not in _PARQUET_COMPRESSION
         ):
-            problems.add(
-                "compression",
-                compression.value,
-                "Parquet blocks are compressed with GZIP or Snappy, or not at all",
-            )
+            problems.add("compression", compression.value, rules.PARQUET_COMPRESSION_RULE)
         if prefix == error_output_prefix:
             problems.add("error_output_prefix", error_output_prefix, "must differ from prefix")
         if (

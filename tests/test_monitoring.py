@@ -53,6 +53,23 @@ def _set(
     return cs
 
 
+def _monitored_set(
+    stack: Stack, name: str
+) -> tuple[EventPublishingConfigurationSet, FirehoseEventArchive, ConfigurationSetAlarms]:
+    """A set with a ``campaign`` dimension, an archive and its alarms: what a dashboard shows."""
+    cs = _set(
+        stack,
+        name,
+        dimensions=[
+            CloudWatchDimension.configuration_set(),
+            CloudWatchDimension.message_tag("campaign", default_value="none"),
+        ],
+    )
+    archive = FirehoseEventArchive(stack, "Archive")
+    FirehoseEventDestination(stack, "ToArchive", configuration_set=cs, archive=archive)
+    return cs, archive, ConfigurationSetAlarms(stack, "Alarms", configuration_set=cs, prefix="mail")
+
+
 def _alarms_by_name(template: Template) -> dict[str, dict[str, Any]]:
     found = {}
     for kind in ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm"):
@@ -440,17 +457,7 @@ def test_alarm_topic_lets_in_only_this_accounts_alarms(stack: Stack) -> None:
 
 
 def test_dashboard_sections_say_what_they_show(stack: Stack) -> None:
-    cs = _set(
-        stack,
-        "marketing",
-        dimensions=[
-            CloudWatchDimension.configuration_set(),
-            CloudWatchDimension.message_tag("campaign", default_value="none"),
-        ],
-    )
-    archive = FirehoseEventArchive(stack, "Archive")
-    FirehoseEventDestination(stack, "ToArchive", configuration_set=cs, archive=archive)
-    alarms = ConfigurationSetAlarms(stack, "Alarms", configuration_set=cs, prefix="mail")
+    cs, archive, alarms = _monitored_set(stack, "marketing")
     EventPublishingDashboards(
         stack,
         "Dashboards",
@@ -725,17 +732,7 @@ def test_sections_go_on_a_teams_own_dashboard_without_creating_another(stack: St
         configuration_set_section,
     )
 
-    cs = _set(
-        stack,
-        "tx",
-        dimensions=[
-            CloudWatchDimension.configuration_set(),
-            CloudWatchDimension.message_tag("campaign", default_value="none"),
-        ],
-    )
-    archive = FirehoseEventArchive(stack, "Archive")
-    FirehoseEventDestination(stack, "ToArchive", configuration_set=cs, archive=archive)
-    alarms = ConfigurationSetAlarms(stack, "Alarms", configuration_set=cs, prefix="mail")
+    cs, archive, alarms = _monitored_set(stack, "tx")
     own = cloudwatch.Dashboard(stack, "Own", dashboard_name="team-ops")
     own.add_widgets(cloudwatch.TextWidget(markdown="# Our service", width=24, height=1))
     account_reputation_section().add_to(own)

@@ -4,19 +4,21 @@ Frozen, jsii-free values: what a set is (name, options, destinations with their 
 dimensions, the alarms chosen), and what follows from it, computed once here with the rules of
 :mod:`ses_events.rules`: where each event type's metrics come from, which alarms the set
 supports, how many resources it adds to a stack. The spec produces it
-(:meth:`ses_events.spec.ConfigurationSetSpec.to_model`); the layout, the spec's own checks and
-the bulk path read it.
+(:meth:`ses_events.spec.ConfigurationSetSpec.to_model`); the layout, the spec's own checks, the
+stack (:meth:`ses_events.constructs.EventPublishingConfigurationSet.from_model`) and the bulk
+path read it, and :mod:`ses_events.render` writes it.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 from ses_events import rules
 from ses_events.rules import DimensionSource, EventType, SesAlarm
 
-__all__ = ["DestinationKind", "DestinationModel", "DimensionModel", "SetModel"]
+__all__ = ["DestinationKind", "DestinationModel", "DimensionModel", "SetModel", "SetOptions"]
 
 
 class DestinationKind(enum.StrEnum):
@@ -60,6 +62,33 @@ class DestinationModel:
 
 
 @dataclass(frozen=True)
+class SetOptions:
+    """A set's own options, in SES's terms (each ``None``: SES's or the account's default).
+
+    Values are as CloudFormation takes them (``"REQUIRE"``, ``"BOUNCE"``, ``"MEDIUM"``, ...);
+    ``max_delivery_seconds`` may be a token. Which combinations SES refuses is
+    :func:`ses_events.rules.set_option_problems`; :func:`ses_events.render.configuration_set`
+    renders them.
+    """
+
+    tls_policy: str | None = None
+    sending_pool_name: str | None = None
+    max_delivery_seconds: Any = None
+    suppression_reasons: tuple[str, ...] | None = None
+    """In SES's order (``BOUNCE``, ``COMPLAINT``); ``None``: the account's reasons."""
+    disable_suppression_list: bool = False
+    validation_enabled: bool | None = None
+    validation_threshold: str | None = None
+    custom_redirect_domain: str | None = None
+    https_policy: str | None = None
+    engagement_metrics: bool | None = None
+    optimized_shared_delivery: bool | None = None
+    archive_arn: str | None = None
+    tags: tuple[tuple[str, str], ...] = ()
+    """Resource tags of the set, sorted by key."""
+
+
+@dataclass(frozen=True)
 class SetModel:
     """A configuration set. ``alarms`` ``None`` means every alarm the set supports."""
 
@@ -68,6 +97,7 @@ class SetModel:
     reputation_metrics: bool = True
     sending_enabled: bool = True
     alarms: tuple[SesAlarm, ...] | None = None
+    options: SetOptions = SetOptions()
 
     def metric_sources(self) -> dict[EventType, DestinationModel]:
         """For each event type in the set's metrics, the destination they come from."""

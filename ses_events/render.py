@@ -15,11 +15,13 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ses_events.model import SetModel
 from ses_events.rules import EventType
 
 __all__ = [
     "RESOURCE_ID",
     "cloudwatch_target",
+    "configuration_set",
     "configuration_set_path",
     "destination_construct_id",
     "destination_path",
@@ -32,6 +34,73 @@ __all__ = [
 ]
 
 Properties = dict[str, Any]
+
+
+def configuration_set(model: SetModel, *, tags: bool = True) -> Properties:
+    """``AWS::SES::ConfigurationSet``'s properties: the name, reputation metrics and sending
+    (always written: the CloudFormation default and its documentation disagree), and each option
+    of ``model.options`` that is set, as aws-cdk-lib's ``aws_ses.ConfigurationSet`` writes them.
+    ``tags=False`` leaves the tags out (for a caller that applies them with ``Tags.of``)."""
+    o = model.options
+    properties: Properties = {}
+    if o.archive_arn is not None:
+        properties["ArchivingOptions"] = {"ArchiveArn": o.archive_arn}
+    delivery = _present(
+        SendingPoolName=o.sending_pool_name,
+        TlsPolicy=o.tls_policy,
+        MaxDeliverySeconds=o.max_delivery_seconds,
+    )
+    if delivery:
+        properties["DeliveryOptions"] = delivery
+    properties["Name"] = model.name
+    properties["ReputationOptions"] = {"ReputationMetricsEnabled": model.reputation_metrics}
+    properties["SendingOptions"] = {"SendingEnabled": model.sending_enabled}
+    validation = None
+    if o.validation_enabled is not None or o.validation_threshold is not None:
+        validation = {
+            "ConditionThreshold": _present(
+                ConditionThresholdEnabled="DISABLED"
+                if o.validation_enabled is False
+                else "ENABLED",
+                OverallConfidenceThreshold=None
+                if o.validation_threshold is None
+                else {"ConfidenceVerdictThreshold": o.validation_threshold},
+            )
+        }
+    suppression = _present(
+        SuppressedReasons=[] if o.disable_suppression_list else _list(o.suppression_reasons),
+        ValidationOptions=validation,
+    )
+    if suppression:
+        properties["SuppressionOptions"] = suppression
+    if tags and o.tags:
+        properties["Tags"] = [{"Key": k, "Value": v} for k, v in o.tags]
+    tracking = _present(CustomRedirectDomain=o.custom_redirect_domain, HttpsPolicy=o.https_policy)
+    if tracking:
+        properties["TrackingOptions"] = tracking
+    vdm = _present(
+        DashboardOptions=None
+        if o.engagement_metrics is None
+        else {"EngagementMetrics": _enabled(o.engagement_metrics)},
+        GuardianOptions=None
+        if o.optimized_shared_delivery is None
+        else {"OptimizedSharedDelivery": _enabled(o.optimized_shared_delivery)},
+    )
+    if vdm:
+        properties["VdmOptions"] = vdm
+    return properties
+
+
+def _present(**values: Any) -> Properties:
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def _list(values: Sequence[str] | None) -> list[str] | None:
+    return None if values is None else list(values)
+
+
+def _enabled(value: bool) -> str:
+    return "ENABLED" if value else "DISABLED"
 
 
 def event_destination(
@@ -83,6 +152,34 @@ def eventbridge_target(event_bus_arn: Any) -> Properties:
 
 # CloudFormation's property names and the jsii names aws-cdk-lib's L1 classes take for them.
 _JSII_NAMES = {
+    "ArchivingOptions": "archivingOptions",
+    "ArchiveArn": "archiveArn",
+    "DeliveryOptions": "deliveryOptions",
+    "SendingPoolName": "sendingPoolName",
+    "TlsPolicy": "tlsPolicy",
+    "MaxDeliverySeconds": "maxDeliverySeconds",
+    "ReputationOptions": "reputationOptions",
+    "ReputationMetricsEnabled": "reputationMetricsEnabled",
+    "SendingOptions": "sendingOptions",
+    "SendingEnabled": "sendingEnabled",
+    "SuppressionOptions": "suppressionOptions",
+    "SuppressedReasons": "suppressedReasons",
+    "ValidationOptions": "validationOptions",
+    "ConditionThreshold": "conditionThreshold",
+    "ConditionThresholdEnabled": "conditionThresholdEnabled",
+    "OverallConfidenceThreshold": "overallConfidenceThreshold",
+    "ConfidenceVerdictThreshold": "confidenceVerdictThreshold",
+    "Tags": "tags",
+    "Key": "key",
+    "Value": "value",
+    "TrackingOptions": "trackingOptions",
+    "CustomRedirectDomain": "customRedirectDomain",
+    "HttpsPolicy": "httpsPolicy",
+    "VdmOptions": "vdmOptions",
+    "DashboardOptions": "dashboardOptions",
+    "EngagementMetrics": "engagementMetrics",
+    "GuardianOptions": "guardianOptions",
+    "OptimizedSharedDelivery": "optimizedSharedDelivery",
     "Name": "name",
     "Enabled": "enabled",
     "MatchingEventTypes": "matchingEventTypes",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -33,7 +33,9 @@ __all__ = [
     "DimensionSource",
     "EventType",
     "PatternRule",
+    "SetOptionValues",
     "parse_event_type",
+    "set_option_problems",
 ]
 
 
@@ -87,6 +89,64 @@ FORBIDDEN_HEADER_DIMENSIONS = frozenset(
     h.lower()
     for h in ("Received", "To", "From", "DKIM-Signature", "CC", "message-id", "Return-Path")
 )
+
+
+class SetOptionValues(Protocol):
+    """A configuration set's options as :func:`set_option_problems` sees them (plain data:
+    ``ses_events.model.SetOptions``)."""
+
+    @property
+    def suppression_reasons(self) -> tuple[str, ...] | None: ...
+
+    @property
+    def disable_suppression_list(self) -> bool: ...
+
+    @property
+    def validation_enabled(self) -> bool | None: ...
+
+    @property
+    def validation_threshold(self) -> str | None: ...
+
+    @property
+    def custom_redirect_domain(self) -> str | None: ...
+
+    @property
+    def https_policy(self) -> str | None: ...
+
+
+def set_option_problems(
+    options: SetOptionValues, names: Callable[[str], str]
+) -> list[tuple[str, str]]:
+    """Options of a set that contradict each other, as ``(option, rule)``; ``names`` gives the
+    caller's spelling of an option in the rule's sentence (a construct's parameter, a spec's
+    field).
+
+    The same three that aws-cdk-lib's ``aws_ses.ConfigurationSet`` refuses: suppression reasons
+    while the account's suppression list is turned off (SES would get both an empty and a
+    non-empty ``SuppressedReasons``), a confidence threshold while Auto Validation is turned off,
+    and a tracking HTTPS policy without a custom redirect domain (``TrackingOptions`` is the
+    custom domain's; https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_TrackingOptions.html).
+    """
+    found: list[tuple[str, str]] = []
+    if options.disable_suppression_list and options.suppression_reasons is not None:
+        found.append(
+            (
+                "suppression_reasons",
+                f"cannot be set while {names('disable_suppression_list')} turns the account's"
+                " suppression list off",
+            )
+        )
+    if options.validation_enabled is False and options.validation_threshold is not None:
+        found.append(
+            (
+                "validation_threshold",
+                f"cannot be set while {names('validation_enabled')} turns Auto Validation off",
+            )
+        )
+    if options.https_policy is not None and options.custom_redirect_domain is None:
+        found.append(("https_policy", f"needs {names('custom_redirect_domain')}"))
+    return found
+
 
 # Quotas on event publishing: at most 10 event destinations per configuration set, and at most
 # 10 dimensions per CloudWatch event destination.

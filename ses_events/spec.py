@@ -10,6 +10,7 @@ reported with its place in the file, for example::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -24,7 +25,13 @@ from pydantic import (
 
 from ses_events import rules
 from ses_events.errors import Problem, SesEventsValidationError
-from ses_events.model import DestinationKind, DestinationModel, DimensionModel, SetModel
+from ses_events.model import (
+    DestinationKind,
+    DestinationModel,
+    DimensionModel,
+    SetModel,
+    SetOptions,
+)
 from ses_events.spec_yaml import MAX_SPEC_BYTES, PlainScalar, hint_for, location, read_yaml
 
 __all__ = [
@@ -432,6 +439,34 @@ class ConfigurationSetSpec(_Spec):
             alarms=None
             if self.monitoring.alarms is None
             else tuple(rules.SesAlarm(a) for a in self.monitoring.alarms),
+            options=self._options(),
+        )
+
+    def _options(self) -> SetOptions:
+        delivery, suppression, tracking, vdm = (
+            self.delivery,
+            self.suppression,
+            self.tracking,
+            self.vdm,
+        )
+        validation = suppression.validation if suppression else None
+        reasons = None
+        if suppression and suppression.reasons:
+            reasons = tuple(r for r in ("BOUNCE", "COMPLAINT") if r in suppression.reasons)
+        return SetOptions(
+            tls_policy=delivery.tls_policy if delivery else None,
+            sending_pool_name=delivery.sending_pool if delivery else None,
+            max_delivery_seconds=delivery.max_delivery_seconds if delivery else None,
+            suppression_reasons=reasons,
+            disable_suppression_list=bool(suppression and suppression.disable_account_list),
+            validation_enabled=validation.enabled if validation else None,
+            validation_threshold=validation.confidence_threshold if validation else None,
+            custom_redirect_domain=tracking.custom_redirect_domain if tracking else None,
+            https_policy=tracking.https_policy if tracking else None,
+            engagement_metrics=vdm.engagement_metrics if vdm else None,
+            optimized_shared_delivery=vdm.optimized_shared_delivery if vdm else None,
+            archive_arn=self.archive_arn,
+            tags=tuple(sorted(self.tags.items())),
         )
 
 
@@ -661,14 +696,11 @@ def _cross_checks(spec: EventPublishingSpec) -> list[Problem]:
                 seen.append(dest.name)
             else:
                 found.append(Problem(f"{where}.destinations[{j}].name", dest.name, broken))
-        if cs.suppression and cs.suppression.disable_account_list and cs.suppression.reasons:
-            found.append(
-                Problem(
-                    f"{where}.suppression.reasons",
-                    cs.suppression.reasons,
-                    "cannot be set together with disable_account_list: true",
-                )
-            )
+        for option, rule in rules.set_option_problems(
+            cs.to_model().options, lambda option: _SPEC_FIELDS[option][0]
+        ):
+            field, value = _SPEC_FIELDS[option]
+            found.append(Problem(f"{where}.{field}", value(cs), rule))
         for j, dest in enumerate(cs.destinations):
             here = f"{where}.destinations[{j}]"
             if isinstance(dest, FirehoseDestinationSpec) and dest.archive not in archives:
@@ -692,6 +724,31 @@ def _cross_checks(spec: EventPublishingSpec) -> list[Problem]:
         if spec.monitoring.enabled:
             found += _monitoring_problems(spec, where, cs)
     return found
+
+
+_SPEC_FIELDS: dict[str, tuple[str, Callable[[ConfigurationSetSpec], object]]] = {
+    "suppression_reasons": (
+        "suppression.reasons",
+        lambda cs: cs.suppression.reasons if cs.suppression else None,
+    ),
+    "disable_suppression_list": ("suppression.disable_account_list", lambda cs: None),
+    "validation_threshold": (
+        "suppression.validation.confidence_threshold",
+        lambda cs: (
+            cs.suppression.validation.confidence_threshold
+            if cs.suppression and cs.suppression.validation
+            else None
+        ),
+    ),
+    "validation_enabled": ("suppression.validation.enabled", lambda cs: None),
+    "https_policy": (
+        "tracking.https_policy",
+        lambda cs: cs.tracking.https_policy if cs.tracking else None,
+    ),
+    "custom_redirect_domain": ("tracking.custom_redirect_domain", lambda cs: None),
+}
+"""The spec's field for each option of :class:`ses_events.model.SetOptions` that
+:func:`ses_events.rules.set_option_problems` names, and how to read the value it reports."""
 
 
 def workgroup_name(spec: EventPublishingSpec) -> str:

@@ -14,6 +14,29 @@ from ses_events.stacks import SesEventPublishingStack
 from ses_events.stacks.bulk import BULK_CONSTRUCT_ID, is_plain
 from tests.conftest import new_app
 
+# Every option of a set, on one set or another (rendered by render.configuration_set both ways).
+OPTIONS: list[dict[str, Any]] = [
+    {},
+    {
+        "delivery": {
+            "tls_policy": "REQUIRE",
+            "sending_pool": "pool-1",
+            "max_delivery_seconds": 300,
+        },
+        "archive_arn": "arn:aws:ses:us-east-1:123456789012:mailmanager-archive/a-0123456789abcdef0123456789",
+    },
+    {"suppression": {"reasons": ["COMPLAINT", "BOUNCE"], "validation": {"enabled": False}}},
+    {
+        "suppression": {
+            "disable_account_list": True,
+            "validation": {"confidence_threshold": "HIGH"},
+        },
+        "tracking": {"custom_redirect_domain": "t.example.com", "https_policy": "REQUIRE"},
+    },
+    {"vdm": {"engagement_metrics": True, "optimized_shared_delivery": False}},
+    {"delivery": {"tls_policy": "OPTIONAL"}, "tracking": {"custom_redirect_domain": "x.example"}},
+]
+
 SPEC: dict[str, Any] = {
     "tags": {"project": "tenants"},
     "topics": [{"name": "events"}, {"name": "keyed", "encrypted": True}],
@@ -24,6 +47,7 @@ SPEC: dict[str, Any] = {
             "name": f"tenant-{n}",
             "reputation_metrics": n % 2 == 0,
             "sending_enabled": n != 3,
+            **OPTIONS[n],
             "monitoring": {"alarms": [], "dashboard": False},
             "destinations": [
                 {
@@ -67,9 +91,24 @@ def test_bulk_and_constructs_give_the_same_resources_and_logical_ids() -> None:
     kinds = [r["Type"] for r in in_bulk.values()]
     assert kinds.count("AWS::SES::ConfigurationSet") == 6
     assert kinds.count("AWS::SES::ConfigurationSetEventDestination") == 24
+    # with their options (every CloudFormation property of a set is on one of them; Tags are
+    # the stack's)
+    sets = [r["Properties"] for r in in_bulk.values() if r["Type"] == "AWS::SES::ConfigurationSet"]
+    written = {key for properties in sets for key in properties}
+    assert written == {
+        "Name",
+        "ReputationOptions",
+        "SendingOptions",
+        "DeliveryOptions",
+        "ArchivingOptions",
+        "SuppressionOptions",
+        "TrackingOptions",
+        "VdmOptions",
+        "Tags",
+    }
 
 
-def test_sets_with_their_own_options_or_alarms_are_built_as_constructs() -> None:
+def test_sets_with_alarms_a_dashboard_section_or_tags_are_built_as_constructs() -> None:
     spec = parse_spec(
         {
             "configuration_sets": [
@@ -81,13 +120,38 @@ def test_sets_with_their_own_options_or_alarms_are_built_as_constructs() -> None
                     "monitoring": {"alarms": [], "dashboard": False},
                 },
                 {"name": "shown", "monitoring": {"alarms": []}},
+                {
+                    "name": "tagged",
+                    "tags": {"team": "growth"},
+                    "monitoring": {"alarms": [], "dashboard": False},
+                },
             ]
         }
     )
-    assert [is_plain(spec, cs) for cs in spec.configuration_sets] == [True, False, False, False]
+    plain = [is_plain(spec, cs) for cs in spec.configuration_sets]
+    assert plain == [True, False, True, False, False]
     stack = SesEventPublishingStack(new_app(), "S", spec=spec)
-    assert sorted(stack.configuration_sets) == ["alarmed", "shown", "tls"]
+    assert sorted(stack.configuration_sets) == ["alarmed", "shown", "tagged"]
     assert stack.node.try_find_child(BULK_CONSTRUCT_ID) is stack.plain_sets
+
+
+def test_a_sets_own_tag_wins_over_the_stacks_as_with_the_construct() -> None:
+    spec = parse_spec(
+        {
+            "tags": {"team": "platform"},
+            "configuration_sets": [
+                {
+                    "name": "tagged",
+                    "tags": {"team": "growth"},
+                    "monitoring": {"alarms": [], "dashboard": False},
+                }
+            ],
+        }
+    )
+    stack = SesEventPublishingStack(new_app(), "S", spec=spec)
+    tags = Template.from_stack(stack).find_resources("AWS::SES::ConfigurationSet")
+    (resource,) = tags.values()
+    assert {"Key": "team", "Value": "growth"} in resource["Properties"]["Tags"]
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,11 @@ from aws_cdk import Duration, Environment, Stack
 from aws_cdk import aws_ses as ses
 from aws_cdk.assertions import Match, Template
 
+from ses_events import render, rules
 from ses_events.constructs import EventPublishingConfigurationSet
 from ses_events.errors import SesEventsValidationError
+from ses_events.model import SetModel, SetOptions
+from ses_events.spec import SpecError, parse_spec
 from tests.conftest import new_app
 
 
@@ -145,6 +148,120 @@ def test_conflicting_options_are_all_reported_at_once(stack: Stack) -> None:
         )
     fields = [p.field for p in caught.value.problems]
     assert fields == ["configuration_set_name", "suppression_reasons", "validation_threshold"]
+
+
+@pytest.mark.parametrize(
+    ("options", "conflicts"),
+    [
+        (SetOptions(), []),
+        # each pair: both set is refused, either one alone is not
+        (SetOptions(disable_suppression_list=True, suppression_reasons=("BOUNCE",)), ["reasons"]),
+        (SetOptions(disable_suppression_list=True, suppression_reasons=()), ["reasons"]),
+        (SetOptions(disable_suppression_list=True), []),
+        (SetOptions(suppression_reasons=("BOUNCE",)), []),
+        (SetOptions(validation_enabled=False, validation_threshold="HIGH"), ["threshold"]),
+        (SetOptions(validation_enabled=True, validation_threshold="HIGH"), []),
+        (SetOptions(validation_enabled=None, validation_threshold="HIGH"), []),
+        (SetOptions(validation_enabled=False), []),
+        (SetOptions(https_policy="REQUIRE"), ["https"]),
+        (SetOptions(https_policy="REQUIRE", custom_redirect_domain="t.example.com"), []),
+        (SetOptions(custom_redirect_domain="t.example.com"), []),
+    ],
+)
+def test_options_that_contradict_each_other(options: SetOptions, conflicts: list[str]) -> None:
+    found = rules.set_option_problems(options, lambda option: f"<{option}>")
+    short = {"suppression_reasons": "reasons", "validation_threshold": "threshold"}
+    assert [short.get(option, "https") for option, _ in found] == conflicts
+    # the rule names the other option in the caller's spelling
+    for option, rule in found:
+        other = {
+            "suppression_reasons": "<disable_suppression_list>",
+            "validation_threshold": "<validation_enabled>",
+            "https_policy": "<custom_redirect_domain>",
+        }[option]
+        assert other in rule
+
+
+def test_the_spec_reports_contradicting_options_with_its_own_field_names() -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec(
+            {
+                "configuration_sets": [
+                    {
+                        "name": "news",
+                        "suppression": {
+                            "reasons": ["BOUNCE"],
+                            "disable_account_list": True,
+                            "validation": {"enabled": False, "confidence_threshold": "HIGH"},
+                        },
+                    }
+                ]
+            }
+        )
+    found = [(p.field, p.value, p.rule) for p in caught.value.problems]
+    assert found == [
+        (
+            "configuration_sets[0].suppression.reasons",
+            ["BOUNCE"],
+            "cannot be set while suppression.disable_account_list turns the account's"
+            " suppression list off",
+        ),
+        (
+            "configuration_sets[0].suppression.validation.confidence_threshold",
+            "HIGH",
+            "cannot be set while suppression.validation.enabled turns Auto Validation off",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        SetOptions(),
+        SetOptions(
+            tls_policy="REQUIRE",
+            sending_pool_name="pool",
+            max_delivery_seconds=900,
+            suppression_reasons=("BOUNCE", "COMPLAINT"),
+            validation_enabled=True,
+            validation_threshold="MANAGED",
+            custom_redirect_domain="t.example.com",
+            https_policy="REQUIRE_OPEN_ONLY",
+            engagement_metrics=True,
+            optimized_shared_delivery=False,
+            archive_arn="arn:aws:ses:us-east-1:123456789012:mailmanager-archive/a-0123456789abcdef0123456789",
+            tags=(("a", "1"), ("team", "growth")),
+        ),
+        SetOptions(suppression_reasons=("COMPLAINT",), validation_enabled=False),
+        SetOptions(disable_suppression_list=True, tls_policy="OPTIONAL"),
+    ],
+)
+def test_a_set_built_from_a_model_has_the_models_options(options: SetOptions) -> None:
+    model = SetModel("news", reputation_metrics=False, sending_enabled=False, options=options)
+    stack = Stack(new_app(), "S")
+    built = EventPublishingConfigurationSet.from_model(stack, "news", model)
+    assert built.options == options
+    assert built.configuration_set_name == "news"
+    (resource,) = Template.from_stack(stack).find_resources("AWS::SES::ConfigurationSet").values()
+    assert resource["Properties"] == render.configuration_set(model)
+
+
+def test_the_set_is_an_aws_ses_configuration_set_named_by_its_ref(stack: Stack) -> None:
+    made = EventPublishingConfigurationSet(stack, "M", configuration_set_name="marketing")
+    handle = made.configuration_set
+    ref = {"Ref": stack.get_logical_id(made.cfn_configuration_set)}
+    assert stack.resolve(handle.configuration_set_name) == ref
+    assert stack.resolve(handle.configuration_set_ref.configuration_set_name) == ref
+    # where aws-cdk-lib's L2 stood: the resource keeps its path, hence its logical id
+    assert made.cfn_configuration_set.node.path == f"{stack.node.id}/M/Resource/Resource"
+    assert handle.node.default_child is made.cfn_configuration_set
+    assert made.node.default_child is handle
+    # and aws-cdk-lib takes it where it takes a configuration set
+    ses.EmailIdentity(
+        stack, "Id", identity=ses.Identity.domain("example.com"), configuration_set=handle
+    )
+    (identity,) = Template.from_stack(stack).find_resources("AWS::SES::EmailIdentity").values()
+    assert identity["Properties"]["ConfigurationSetAttributes"] == {"ConfigurationSetName": ref}
 
 
 def test_the_same_name_twice_in_one_app_is_refused() -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import functools
+import re
 from collections.abc import Callable, Mapping
+from typing import Any
 
-from aws_cdk import Duration, Stack, Tags, Token
+import jsii
+from aws_cdk import Duration, Resource, Stack, Tags, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ses as ses
+from aws_cdk.interfaces.aws_ses import ConfigurationSetReference
 from constructs import Construct
 
 from ses_events import render, rules
@@ -18,6 +21,7 @@ from ses_events.constructs.metrics import DEFAULT_PERIOD, ConfigurationSetMetric
 from ses_events.constructs.stack_facts import StackFacts
 from ses_events.constructs.tree_state import tree_state
 from ses_events.errors import Problem, Problems, SesEventsValidationError
+from ses_events.model import SetModel, SetOptions
 from ses_events.rules import EventType
 
 __all__ = ["ConfigurationSetLike", "EventPublishingConfigurationSet"]
@@ -31,8 +35,11 @@ _NamesInApp = dict[tuple[str, str], Callable[[], str]]
 class EventPublishingConfigurationSet(Construct):
     """An SES configuration set, with every property of ``AWS::SES::ConfigurationSet``.
 
-    Built on aws-cdk-lib's ``aws_ses.ConfigurationSet`` (exposed as ``configuration_set``), with
-    its gaps filled: the MailManager archive, resource tags and a sending pool given by name.
+    Its properties are rendered once, by :func:`ses_events.render.configuration_set` (the same
+    function writes the sets a stack adds in bulk), as aws-cdk-lib's ``aws_ses.ConfigurationSet``
+    writes them, with its gaps filled: the MailManager archive, resource tags and a sending pool
+    given by name. ``configuration_set`` is the set as an ``aws_ses.IConfigurationSet`` for
+    aws-cdk-lib's own constructs; ``cfn_configuration_set`` is the L1 resource.
     Settings are checked against the SES rules before anything is created; a bad one raises
     :class:`~ses_events.errors.SesEventsValidationError` naming the construct, field, value and
     rule.
@@ -132,24 +139,37 @@ class EventPublishingConfigurationSet(Construct):
         if archive_arn is not None:
             problems.check("archive_arn", archive_arn, rules.MAILMANAGER_ARCHIVE_ARN)
         problems.extend(rules.tag_problems(dict(tags or {})))
-        if disable_suppression_list and suppression_reasons is not None:
-            problems.add(
-                "suppression_reasons",
-                suppression_reasons.value,
-                "cannot be set together with disable_suppression_list=True",
-            )
-        if disable_validation and validation_threshold is not None:
-            problems.add(
-                "validation_threshold",
-                validation_threshold.value,
-                "cannot be set together with disable_validation=True",
-            )
-        if custom_tracking_https_policy is not None and custom_tracking_redirect_domain is None:
-            problems.add(
-                "custom_tracking_https_policy",
-                custom_tracking_https_policy.value,
-                "needs custom_tracking_redirect_domain",
-            )
+        options = SetOptions(
+            tls_policy=None if tls_policy is None else tls_policy.value,
+            sending_pool_name=sending_pool_name,
+            max_delivery_seconds=None
+            if max_delivery_duration is None
+            else max_delivery_duration.to_seconds(integral=False),  # refused above unless whole
+            suppression_reasons=None
+            if suppression_reasons is None
+            else _SUPPRESSED_REASONS[suppression_reasons.value],
+            disable_suppression_list=disable_suppression_list,
+            validation_enabled=None if disable_validation is None else not disable_validation,
+            validation_threshold=None
+            if validation_threshold is None
+            else validation_threshold.value,
+            custom_redirect_domain=custom_tracking_redirect_domain,
+            https_policy=None
+            if custom_tracking_https_policy is None
+            else custom_tracking_https_policy.value,
+            engagement_metrics=engagement_metrics,
+            optimized_shared_delivery=optimized_shared_delivery,
+            archive_arn=archive_arn,
+            tags=tuple(sorted((tags or {}).items())),
+        )
+        given = {
+            "suppression_reasons": suppression_reasons,
+            "validation_threshold": validation_threshold,
+            "https_policy": custom_tracking_https_policy,
+        }
+        for option, rule in rules.set_option_problems(options, _PARAMETERS.__getitem__):
+            chosen = given[option]
+            problems.add(_PARAMETERS[option], getattr(chosen, "value", chosen), rule)
         problems.raise_if_any()
 
         super().__init__(scope, id)
@@ -161,48 +181,31 @@ class EventPublishingConfigurationSet(Construct):
         self.reputation_metrics: bool = reputation_metrics
         """Whether SES publishes this set's reputation metrics (bounce and complaint rate)."""
 
-        vdm = None
-        if engagement_metrics is not None or optimized_shared_delivery is not None:
-            vdm = ses.VdmOptions(
-                engagement_metrics=engagement_metrics,
-                optimized_shared_delivery=optimized_shared_delivery,
-            )
-        self.configuration_set: ses.IConfigurationSet = ses.ConfigurationSet(
-            self,
-            render.RESOURCE_ID,
-            configuration_set_name=name,
-            tls_policy=tls_policy,
-            max_delivery_duration=max_delivery_duration,
+        model = SetModel(
+            name=name,
             reputation_metrics=reputation_metrics,
             sending_enabled=sending_enabled,
-            suppression_reasons=suppression_reasons,
-            disable_suppression_list=disable_suppression_list or None,
-            auto_validation_threshold=validation_threshold,
-            disable_auto_validation=disable_validation,
-            custom_tracking_redirect_domain=custom_tracking_redirect_domain,
-            custom_tracking_https_policy=custom_tracking_https_policy,
-            vdm_options=vdm,
+            options=options,
         )
-        """The aws-cdk-lib L2 configuration set (an ``aws_ses.ConfigurationSet`` when this app
-        creates it; for an existing set, the ``IConfigurationSet`` it was given)."""
-
-        # Gaps of the L2, filled on the L1 resource (looked up only when needed: at thousands
-        # of sets every jsii call counts).
-        if sending_pool_name is not None:
-            self.cfn_configuration_set.add_property_override(
-                "DeliveryOptions.SendingPoolName", sending_pool_name
-            )
-        if archive_arn is not None:
-            self.cfn_configuration_set.add_property_override(
-                "ArchivingOptions.ArchiveArn", archive_arn
-            )
-        for key, value in sorted((tags or {}).items()):
-            Tags.of(self.configuration_set).add(key, value)
+        # The L1 sits where aws-cdk-lib's aws_ses.ConfigurationSet put its own (this construct /
+        # "Resource" / "Resource"), so it keeps the logical id that sets made by earlier
+        # versions have; the handle in between is the typed aws_ses.IConfigurationSet.
+        handle = _ConfigurationSetHandle(self, render.RESOURCE_ID, model)
+        self.configuration_set: ses.IConfigurationSet = handle
+        """The set as an aws-cdk-lib ``aws_ses.IConfigurationSet`` (its name is a ``Ref`` to the
+        set); for an existing set, the ``IConfigurationSet`` it was given."""
+        self._cfn = handle.cfn
+        # Tags through Tags.of, as the L2 had them: they win over the stack's tags of one key.
+        for key, value in options.tags:
+            Tags.of(self._cfn).add(key, value)
+        self.options: SetOptions | None = options
+        """The set's own options as plain data (what :func:`ses_events.render.configuration_set`
+        writes); ``None`` for an existing set, whose options this app does not know."""
 
         self.configuration_set_arn: str = stack.configuration_set_arn(name)
         """ARN of the configuration set, the ``aws:SourceArn`` SES presents to destinations."""
-        self._ref: str = self.configuration_set.configuration_set_name
-        # (the L2's name attribute: a Ref, so destinations are created after the set)
+        self._ref: str = self._cfn.ref
+        # (a Ref, so destinations are created after the set)
 
         self._destination_names: list[str] = []
         self._cloudwatch_destinations: list[ICloudWatchDestination] = []
@@ -262,12 +265,62 @@ class EventPublishingConfigurationSet(Construct):
             stack, f"ExistingConfigurationSet-{name}", configuration_set
         )
 
-    @functools.cached_property
+    @classmethod
+    def from_model(
+        cls,
+        scope: Construct,
+        id: str,  # noqa: A002 - the construct id, named as in aws-cdk-lib
+        model: SetModel,
+    ) -> EventPublishingConfigurationSet:
+        """The set that ``model`` describes (its name, reputation metrics, sending and options;
+        destinations are constructs of their own). What the stacks build from a spec.
+
+        Example::
+
+            from ses_events.model import SetModel, SetOptions
+
+            EventPublishingConfigurationSet.from_model(
+                stack, "marketing",
+                SetModel("marketing", options=SetOptions(tls_policy="REQUIRE")),
+            )
+        """
+        o = model.options
+        reasons = None
+        if o.suppression_reasons is not None:
+            reasons = ses.SuppressionReasons(_SUPPRESSION_REASONS[o.suppression_reasons])
+        return cls(
+            scope,
+            id,
+            configuration_set_name=model.name,
+            tls_policy=None
+            if o.tls_policy is None
+            else ses.ConfigurationSetTlsPolicy(o.tls_policy),
+            sending_pool_name=o.sending_pool_name,
+            max_delivery_duration=None
+            if o.max_delivery_seconds is None
+            else Duration.seconds(o.max_delivery_seconds),
+            reputation_metrics=model.reputation_metrics,
+            sending_enabled=model.sending_enabled,
+            suppression_reasons=reasons,
+            disable_suppression_list=o.disable_suppression_list,
+            validation_threshold=None
+            if o.validation_threshold is None
+            else ses.AutoValidationThreshold(o.validation_threshold),
+            disable_validation=None if o.validation_enabled is None else not o.validation_enabled,
+            custom_tracking_redirect_domain=o.custom_redirect_domain,
+            custom_tracking_https_policy=None
+            if o.https_policy is None
+            else ses.HttpsPolicy(o.https_policy),
+            engagement_metrics=o.engagement_metrics,
+            optimized_shared_delivery=o.optimized_shared_delivery,
+            archive_arn=o.archive_arn,
+            tags=dict(o.tags),
+        )
+
+    @property
     def cfn_configuration_set(self) -> ses.CfnConfigurationSet:
         """The CloudFormation resource, for escape hatches."""
-        cfn = self.configuration_set.node.default_child
-        assert isinstance(cfn, ses.CfnConfigurationSet)
-        return cfn
+        return self._cfn
 
     @property
     def cloudwatch_destinations(self) -> tuple[ICloudWatchDestination, ...]:
@@ -380,6 +433,53 @@ class EventPublishingConfigurationSet(Construct):
         names[key] = lambda: self.node.path
 
 
+_SUPPRESSED_REASONS = {
+    "BOUNCES_AND_COMPLAINTS": ("BOUNCE", "COMPLAINT"),
+    "BOUNCES_ONLY": ("BOUNCE",),
+    "COMPLAINTS_ONLY": ("COMPLAINT",),
+}
+"""``aws_ses.SuppressionReasons`` as the reasons SES takes (aws-cdk-lib's own mapping)."""
+_SUPPRESSION_REASONS = {reasons: name for name, reasons in _SUPPRESSED_REASONS.items()}
+
+_PARAMETERS = {
+    "suppression_reasons": "suppression_reasons",
+    "disable_suppression_list": "disable_suppression_list",
+    "validation_threshold": "validation_threshold",
+    "validation_enabled": "disable_validation",
+    "https_policy": "custom_tracking_https_policy",
+    "custom_redirect_domain": "custom_tracking_redirect_domain",
+}
+"""The parameter of this construct that sets each option of :class:`ses_events.model.SetOptions`
+named in :func:`ses_events.rules.set_option_problems`."""
+
+
+@jsii.implements(ses.IConfigurationSet)
+class _ConfigurationSetHandle(Resource):
+    """A set this app creates, as aws-cdk-lib's ``aws_ses.IConfigurationSet``: the resource
+    rendered by :func:`ses_events.render.configuration_set` (tags apart), named by its ``Ref``."""
+
+    def __init__(self, scope: Construct, id: str, model: SetModel) -> None:  # noqa: A002
+        super().__init__(scope, id, physical_name=model.name)
+        properties = render.to_jsii(render.configuration_set(model, tags=False))
+        self.cfn = ses.CfnConfigurationSet(self, render.RESOURCE_ID, **_keywords(properties))
+        self._name = self.cfn.ref
+
+    @property
+    def configuration_set_name(self) -> str:
+        return self._name
+
+    @property
+    def configuration_set_ref(self) -> ConfigurationSetReference:
+        return ConfigurationSetReference(configuration_set_name=self._name)
+
+
+def _keywords(properties: dict[str, Any]) -> dict[str, Any]:
+    """jsii names (``camelCase``) as the Python keywords of an L1 class (``snake_case``)."""
+    return {
+        re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower(): value for key, value in properties.items()
+    }
+
+
 SEND_ACTIONS = ("ses:SendEmail", "ses:SendRawEmail")
 """What sending needs, on the identity and on the configuration set (the actions of aws-cdk-lib's
 ``EmailIdentity.grant_send_email``)."""
@@ -425,6 +525,7 @@ class _ExistingConfigurationSet(EventPublishingConfigurationSet):
         Construct.__init__(self, scope, id)
         self.configuration_set_name = name
         self.reputation_metrics = reputation_metrics
+        self.options = None
         self.configuration_set = (
             ses.ConfigurationSet.from_configuration_set_name(self, "Imported", name)
             if isinstance(configuration_set, str)

@@ -1,8 +1,8 @@
 """Plain configuration sets in bulk: one ``CfnInclude`` per stack instead of a construct each.
 
 Every construct created from Python is a jsii round trip (about a millisecond); a set with three
-destinations takes eight or nine. For the *plain* sets of a spec (name, reputation metrics,
-sending, destinations; no per-set options, alarms or dashboard section) the stack writes their
+destinations takes eight or nine. For the *plain* sets of a spec (any options and destinations,
+but no alarms, dashboard section or tags of their own: :func:`is_plain`) the stack writes their
 resources as a CloudFormation template in Python and adds them all with one
 ``cloudformation_include.CfnInclude``: the same resources, rendered by the same functions as the
 constructs' (:mod:`ses_events.render`), with the logical ids the constructs would get
@@ -37,20 +37,14 @@ BULK_CONSTRUCT_ID = "ses-events.plain-sets"
 
 
 def is_plain(spec: EventPublishingSpec, cs: ConfigurationSetSpec) -> bool:
-    """Whether the set has nothing but a name, reputation metrics, sending and destinations."""
+    """Whether the set can be written in bulk: no alarms, no dashboard section, no tags of its
+    own. (Its options are rendered like the constructs' by :func:`ses_events.render.
+    configuration_set`; its own tags are not, because a tag given to an included resource ranks
+    below the stack's tags of the same key, whereas the construct's ``Tags.of`` ranks above.)"""
     monitoring = spec.monitoring
     shown = monitoring.enabled and monitoring.dashboards != "none" and cs.monitoring.dashboard
     alarms = monitoring.enabled and cs.monitoring.alarms != []
-    return (
-        cs.delivery is None
-        and cs.suppression is None
-        and cs.tracking is None
-        and cs.vdm is None
-        and cs.archive_arn is None
-        and not cs.tags
-        and not shown
-        and not alarms
-    )
+    return not cs.tags and not shown and not alarms
 
 
 def add_plain_sets(
@@ -78,11 +72,7 @@ def add_plain_sets(
         set_id = logical_id(render.configuration_set_path(cs.name))
         resources[set_id] = {
             "Type": "AWS::SES::ConfigurationSet",
-            "Properties": {
-                "Name": cs.name,
-                "ReputationOptions": {"ReputationMetricsEnabled": cs.reputation_metrics},
-                "SendingOptions": {"SendingEnabled": cs.sending_enabled},
-            },
+            "Properties": render.configuration_set(cs, tags=False),
         }
         arn = facts.configuration_set_arn(cs.name)
         for d in cs.destinations:

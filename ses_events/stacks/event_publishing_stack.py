@@ -9,7 +9,6 @@ from aws_cdk import Duration, Stack, Tags
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import cloudformation_include as cfn_include
@@ -55,12 +54,6 @@ from ses_events.spec import (
 from ses_events.stacks.bulk import add_plain_sets, is_plain
 
 __all__ = ["SesEventPublishingStack"]
-
-_SUPPRESSION_REASONS = {
-    frozenset({"BOUNCE", "COMPLAINT"}): ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
-    frozenset({"BOUNCE"}): ses.SuppressionReasons.BOUNCES_ONLY,
-    frozenset({"COMPLAINT"}): ses.SuppressionReasons.COMPLAINTS_ONLY,
-}
 
 
 class SesEventPublishingStack(Stack):
@@ -250,44 +243,9 @@ class SesEventPublishingStack(Stack):
         )
 
     def _configuration_set(self, cs: ConfigurationSetSpec) -> EventPublishingConfigurationSet:
-        delivery, suppression, validation = cs.delivery, cs.suppression, None
-        if suppression is not None:
-            validation = suppression.validation
-        construct = EventPublishingConfigurationSet(
-            self,
-            cs.name,
-            configuration_set_name=cs.name,
-            tls_policy=ses.ConfigurationSetTlsPolicy(delivery.tls_policy)
-            if delivery and delivery.tls_policy
-            else None,
-            sending_pool_name=delivery.sending_pool if delivery else None,
-            max_delivery_duration=Duration.seconds(delivery.max_delivery_seconds)
-            if delivery and delivery.max_delivery_seconds is not None
-            else None,
-            reputation_metrics=cs.reputation_metrics,
-            sending_enabled=cs.sending_enabled,
-            suppression_reasons=_SUPPRESSION_REASONS[frozenset(suppression.reasons)]
-            if suppression and suppression.reasons
-            else None,
-            disable_suppression_list=bool(suppression and suppression.disable_account_list),
-            validation_threshold=ses.AutoValidationThreshold(validation.confidence_threshold)
-            if validation and validation.confidence_threshold
-            else None,
-            disable_validation=(not validation.enabled)
-            if validation and validation.enabled is not None
-            else None,
-            custom_tracking_redirect_domain=cs.tracking.custom_redirect_domain
-            if cs.tracking
-            else None,
-            custom_tracking_https_policy=ses.HttpsPolicy(cs.tracking.https_policy)
-            if cs.tracking and cs.tracking.https_policy
-            else None,
-            engagement_metrics=cs.vdm.engagement_metrics if cs.vdm else None,
-            optimized_shared_delivery=cs.vdm.optimized_shared_delivery if cs.vdm else None,
-            archive_arn=cs.archive_arn,
-            tags=cs.tags,
-        )
-        for d in cs.to_model().destinations:
+        model = cs.to_model()
+        construct = EventPublishingConfigurationSet.from_model(self, cs.name, model)
+        for d in model.destinations:
             common: dict[str, Any] = {
                 "configuration_set": construct,
                 "destination_name": d.name,

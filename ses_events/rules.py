@@ -30,10 +30,12 @@ __all__ = [
     "MESSAGE_TAG_VALUE",
     "MIN_DELIVERY_SECONDS",
     "SES_AUTOMATIC_TAGS",
+    "ArchiveAlarm",
     "DimensionSource",
     "EventType",
     "PatternRule",
     "SetOptionValues",
+    "archive_alarms",
     "parse_event_type",
     "set_option_problems",
 ]
@@ -589,6 +591,24 @@ def alarm_resources(chosen: Iterable[SesAlarm], *, composite: bool) -> int:
     kinds = set(chosen)
     count = sum(2 if kind in REPUTATION_ALARMS else 1 for kind in kinds)
     return count + int(composite and any(k is not SesAlarm.DELIVERY_DELAYS for k in kinds))
+
+
+class ArchiveAlarm(enum.StrEnum):
+    """The alarms of a Firehose event archive (``FirehoseArchiveAlarms``), by what they watch."""
+
+    DATA_FRESHNESS = "data-freshness"
+    S3_DELIVERY = "s3-delivery"
+    THROTTLED_RECORDS = "throttled-records"
+    PARTITION_LIMIT = "partition-limit"
+    FORMAT_CONVERSION = "format-conversion"
+    """Parquet archives only: records that failed conversion."""
+
+
+def archive_alarms(*, parquet: bool) -> tuple[ArchiveAlarm, ...]:
+    """The alarms an archive gets (one resource each): all of them for a Parquet archive, all
+    but the format conversion's for a JSON one. The construct makes these; the layout counts
+    them."""
+    return tuple(a for a in ArchiveAlarm if parquet or a is not ArchiveAlarm.FORMAT_CONVERSION)
 
 
 def new_destination_problem(existing: Sequence[str], name: str) -> str | None:

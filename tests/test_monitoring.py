@@ -16,6 +16,7 @@ from ses_events.constructs import (
     AccountReputationAlarms,
     AlarmThresholds,
     AlarmTopic,
+    ArchiveStorageFormat,
     CloudWatchDimension,
     CloudWatchEventDestination,
     ConfigurationSetAlarms,
@@ -410,6 +411,32 @@ def test_account_and_archive_alarms(stack: Stack) -> None:
             prefix="m",
             max_data_age=Duration.minutes(1),
         )
+
+
+@pytest.mark.parametrize("parquet", [False, True])
+def test_an_archive_gets_the_alarms_the_rules_name(parquet: bool) -> None:
+    """The construct makes exactly rules.archive_alarms (what the layout counts), and the
+    account alarms are the reputation alarms at two levels."""
+    stack = Stack(new_app(), "S")
+    archive = FirehoseEventArchive(
+        stack,
+        "Archive",
+        storage_format=ArchiveStorageFormat.PARQUET if parquet else ArchiveStorageFormat.JSON,
+    )
+    cs = EventPublishingConfigurationSet(stack, "tx")
+    FirehoseEventDestination(stack, "ToArchive", configuration_set=cs, archive=archive)
+    made = FirehoseArchiveAlarms(stack, "Alarms", archive=archive, archive_name="a", prefix="m")
+    account = AccountReputationAlarms(stack, "Account", prefix="m")
+    kinds = rules.archive_alarms(parquet=parquet)
+    assert len(kinds) == (5 if parquet else 4)
+    assert sorted(made.alarms) == sorted(f"m-archive-a-{k.value}-critical" for k in kinds)
+    assert (made.format_conversion is not None) is parquet
+    assert len(account.alarms) == rules.alarm_resources(rules.REPUTATION_ALARMS, composite=False)
+    assert sorted(account.alarms) == [
+        f"m-account-{what}-{level}"
+        for what in ("bounce-rate", "complaint-rate")
+        for level in ("critical", "warning")
+    ]
 
 
 def test_alarm_topic_lets_in_only_this_accounts_alarms(stack: Stack) -> None:

@@ -21,7 +21,7 @@ Choices made for sparse email metrics, each explained where it is made:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from aws_cdk import Duration
@@ -53,7 +53,7 @@ from ses_events.constructs.metrics import (
     firehose_metric,
 )
 from ses_events.errors import Problems
-from ses_events.rules import EventType, SesAlarm
+from ses_events.rules import ArchiveAlarm, EventType, SesAlarm
 
 __all__ = [
     "AccountReputationAlarms",
@@ -351,10 +351,16 @@ class AccountReputationAlarms(Construct):
         factory = AlarmFactory(self, prefix, alarm_topic, where, alarm_actions, naming)
         self.alarms: dict[str, cloudwatch.Alarm] = factory.created
         """The alarms, by alarm name."""
-        for what, metric, rate in (
-            ("bounce-rate", account_reputation_bounce_rate(), thresholds.bounce_rate),
-            ("complaint-rate", account_reputation_complaint_rate(), thresholds.complaint_rate),
-        ):
+        rates = {
+            SesAlarm.BOUNCE_RATE: (account_reputation_bounce_rate(), thresholds.bounce_rate),
+            SesAlarm.COMPLAINT_RATE: (
+                account_reputation_complaint_rate(),
+                thresholds.complaint_rate,
+            ),
+        }
+        for kind in rules.REPUTATION_ALARMS:  # what the layout counts
+            metric, rate = rates[kind]
+            what = kind.value.replace("_", "-")
             factory.rate_alarms(
                 subject="account",
                 what=what,
@@ -430,32 +436,6 @@ class FirehoseArchiveAlarms(Construct):
         factory = AlarmFactory(self, prefix, alarm_topic, where, alarm_actions, naming)
         stream = archive.delivery_stream_name
         subject = f"archive-{archive_name}"
-        self.data_freshness = factory.alarm(
-            "DataFreshness",
-            subject=subject,
-            what="data-freshness",
-            level=AlarmLevel.CRITICAL,
-            metric=firehose_metric(stream, "DeliveryToS3.DataFreshness", statistic="Maximum"),
-            threshold=seconds,
-            description=(
-                f"SES events wait more than {seconds:g} seconds to reach S3 in archive"
-                f" {archive_name}, 3 periods in a row."
-            ),
-            evaluation_periods=3,
-            datapoints_to_alarm=3,
-        )
-        """Records older than ``max_data_age`` still undelivered, 3 periods in a row."""
-        self.delivery_failures = factory.alarm(
-            "S3Delivery",
-            subject=subject,
-            what="s3-delivery",
-            level=AlarmLevel.CRITICAL,
-            metric=firehose_metric(stream, "DeliveryToS3.Success", statistic="Average"),
-            threshold=1,
-            comparison=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-            description=f"Some deliveries of archive {archive_name} to S3 failed.",
-        )
-        """Any failed delivery to S3 in a period (success average below 1)."""
 
         def any_in_a_period(
             id_: str, what: str, metric_name: str, statistic: str, why: str
@@ -471,44 +451,76 @@ class FirehoseArchiveAlarms(Construct):
                 description=why,
             )
 
-        # Firehose recommends an alarm on ThrottledRecords ("Implement best practices with
-        # CloudWatch Alarms", https://docs.aws.amazon.com/firehose/latest/dev/firehose-cloudwatch-metrics-best-practices.html):
-        # records refused because the stream is over its throughput quota never reach S3.
-        self.throttled_records = any_in_a_period(
-            "ThrottledRecords",
-            "throttled-records",
-            "ThrottledRecords",
-            "Sum",
-            f"Firehose throttled records of archive {archive_name}: the stream is over its"
-            " throughput quota and SES events are refused.",
-        )
-        """Any throttled record in a period."""
-        # The archive partitions by configuration set (dynamic partitioning). Past the stream's
-        # active partition limit (500 by default), records go to the error prefix, which the
-        # S3 delivery alarm does not see ("Buffer data for dynamic partitioning",
-        # https://docs.aws.amazon.com/firehose/latest/dev/buffering.html); PartitionCountExceeded
-        # is 1 while that happens.
-        self.partition_limit = any_in_a_period(
-            "PartitionLimit",
-            "partition-limit",
-            "PartitionCountExceeded",
-            "Maximum",
-            f"Archive {archive_name} is over its active partition limit: records go to the"
-            f" error prefix {archive.error_output_prefix!r}, not to their set's partition.",
-        )
-        """Active partitions over the stream's limit in a period."""
-        self.format_conversion: cloudwatch.Alarm | None = (
-            any_in_a_period(
+        errors = archive.error_output_prefix
+        builders: dict[ArchiveAlarm, Callable[[], cloudwatch.Alarm]] = {
+            ArchiveAlarm.DATA_FRESHNESS: lambda: factory.alarm(
+                "DataFreshness",
+                subject=subject,
+                what=ArchiveAlarm.DATA_FRESHNESS.value,
+                level=AlarmLevel.CRITICAL,
+                metric=firehose_metric(stream, "DeliveryToS3.DataFreshness", statistic="Maximum"),
+                threshold=seconds,
+                description=(
+                    f"SES events wait more than {seconds:g} seconds to reach S3 in archive"
+                    f" {archive_name}, 3 periods in a row."
+                ),
+                evaluation_periods=3,
+                datapoints_to_alarm=3,
+            ),
+            ArchiveAlarm.S3_DELIVERY: lambda: factory.alarm(
+                "S3Delivery",
+                subject=subject,
+                what=ArchiveAlarm.S3_DELIVERY.value,
+                level=AlarmLevel.CRITICAL,
+                metric=firehose_metric(stream, "DeliveryToS3.Success", statistic="Average"),
+                threshold=1,
+                comparison=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+                description=f"Some deliveries of archive {archive_name} to S3 failed.",
+            ),
+            # Firehose recommends an alarm on ThrottledRecords ("Implement best practices with
+            # CloudWatch Alarms", https://docs.aws.amazon.com/firehose/latest/dev/firehose-cloudwatch-metrics-best-practices.html):
+            # records refused because the stream is over its throughput quota never reach S3.
+            ArchiveAlarm.THROTTLED_RECORDS: lambda: any_in_a_period(
+                "ThrottledRecords",
+                ArchiveAlarm.THROTTLED_RECORDS.value,
+                "ThrottledRecords",
+                "Sum",
+                f"Firehose throttled records of archive {archive_name}: the stream is over its"
+                " throughput quota and SES events are refused.",
+            ),
+            # The archive partitions by configuration set (dynamic partitioning). Past the
+            # stream's active partition limit (500 by default), records go to the error prefix,
+            # which the S3 delivery alarm does not see ("Buffer data for dynamic partitioning",
+            # https://docs.aws.amazon.com/firehose/latest/dev/buffering.html);
+            # PartitionCountExceeded is 1 while that happens.
+            ArchiveAlarm.PARTITION_LIMIT: lambda: any_in_a_period(
+                "PartitionLimit",
+                ArchiveAlarm.PARTITION_LIMIT.value,
+                "PartitionCountExceeded",
+                "Maximum",
+                f"Archive {archive_name} is over its active partition limit: records go to the"
+                f" error prefix {errors!r}, not to their set's partition.",
+            ),
+            ArchiveAlarm.FORMAT_CONVERSION: lambda: any_in_a_period(
                 "FormatConversion",
-                "format-conversion",
+                ArchiveAlarm.FORMAT_CONVERSION.value,
                 "FailedConversion.Records",
                 "Sum",
                 f"Records of archive {archive_name} failed conversion to Parquet and went"
-                f" to the error prefix {archive.error_output_prefix!r}.",
-            )
-            if archive.storage_format is ArchiveStorageFormat.PARQUET
-            else None
-        )
+                f" to the error prefix {errors!r}.",
+            ),
+        }
+        parquet = archive.storage_format is ArchiveStorageFormat.PARQUET
+        made = {kind: builders[kind]() for kind in rules.archive_alarms(parquet=parquet)}
+        self.data_freshness: cloudwatch.Alarm = made[ArchiveAlarm.DATA_FRESHNESS]
+        """Records older than ``max_data_age`` still undelivered, 3 periods in a row."""
+        self.delivery_failures: cloudwatch.Alarm = made[ArchiveAlarm.S3_DELIVERY]
+        """Any failed delivery to S3 in a period (success average below 1)."""
+        self.throttled_records: cloudwatch.Alarm = made[ArchiveAlarm.THROTTLED_RECORDS]
+        """Any throttled record in a period."""
+        self.partition_limit: cloudwatch.Alarm = made[ArchiveAlarm.PARTITION_LIMIT]
+        """Active partitions over the stream's limit in a period."""
+        self.format_conversion: cloudwatch.Alarm | None = made.get(ArchiveAlarm.FORMAT_CONVERSION)
         """Records Firehose could not convert to Parquet (Parquet archives only)."""
         self.alarms: dict[str, cloudwatch.Alarm] = factory.created
         """The alarms, by alarm name."""

@@ -83,11 +83,19 @@ class FleetMonitoring(Construct):
         super().__init__(scope, id)
         factory = AlarmFactory(self, prefix, alarm_topic, where, alarm_actions, naming)
         period = Duration.hours(1)
-        rates = (
-            ("bounce-rate", rules.REPUTATION_BOUNCE_RATE_METRIC, thresholds.bounce_rate),
-            ("complaint-rate", rules.REPUTATION_COMPLAINT_RATE_METRIC, thresholds.complaint_rate),
-        )
-        for what, metric_name, rate in rates:
+        rates = {
+            rules.SesAlarm.BOUNCE_RATE: (
+                rules.REPUTATION_BOUNCE_RATE_METRIC,
+                thresholds.bounce_rate,
+            ),
+            rules.SesAlarm.COMPLAINT_RATE: (
+                rules.REPUTATION_COMPLAINT_RATE_METRIC,
+                thresholds.complaint_rate,
+            ),
+        }
+        for kind in rules.REPUTATION_ALARMS:  # what the layout counts
+            metric_name, rate = rates[kind]
+            what = kind.value.replace("_", "-")
             factory.rate_alarms(
                 subject="fleet",
                 what=what,

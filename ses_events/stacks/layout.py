@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ses_events import rules
 from ses_events.analytics.queries import QUERIES
 from ses_events.errors import Problem, SesEventsValidationError
 from ses_events.spec import (
@@ -55,9 +56,9 @@ ARCHIVE_RESOURCES = 9
 policies."""
 _TOPIC_RESOURCES = 2  # topic, topic policy (+1 for an encrypted topic's key)
 _ALARM_TOPIC_RESOURCES = 3  # key, topic, topic policy (+1 per email subscription)
-_ARCHIVE_ALARMS = 4  # data freshness, S3 delivery, throttled records, partition limit
-_ACCOUNT_ALARMS = 4
-_FLEET = 5  # four alarms and a dashboard
+_ACCOUNT_ALARMS = rules.alarm_resources(rules.REPUTATION_ALARMS, composite=False)
+"""Warning and critical alarms on the account's two reputation rates."""
+_FLEET = _ACCOUNT_ALARMS + 1  # the same four alarms over every set, and a dashboard
 _SETS_PER_DASHBOARD = 10  # a conservative guess: dashboards split by widgets, metrics and bytes
 
 
@@ -125,9 +126,11 @@ def _shared(
             count += _ALARM_TOPIC_RESOURCES
         count += len(monitoring.notifications.emails)
         if monitoring.archive_alarms:
-            count += len(archives) * _ARCHIVE_ALARMS
-            # and the format-conversion alarm of each Parquet archive
-            count += len(archives & {a.name for a in spec.archives if a.format == "parquet"})
+            count += sum(
+                len(rules.archive_alarms(parquet=a.format == "parquet"))
+                for a in spec.archives
+                if a.name in archives
+            )
         if monitoring.account_alarms and part == 1:
             count += _ACCOUNT_ALARMS
         if monitoring.fleet and part == 1:

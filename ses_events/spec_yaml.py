@@ -13,18 +13,34 @@ template. This reader
 - refuses a key written twice in one mapping, naming both lines;
 - refuses specs that expand, through anchors and aliases, to more than
   :data:`MAX_SPEC_VALUES` values ("billion laughs"), recursive aliases, and files larger than
-  :data:`MAX_SPEC_BYTES`, before building anything (the size is counted on the node graph,
-  where an alias is shared, so the count itself is cheap).
+  :data:`MAX_SPEC_BYTES`, before building anything (the size is counted on YAML's parse
+  events, an alias counting the value it names, so the count itself builds nothing);
+- keeps no node tree: the document is built from the events, which takes a fraction of the
+  memory of PyYAML's node graph.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.composer import ComposerError
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.events import (
+    AliasEvent,
+    CollectionStartEvent,
+    DocumentEndEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
 
 from ses_events.errors import Problem, SesEventsValidationError
 
@@ -75,59 +91,203 @@ def location(path: Path) -> str:
     return text or "(top level)"
 
 
+class _Recursive(Exception):
+    """An alias inside the mapping or list it names."""
+
+
+def _events(text: str, loader: type[Any]) -> Iterator[Any]:
+    """The document's parse events, one at a time (no node tree: at 10,000 sets PyYAML's node
+    graph of a 2 MB spec takes over 100 MB)."""
+    parser = loader(text)
+    try:
+        while parser.check_event():
+            yield parser.get_event()
+    finally:
+        parser.dispose()
+
+
+def _single_document(events: Iterator[Any]) -> Iterator[Any] | None:
+    """The events of the stream's one document, after its start; ``None`` for an empty stream.
+    A second document is refused, as ``yaml.compose`` refuses it."""
+    next(events)  # StreamStartEvent
+    first = next(events)
+    if isinstance(first, StreamEndEvent):
+        return None
+
+    def body() -> Iterator[Any]:
+        for event in events:
+            if isinstance(event, DocumentEndEvent):
+                break
+            yield event
+        following = next(events)
+        if not isinstance(following, StreamEndEvent):
+            raise ComposerError(
+                "expected a single document in the stream",
+                first.start_mark,
+                "but found another document",
+                following.start_mark,
+            )
+
+    return body()
+
+
+def _line(event: Any) -> int:
+    """The line, from 1, where ``event`` starts."""
+    return int(event.start_mark.line) + 1
+
+
+def _undefined(event: Any) -> ComposerError:
+    return ComposerError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
+
+
+def _expanded_size(events: Iterator[Any]) -> int:
+    """Values of the document with aliases expanded (each alias counts the whole value it
+    names), counted on the events: nothing is built."""
+    sizes: dict[str, int] = {}
+    open_anchors: set[str] = set()
+
+    def size(event: Any) -> int:
+        if isinstance(event, AliasEvent):
+            if event.anchor in open_anchors:
+                raise _Recursive("an alias refers to the mapping or list that contains it")
+            if event.anchor not in sizes:
+                raise _undefined(event)
+            return sizes[event.anchor]
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None and (anchor in sizes or anchor in open_anchors):
+            raise ComposerError(None, None, f"found duplicate anchor {anchor!r}", event.start_mark)
+        total = 1
+        if isinstance(event, CollectionStartEvent):
+            if anchor is not None:
+                open_anchors.add(anchor)
+            end = SequenceEndEvent if isinstance(event, SequenceStartEvent) else MappingEndEvent
+            for item in events:
+                if isinstance(item, end):
+                    break
+                total += size(item)
+            if anchor is not None:
+                open_anchors.discard(anchor)
+        if anchor is not None:
+            sizes[anchor] = total
+        return total
+
+    return size(next(events))
+
+
 class _Reader:
-    def __init__(self, source: str) -> None:
+    """Builds the document from its events; an alias is built again where it is used (from the
+    recorded events of the value it names), so hints and problems name that place."""
+
+    def __init__(self, source: str, events: Iterator[Any]) -> None:
         self.source = source
         self.problems: list[Problem] = []
         self.plain: dict[str, PlainScalar] = {}
         self.constructor = SafeConstructor()
+        self.resolver: Any = Resolver()
+        self.sources: list[Iterator[Any]] = [events]
+        self.recordings: list[list[Any]] = []
+        self.anchors: dict[str, list[Any]] = {}
 
-    def scalar(self, node: ScalarNode, path: Path, *, key: bool = False) -> Any:
-        value = self.constructor.construct_object(node)
+    def next(self) -> Any:
+        event = next(self.sources[-1])
+        if len(self.sources) == 1:  # an alias is recorded as itself, not as what it replays
+            for recording in self.recordings:
+                recording.append(event)
+        return event
+
+    def build(self, event: Any, path: Path) -> Any:
+        if isinstance(event, AliasEvent):
+            recorded = self.anchors.get(event.anchor or "")
+            if recorded is None:  # pragma: no cover - the size pass refuses it first
+                raise _undefined(event)
+            self.sources.append(iter(recorded))
+            try:
+                return self.build(self.next(), path)
+            finally:
+                self.sources.pop()
+        anchor = getattr(event, "anchor", None)
+        if anchor is None or len(self.sources) > 1:  # a replayed value defines nothing anew
+            return self.value(event, path)
+        recording = [event]
+        self.recordings.append(recording)
+        try:
+            return self.value(event, path)
+        finally:
+            self.recordings.pop()
+            self.anchors[anchor] = recording
+
+    def value(self, event: Any, path: Path) -> Any:
+        if isinstance(event, ScalarEvent):
+            return self.scalar(event, path)
+        if isinstance(event, SequenceStartEvent):
+            items: list[Any] = []
+            while not isinstance(item := self.next(), SequenceEndEvent):
+                items.append(self.build(item, (*path, len(items))))
+            return items
+        if isinstance(event, MappingStartEvent):
+            return self.mapping(path)
+        raise TypeError(event)  # pragma: no cover - only values start here
+
+    def scalar(self, event: Any, path: Path, *, key: bool = False) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            value = self.constructor.construct_object(node)
+        except (ValueError, TypeError, AttributeError):  # such as "!!int x"
+            raise ConstructorError(
+                None, None, f"cannot read {event.value!r} as {tag}", event.start_mark
+            ) from None
+        finally:
+            # the constructor remembers every node it built (and its marks): a scalar is
+            # needed once, so nothing is kept
+            self.constructor.constructed_objects.clear()
         where = location(path) + (" (a key)" if key else "")
         if key:
             path = (*path, value, "[key]")  # where pydantic reports a bad key
-        if not node.style and node.tag != _STR:  # plain: None in PyYAML, '' in libyaml
-            kind = _KINDS.get(node.tag, node.tag)
-            self.plain[location(path)] = PlainScalar(node.start_mark.line + 1, node.value, kind)
-            if node.tag == _BOOL and node.value.lower() not in ("true", "false"):
+        if not event.style and tag != _STR:  # plain: None in PyYAML, '' in libyaml
+            kind = _KINDS.get(tag, tag)
+            line = _line(event)
+            self.plain[location(path)] = PlainScalar(line, event.value, kind)
+            if tag == _BOOL and event.value.lower() not in ("true", "false"):
                 self.problems.append(
                     Problem(
                         where,
-                        node.value,
-                        f"is a YAML 1.1 boolean (line {node.start_mark.line + 1}): write true or"
-                        f" false for a boolean, or quote it ('{node.value}') for the text",
+                        event.value,
+                        f"is a YAML 1.1 boolean (line {line}): write true or"
+                        f" false for a boolean, or quote it ('{event.value}') for the text",
                     )
                 )
         return value
 
-    def build(self, node: Node, path: Path) -> Any:
-        if isinstance(node, ScalarNode):
-            return self.scalar(node, path)
-        if isinstance(node, SequenceNode):
-            return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
-        if isinstance(node, MappingNode):
-            return self.mapping(node, path)
-        raise TypeError(node)  # pragma: no cover - the composer makes only these three
-
-    def mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
+    def mapping(self, path: Path) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         lines: dict[Any, int] = {}
         merged: list[dict[Any, Any]] = []
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:  # "<<: *defaults" merges a mapping (or a list of them)
-                value = self.build(value_node, path)
+        while not isinstance(key_event := self.next(), MappingEndEvent):
+            if isinstance(key_event, AliasEvent):  # an alias of a text is that text as a key
+                recorded = self.anchors.get(key_event.anchor or "", [])
+                if len(recorded) == 1:
+                    key_event = recorded[0]
+            if isinstance(key_event, ScalarEvent) and self._is_merge(key_event):
+                # "<<: *defaults" merges a mapping (or a list of them)
+                value = self.build(self.next(), path)
                 for item in value if isinstance(value, list) else [value]:
                     if isinstance(item, dict):
                         merged.append(item)
                 continue
-            if not isinstance(key_node, ScalarNode):
+            if not isinstance(key_event, ScalarEvent):
                 self.problems.append(
                     Problem(location(path), "a mapping or list as a key", "keys must be text")
                 )
+                self.build(key_event, path)  # read past the key and its value
+                self.build(self.next(), path)
                 continue
-            key = self.scalar(key_node, path, key=True)
-            line = key_node.start_mark.line + 1
+            if key_event.anchor is not None and len(self.sources) == 1:
+                self.anchors[key_event.anchor] = [key_event]
+            key = self.scalar(key_event, path, key=True)
+            line = _line(key_event)
             try:
                 repeated = key in lines
             except TypeError:  # an unhashable key cannot come from a scalar, but be safe
@@ -141,44 +301,28 @@ class _Reader:
                         " would keep only the last: remove one",
                     )
                 )
+                self.build(self.next(), path)  # read past its value
                 continue
             lines[key] = line
-            result[key] = self.build(value_node, (*path, key))
+            result[key] = self.build(self.next(), (*path, key))
         for extra in merged:
             for key, value in extra.items():
                 result.setdefault(key, value)
         return result
 
-
-def _expanded_size(root: Node) -> int:
-    """Values of the document with aliases expanded, counted on the (shared) node graph."""
-    sizes: dict[int, int] = {}
-    active: set[int] = set()
-
-    def size(node: Node) -> int:
-        key = id(node)
-        if key in sizes:
-            return sizes[key]
-        if key in active:
-            raise ValueError("an alias refers to the mapping or list that contains it")
-        active.add(key)
-        if isinstance(node, SequenceNode):
-            total = 1 + sum(size(item) for item in node.value)
-        elif isinstance(node, MappingNode):
-            total = 1 + sum(size(k) + size(v) for k, v in node.value)
-        else:
-            total = 1
-        active.discard(key)
-        sizes[key] = total
-        return total
-
-    return size(root)
+    def _is_merge(self, event: Any) -> bool:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
+        return bool(tag == _MERGE)
 
 
 def read_yaml(text: str, source: str) -> tuple[Any, dict[str, PlainScalar]]:
     """The document in ``text``, and the unquoted non-text values by place in the spec.
 
-    Raises :class:`SesEventsValidationError` naming ``source`` for anything refused.
+    Raises :class:`SesEventsValidationError` naming ``source`` for anything refused. The text is
+    read twice as a stream of events: once to count the values it expands to (refused past
+    :data:`MAX_SPEC_VALUES` before anything is built), once to build it.
     """
 
     def refuse(value: object, rule: str) -> SesEventsValidationError:
@@ -189,16 +333,15 @@ def read_yaml(text: str, source: str) -> tuple[Any, dict[str, PlainScalar]]:
         raise refuse(f"{size} bytes", f"is larger than a spec may be ({MAX_SPEC_BYTES} bytes)")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        root = yaml.compose(text, Loader=loader)
+        document = _single_document(_events(text, loader))
+        if document is None:
+            return None, {}
+        values = _expanded_size(document)
+        for _ in document:  # the rest of the stream: a second document is refused
+            pass
     except yaml.YAMLError as error:
         raise refuse(source, f"is not valid YAML: {error}") from None
-    except RecursionError:
-        raise refuse(source, "is nested too deeply to be a spec") from None
-    if root is None:
-        return None, {}
-    try:
-        values = _expanded_size(root)
-    except ValueError as error:
+    except _Recursive as error:
         raise refuse(source, f"is not a spec: {error}") from None
     except RecursionError:
         raise refuse(source, "is nested too deeply to be a spec") from None
@@ -208,9 +351,11 @@ def read_yaml(text: str, source: str) -> tuple[Any, dict[str, PlainScalar]]:
             f"the spec expands (through anchors and aliases) to more than {MAX_SPEC_VALUES}"
             " values: refused",
         )
-    reader = _Reader(source)
     try:
-        data = reader.build(root, ())
+        document = _single_document(_events(text, loader))
+        assert document is not None
+        reader = _Reader(source, document)
+        data = reader.build(reader.next(), ())
     except yaml.YAMLError as error:  # a scalar that its tag cannot read, such as !!int x
         raise refuse(source, f"is not valid YAML: {error}") from None
     except RecursionError:

@@ -25,7 +25,7 @@ from ses_events.constructs import (
 from ses_events.errors import MAX_LISTED_PROBLEMS, MAX_VALUE_CHARACTERS, Problem
 from ses_events.sending import TaggedSending
 from ses_events.spec import load_spec, parse_spec
-from ses_events.spec_yaml import MAX_SPEC_VALUES
+from ses_events.spec_yaml import MAX_SPEC_VALUES, read_yaml
 from ses_events.stacks.app import explain_synth_error, spec_field_of
 from tests.conftest import ROOT, new_app
 
@@ -309,6 +309,69 @@ def test_a_recursive_alias_and_deep_nesting_are_refused(tmp_path: Path) -> None:
         _load(tmp_path, "configuration_sets: &a [*a]\n")
     with pytest.raises(SesEventsValidationError, match=r"nested too deeply|not valid YAML"):
         _load(tmp_path, "configuration_sets: " + "[" * 20_000 + "]" * 20_000 + "\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\nb: [x, 2.5, ~, 2026-01-01, '0123', true]\n",
+        "x: &x {p: 1}\no: &o {a: *x, b: [*x]}\nz: [*o, *o]\n",  # aliases inside anchors
+        "x: &x [1]\no: &o [*x, &y {q: *x}]\nz: *o\nw: *y\n",  # an anchor inside a replay
+        "k: &k key\nm: {*k : 1, other: *k}\n",  # an alias as a key
+        "base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n",
+        "m:\n  <<: [{p: 1}, {q: 2, p: 9}]\n  r: 3\n",
+        "s: |\n  line\nt: >\n  folded\nu: !!str 12\n",
+        "- 1\n- [2, {3: 4}]\n",
+        "",
+    ],
+)
+def test_the_strict_reader_reads_what_pyyaml_reads(text: str) -> None:
+    """PyYAML's own loader is the oracle for every document the strict reader accepts."""
+    data, _ = read_yaml(text, "spec")
+    assert data == yaml.safe_load(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("a: 1\n---\nb: 2\n", "expected a single document"),
+        ("a: &x 1\nb: &x 2\n", "found duplicate anchor 'x'"),
+        ("a: *nowhere\n", "found undefined alias 'nowhere'"),
+        ("a: !!int x\n", "cannot read 'x' as tag:yaml.org,2002:int"),
+        ("a: [1, 2\n", "is not valid YAML"),
+    ],
+)
+def test_what_yaml_itself_refuses_is_refused(text: str, rule: str) -> None:
+    with pytest.raises(SesEventsValidationError, match="is not valid YAML") as caught:
+        read_yaml(text, "spec")
+    assert rule in str(caught.value)
+
+
+def test_reading_a_large_spec_keeps_no_node_tree() -> None:
+    """At 2,000 sets PyYAML's node graph held five times what the spec's data takes; the reader
+    builds from events, so its peak is about the data it returns."""
+    document = {
+        "configuration_sets": [
+            {
+                "name": f"tenant-{n}",
+                "monitoring": {"alarms": [], "dashboard": False},
+                "destinations": [
+                    {"name": "m", "type": "cloudwatch", "dimensions": [{"name": "campaign"}]},
+                    {"name": "a", "type": "firehose"},
+                ],
+            }
+            for n in range(2_000)
+        ]
+    }
+    text = yaml.safe_dump(document)
+    tracemalloc.start()
+    try:
+        data, plain = read_yaml(text, "spec")
+        held, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert data == document and len(plain) == 2_000  # every "dashboard: false"
+    assert peak < 1.5 * held
 
 
 def test_messages_stay_small_whatever_the_input(tmp_path: Path) -> None:

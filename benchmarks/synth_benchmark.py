@@ -3,6 +3,9 @@ baseline written directly with aws-cdk-lib's ``aws_ses`` L2 constructs.
 
     .venv/bin/python benchmarks/synth_benchmark.py                  # N = 1, 10, 100, 1000, 10000
     .venv/bin/python benchmarks/synth_benchmark.py --sizes 1 10 100 --baseline-up-to 100
+    .venv/bin/python benchmarks/synth_benchmark.py --sizes 1000 --floor --repeat 3
+    .venv/bin/python benchmarks/synth_benchmark.py --sizes 10000 --repeat 3 \
+        --kinds ses-events-plain l2-shared cfn-include
 
 Every measurement runs in a fresh process (Python and the jsii Node.js process it starts), from
 start-up to a written cloud assembly (``app.synth()``), timed with a monotonic clock; for
@@ -257,6 +260,20 @@ def measure(kind: str, n: int) -> dict[str, float | int]:
         }
 
 
+KINDS = ("ses-events", "baseline", "ses-events-plain", "l2-shared", "cfn-include", "empty-app")
+
+
+def median_of(runs: int, kind: str, n: int) -> dict[str, float | int]:
+    """``runs`` measurements of one row: the median time and the median peak memory (runs are
+    interleaved with nothing else; the machine's noise is what the median is for)."""
+    measured = [measure(kind, n) for _ in range(runs)]
+    middle = runs // 2
+    result = dict(sorted(measured, key=lambda r: r["seconds"])[middle])
+    result["peak_mib"] = sorted(r["peak_mib"] for r in measured)[middle]
+    result["runs"] = runs
+    return result
+
+
 def _run_child(kind: str, n: int, outdir: str) -> None:
     """Run a child synth without measuring it (for the inputs of another measurement)."""
     import subprocess
@@ -285,6 +302,18 @@ def main() -> int:
         action="store_true",
         help="also measure the floors: an empty app, and CfnInclude of the finished templates",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs per row; the median time and the median peak are shown (default 1)",
+    )
+    parser.add_argument(
+        "--kinds",
+        nargs="+",
+        choices=KINDS,
+        help="only these rows (default: all that the other options ask for)",
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -305,15 +334,17 @@ def main() -> int:
         "empty-app": "l2-shared",
     }
     for n in args.sizes:
-        results = {"ses-events": measure("ses-events", n)}
+        kinds = ["ses-events"]
         if n <= args.baseline_up_to:
-            results["baseline"] = measure("baseline", n)
-        results["ses-events-plain"] = measure("ses-events-plain", n)
+            kinds.append("baseline")
+        kinds.append("ses-events-plain")
         if n <= args.baseline_up_to:
-            results["l2-shared"] = measure("l2-shared", n)
+            kinds.append("l2-shared")
         if args.floor:
-            results["cfn-include"] = measure("cfn-include", n)
-            results["empty-app"] = measure("empty-app", n)
+            kinds += ["cfn-include", "empty-app"]
+        if args.kinds:
+            kinds = [k for k in KINDS if k in args.kinds]
+        results = {kind: median_of(args.repeat, kind, n) for kind in kinds}
         for kind, r in results.items():
             against = compared.get(kind)
             ratio = (

@@ -4,6 +4,7 @@ quotas."""
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ from ses_events.stacks import build_app
 from ses_events.stacks.layout import (
     MAX_RESOURCES_PER_STACK,
     MAX_TEMPLATE_BYTES,
+    StackLayout,
+    _Part,
     plan_layout,
     resources_of_set,
 )
@@ -65,6 +68,71 @@ def test_adding_or_removing_sets_never_moves_the_others() -> None:
     assert second.part_of("new-a") == recorded[names[10]]
     # and the same inputs give the same layout
     assert plan_layout(parse_spec(_spec(changed)), recorded) == second
+
+
+def _first_fit(spec: Any, recorded: dict[str, int]) -> StackLayout:
+    """Plain first fit, every stack asked for every set: the oracle for plan_layout's."""
+    budget = spec.layout.max_resources_per_stack
+    parts: dict[int, _Part] = {}
+    by_name = {cs.name: cs for cs in spec.configuration_sets}
+    for name, number in sorted(recorded.items(), key=lambda item: item[1]):
+        parts.setdefault(number, _Part(spec, number)).add(
+            by_name[name], resources_of_set(spec, by_name[name])
+        )
+    for cs in spec.configuration_sets:
+        if cs.name in recorded:
+            continue
+        size, number = resources_of_set(spec, cs), 1
+        while number in parts and parts[number].load(cs, size) > budget:
+            number += 1
+        parts.setdefault(number, _Part(spec, number)).add(cs, size)
+    top = max(parts)
+    return StackLayout(
+        tuple(tuple(c.name for c in parts[n].sets) if n in parts else () for n in range(1, top + 1))
+    )
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_layout_is_first_fit_whatever_the_sizes(seed: int) -> None:
+    """Sets of many sizes (0 to 4 destinations, with or without alarms and dashboards, two
+    archives and two topics), some recorded (with a gap where a stack emptied): the same
+    placement as plain first fit."""
+    rng = random.Random(seed)
+    kinds = [
+        {"name": "m", "type": "cloudwatch"},
+        {"name": "a", "type": "firehose"},
+        {"name": "c", "type": "firehose", "archive": "cold"},
+        {"name": "s", "type": "sns", "topic": "events"},
+        {"name": "t", "type": "sns", "topic": "other"},
+    ]
+    document = {
+        "topics": [{"name": "events"}, {"name": "other", "encrypted": True}],
+        "archives": [{"name": "default"}, {"name": "cold"}],
+        "layout": {"max_resources_per_stack": rng.choice([60, 97, 150])},
+        "monitoring": {"dashboards": "per_configuration_set", "account_alarms": False},
+        "configuration_sets": [
+            {
+                "name": f"s{n}",
+                "monitoring": {
+                    "alarms": rng.choice([[], ["bounce_rate"]]),
+                    "dashboard": rng.random() < 0.5,
+                },
+                "destinations": rng.sample(kinds, rng.randint(0, 4)),
+            }
+            for n in range(rng.randint(20, 120))
+        ],
+    }
+    spec = parse_spec(document)
+    # recorded: an earlier plan of some of the sets, with every set of its stack 2 gone since
+    earlier = parse_spec(
+        {**document, "configuration_sets": rng.sample(document["configuration_sets"], 15)}
+    )
+    recorded = {
+        name: number for name, number in plan_layout(earlier).as_record().items() if number != 2
+    }
+    expected = _first_fit(spec, recorded)
+    planned = plan_layout(spec, recorded)
+    assert planned == expected
 
 
 def test_a_stack_over_budget_with_recorded_sets_is_an_error() -> None:

@@ -97,8 +97,9 @@ def _check_every_set_synthesized(
     deleted by the next deploy, so this is checked on every synth, whatever the layout says."""
     hosted: dict[str, list[str]] = {}
     for stack in stacks:
+        stack_name = stack.stack_name  # one jsii call per stack, not per set
         for cs in stack.hosted:
-            hosted.setdefault(cs.name, []).append(stack.stack_name)
+            hosted.setdefault(cs.name, []).append(stack_name)
     problems = [
         Problem(
             "configuration_sets",

@@ -176,6 +176,11 @@ def plan_layout(spec: EventPublishingSpec, recorded: dict[str, int] | None = Non
             part(number).add(by_name[name], sizes[name])
             placed.add(name)
     problems: list[Problem] = []
+    # First fit, without asking the stacks that are full: a set adds at least its own resources
+    # (no fewer than the smallest set's) and what it shares only grows, so a stack without room
+    # for the smallest set takes no set again.
+    smallest = min(sizes.values(), default=1)
+    first_open = 1
     for index, cs in enumerate(spec.configuration_sets):
         if cs.name in placed:
             continue
@@ -190,7 +195,9 @@ def plan_layout(spec: EventPublishingSpec, recorded: dict[str, int] | None = Non
                 )
             )
             continue
-        number = 1
+        while first_open in parts and parts[first_open].load() + smallest > budget:
+            first_open += 1
+        number = first_open
         while number in parts and parts[number].load(cs, size) > budget:
             number += 1
         part(number).add(cs, size)

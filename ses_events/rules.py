@@ -156,6 +156,11 @@ def set_option_problems(
 MAX_DESTINATIONS_PER_CONFIGURATION_SET = 10
 MAX_DIMENSIONS_PER_CLOUDWATCH_DESTINATION = 10
 
+# CloudFormation's quotas on a stack: 500 resources, and a template of 1 MB (uploaded to S3).
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
+MAX_RESOURCES_PER_STACK = 500
+MAX_TEMPLATE_BYTES = 1_000_000
+
 # DeliveryOptions.MaxDeliverySeconds: 300 to 50400 seconds (5 minutes to 14 hours).
 # https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_DeliveryOptions.html
 MIN_DELIVERY_SECONDS = 300

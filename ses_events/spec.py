@@ -568,7 +568,7 @@ class TopicSpec(_Spec):
 class LayoutSpec(_Spec):
     """How configuration sets are spread over stacks (see :mod:`ses_events.stacks.layout`)."""
 
-    max_resources_per_stack: Annotated[int, Field(ge=20, le=500)] = 450
+    max_resources_per_stack: Annotated[int, Field(ge=20, le=rules.MAX_RESOURCES_PER_STACK)] = 450
     """Resources a stack may hold: CloudFormation allows 500; the default leaves room."""
     file: str | None = None
     """The layout file, relative to the spec. Default: ``<spec name>.layout.json``."""

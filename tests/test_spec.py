@@ -114,3 +114,18 @@ def test_automatic_tags_need_no_default_and_sources_take_snake_case() -> None:
         ("ses:source-ip", "messageTag", "unknown"),
         ("X-Kind", "emailHeader", "v"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("budget", "accepted"), [(20, True), (19, False), (500, True), (501, False)]
+)
+def test_the_stack_budget_is_within_cloudformations_quota(budget: int, accepted: bool) -> None:
+    document = {
+        "layout": {"max_resources_per_stack": budget},
+        "configuration_sets": [{"name": "a"}],
+    }
+    if accepted:
+        assert parse_spec(document).layout.max_resources_per_stack == budget
+    else:
+        with pytest.raises(SpecError, match=r"layout\.max_resources_per_stack"):
+            parse_spec(document)

@@ -47,9 +47,10 @@ __all__ = [
 ]
 
 
-MAX_RESOURCES_PER_STACK = 500
-MAX_TEMPLATE_BYTES = 1_000_000
-"""CloudFormation's quotas: 500 resources per stack, a template of 1 MB (uploaded to S3)."""
+MAX_RESOURCES_PER_STACK = rules.MAX_RESOURCES_PER_STACK
+MAX_TEMPLATE_BYTES = rules.MAX_TEMPLATE_BYTES
+"""CloudFormation's quotas (:mod:`ses_events.rules`): 500 resources per stack, a template of
+1 MB (uploaded to S3)."""
 
 ARCHIVE_RESOURCES = 9
 """A Firehose archive: bucket, bucket policy, log group, log stream, stream, two roles and their

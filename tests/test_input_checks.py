@@ -334,9 +334,13 @@ def test_the_strict_reader_reads_what_pyyaml_reads(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "rule"),
     [
-        ("a: 1\n---\nb: 2\n", "expected a single document"),
-        ("a: &x 1\nb: &x 2\n", "found duplicate anchor 'x'"),
-        ("a: *nowhere\n", "found undefined alias 'nowhere'"),
+        (
+            "a: 1\n---\nb: 2\n",
+            'expected a single document in the stream\n  in "<unicode string>", line 1, column 1\n'
+            'but found another document\n  in "<unicode string>", line 2, column 1',
+        ),
+        ("a: &x 1\nb: &x 2\n", "found duplicate anchor 'x'\n  in \"<unicode string>\", line 2"),
+        ("a: *nowhere\n", "found undefined alias 'nowhere'\n  in \"<unicode string>\", line 1"),
         ("a: !!int x\n", "cannot read 'x' as tag:yaml.org,2002:int"),
         ("a: [1, 2\n", "is not valid YAML"),
     ],
@@ -345,6 +349,7 @@ def test_what_yaml_itself_refuses_is_refused(text: str, rule: str) -> None:
     with pytest.raises(SesEventsValidationError, match="is not valid YAML") as caught:
         read_yaml(text, "spec")
     assert rule in str(caught.value)
+    assert ", line " in str(caught.value)  # and where
 
 
 def test_reading_a_large_spec_keeps_no_node_tree() -> None:

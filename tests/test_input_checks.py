@@ -350,6 +350,8 @@ def test_what_yaml_itself_refuses_is_refused(text: str, rule: str) -> None:
         read_yaml(text, "spec")
     assert rule in str(caught.value)
     assert ", line " in str(caught.value)  # and where
+    (problem,) = caught.value.problems
+    assert (caught.value.where, problem.field, problem.value) == ("spec", "(file)", "spec")
 
 
 def test_reading_a_large_spec_keeps_no_node_tree() -> None:

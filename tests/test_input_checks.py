@@ -482,3 +482,18 @@ def test_no_quoting_hint_where_yaml_did_not_convert_anything(tmp_path: Path) -> 
     assert str(caught.value).splitlines()[-1] == (
         "  - configuration_sets[0].name = 12: Input should be a valid string"
     )
+
+
+def test_read_yaml_refuses_text_over_the_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ses_events.spec_yaml as spec_yaml
+
+    monkeypatch.setattr(spec_yaml, "MAX_SPEC_BYTES", 20)
+    assert read_yaml("a: 'é'\n" + "#" * 11 + "\n", "spec")[0] == {"a": "é"}  # 20 bytes (é: 2)
+    with pytest.raises(SesEventsValidationError) as caught:
+        read_yaml("a: 'é'\n" + "#" * 12 + "\n", "spec")  # 21 bytes, 20 characters
+    (problem,) = caught.value.problems
+    assert (problem.field, problem.value, problem.rule) == (
+        "(file)",
+        "21 bytes",
+        "is larger than a spec may be (20 bytes)",
+    )

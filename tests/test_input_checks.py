@@ -497,3 +497,31 @@ def test_read_yaml_refuses_text_over_the_size_limit(monkeypatch: pytest.MonkeyPa
         "21 bytes",
         "is larger than a spec may be (20 bytes)",
     )
+
+
+def test_the_value_limit_at_its_boundary(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Values are counted with aliases expanded: each alias counts what it names."""
+    import ses_events.spec_yaml as spec_yaml
+
+    monkeypatch.setattr(spec_yaml, "MAX_SPEC_VALUES", 9)
+    # the mapping, keys a and b, the list and its two items, and b's alias: the list again (3)
+    assert read_yaml("a: &l [1, 2]\nb: *l\n", "spec")[0] == {"a": [1, 2], "b": [1, 2]}
+    with pytest.raises(SesEventsValidationError) as caught:
+        read_yaml("a: &l [1, 2, 3]\nb: *l\n", "spec")  # 11
+    (problem,) = caught.value.problems
+    assert (problem.field, problem.value) == ("(file)", "11 values")
+    assert problem.rule == (
+        "the spec expands (through anchors and aliases) to more than 9 values: refused"
+    )
+
+
+def test_nesting_deeper_than_python_reads_is_refused_by_name() -> None:
+    with pytest.raises(SesEventsValidationError) as caught:
+        read_yaml("a: " + "[" * 900 + "]" * 900 + "\n", "spec")
+    (problem,) = caught.value.problems
+    assert (caught.value.where, problem.field, problem.value, problem.rule) == (
+        "spec",
+        "(file)",
+        "spec",
+        "is nested too deeply to be a spec",
+    )

@@ -90,13 +90,15 @@ class SetOptions:
 
 @dataclass(frozen=True)
 class SetModel:
-    """A configuration set. ``alarms`` ``None`` means every alarm the set supports."""
+    """A configuration set. ``alarms`` ``None`` means every alarm the set supports;
+    ``dashboard``: whether the set has a section on the dashboards (when they are on)."""
 
     name: str
     destinations: tuple[DestinationModel, ...] = ()
     reputation_metrics: bool = True
     sending_enabled: bool = True
     alarms: tuple[SesAlarm, ...] | None = None
+    dashboard: bool = True
     options: SetOptions = SetOptions()
 
     def metric_sources(self) -> dict[EventType, DestinationModel]:

@@ -439,6 +439,7 @@ class ConfigurationSetSpec(_Spec):
             alarms=None
             if self.monitoring.alarms is None
             else tuple(rules.SesAlarm(a) for a in self.monitoring.alarms),
+            dashboard=self.monitoring.dashboard,
             options=self._options(),
         )
 

@@ -3,7 +3,7 @@ the bulk path and the constructs."""
 
 from __future__ import annotations
 
-from ses_events.model import DestinationKind, DestinationModel, DimensionModel, SetModel
+from ses_events.model import DestinationKind, DestinationModel, DimensionModel, SetModel, SetOptions
 from ses_events.rules import DimensionSource, EventType, SesAlarm
 from ses_events.spec import parse_spec
 
@@ -103,3 +103,58 @@ def test_the_spec_produces_the_model() -> None:
     assert archive.event_types == tuple(EventType)
     assert (bounces.kind, bounces.topic) == (DestinationKind.SNS, "alerts")
     assert (bus.kind, bus.event_types) == (DestinationKind.EVENTBRIDGE, (EventType.BOUNCE,))
+
+
+def test_the_spec_produces_the_sets_options() -> None:
+    spec = parse_spec(
+        {
+            "tags": {"project": "mail"},
+            "configuration_sets": [
+                {
+                    "name": "all",
+                    "delivery": {
+                        "tls_policy": "REQUIRE",
+                        "sending_pool": "pool-1",
+                        "max_delivery_seconds": 300,
+                    },
+                    "suppression": {
+                        "reasons": ["COMPLAINT", "BOUNCE", "COMPLAINT"],  # SES's order, once
+                        "validation": {"enabled": False},
+                    },
+                    "tracking": {
+                        "custom_redirect_domain": "t.example.com",
+                        "https_policy": "OPTIONAL",
+                    },
+                    "vdm": {"engagement_metrics": True, "optimized_shared_delivery": False},
+                    "archive_arn": "arn:aws:ses:us-east-1:123456789012:mailmanager-archive/a-0123456789abcdef0123456789",
+                    "tags": {"team": "growth", "cost": "42"},
+                    "monitoring": {"dashboard": False},
+                },
+                {
+                    "name": "off",
+                    "suppression": {
+                        "disable_account_list": True,
+                        "validation": {"confidence_threshold": "HIGH"},
+                    },
+                },
+                {"name": "none"},
+            ],
+        }
+    )
+    full, off, none = (cs.to_model() for cs in spec.configuration_sets)
+    assert full.options == SetOptions(
+        tls_policy="REQUIRE",
+        sending_pool_name="pool-1",
+        max_delivery_seconds=300,
+        suppression_reasons=("BOUNCE", "COMPLAINT"),
+        validation_enabled=False,
+        custom_redirect_domain="t.example.com",
+        https_policy="OPTIONAL",
+        engagement_metrics=True,
+        optimized_shared_delivery=False,
+        archive_arn="arn:aws:ses:us-east-1:123456789012:mailmanager-archive/a-0123456789abcdef0123456789",
+        tags=(("cost", "42"), ("team", "growth")),  # its own, sorted; the stack's come apart
+    )
+    assert full.dashboard is False and none.dashboard is True
+    assert off.options == SetOptions(disable_suppression_list=True, validation_threshold="HIGH")
+    assert none.options == SetOptions()

@@ -41,10 +41,10 @@ def is_plain(spec: EventPublishingSpec, cs: ConfigurationSetSpec) -> bool:
     own. (Its options are rendered like the constructs' by :func:`ses_events.render.
     configuration_set`; its own tags are not, because a tag given to an included resource ranks
     below the stack's tags of the same key, whereas the construct's ``Tags.of`` ranks above.)"""
-    monitoring = spec.monitoring
-    shown = monitoring.enabled and monitoring.dashboards != "none" and cs.monitoring.dashboard
-    alarms = monitoring.enabled and cs.monitoring.alarms != []
-    return not cs.tags and not shown and not alarms
+    monitoring, model = spec.monitoring, cs.to_model()
+    shown = monitoring.enabled and monitoring.dashboards != "none" and model.dashboard
+    alarms = monitoring.enabled and model.alarms != ()
+    return not model.options.tags and not shown and not alarms
 
 
 def add_plain_sets(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import jsii
 from aws_cdk import Duration, Resource, Stack, Tags, Token
@@ -30,6 +30,7 @@ __all__ = ["ConfigurationSetLike", "EventPublishingConfigurationSet"]
 # configuration sets uniquely per account and region, so two stacks of one app may not both create
 # "marketing" for the same environment. Environment-agnostic stacks count as one environment.
 _NamesInApp = dict[tuple[str, str], Callable[[], str]]
+_T = TypeVar("_T")
 
 
 class EventPublishingConfigurationSet(Construct):
@@ -285,32 +286,22 @@ class EventPublishingConfigurationSet(Construct):
             )
         """
         o = model.options
-        reasons = None
-        if o.suppression_reasons is not None:
-            reasons = ses.SuppressionReasons(_SUPPRESSION_REASONS[o.suppression_reasons])
+        reasons = _maybe(_SUPPRESSION_REASONS.__getitem__, o.suppression_reasons)
         return cls(
             scope,
             id,
             configuration_set_name=model.name,
-            tls_policy=None
-            if o.tls_policy is None
-            else ses.ConfigurationSetTlsPolicy(o.tls_policy),
+            tls_policy=_maybe(ses.ConfigurationSetTlsPolicy, o.tls_policy),
             sending_pool_name=o.sending_pool_name,
-            max_delivery_duration=None
-            if o.max_delivery_seconds is None
-            else Duration.seconds(o.max_delivery_seconds),
+            max_delivery_duration=_maybe(Duration.seconds, o.max_delivery_seconds),
             reputation_metrics=model.reputation_metrics,
             sending_enabled=model.sending_enabled,
-            suppression_reasons=reasons,
+            suppression_reasons=_maybe(ses.SuppressionReasons, reasons),
             disable_suppression_list=o.disable_suppression_list,
-            validation_threshold=None
-            if o.validation_threshold is None
-            else ses.AutoValidationThreshold(o.validation_threshold),
+            validation_threshold=_maybe(ses.AutoValidationThreshold, o.validation_threshold),
             disable_validation=None if o.validation_enabled is None else not o.validation_enabled,
             custom_tracking_redirect_domain=o.custom_redirect_domain,
-            custom_tracking_https_policy=None
-            if o.https_policy is None
-            else ses.HttpsPolicy(o.https_policy),
+            custom_tracking_https_policy=_maybe(ses.HttpsPolicy, o.https_policy),
             engagement_metrics=o.engagement_metrics,
             optimized_shared_delivery=o.optimized_shared_delivery,
             archive_arn=o.archive_arn,
@@ -471,6 +462,11 @@ class _ConfigurationSetHandle(Resource):
     @property
     def configuration_set_ref(self) -> ConfigurationSetReference:
         return ConfigurationSetReference(configuration_set_name=self._name)
+
+
+def _maybe(convert: Callable[[Any], _T], value: Any) -> _T | None:
+    """``convert(value)``, or ``None`` for ``None`` (an option left at its default)."""
+    return None if value is None else convert(value)
 
 
 def _keywords(properties: dict[str, Any]) -> dict[str, Any]:

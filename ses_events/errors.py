@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ses_events.rules import PatternRule
+from ses_events.tokens import is_unresolved, must_be_known
 
 __all__ = ["Problem", "Problems", "SesEventsValidationError"]
 
@@ -66,6 +67,14 @@ class Problems:
 
     where_: str | Callable[[], str]
     items: list[Problem] = field(default_factory=list)
+    tokens: bool = True
+    """Whether values may be CDK tokens (constructs): a check that a token leaves undecided
+    passes, as in aws-cdk-lib, and CloudFormation decides at deploy. ``False`` where values are
+    always concrete (sending mail), so that a token's placeholder is refused like any bad value."""
+
+    def undecided(self, value: object) -> bool:
+        """Whether ``value`` is a token that a check at synth cannot judge (see ``tokens``)."""
+        return self.tokens and is_unresolved(value)
 
     @property
     def where(self) -> str:
@@ -78,7 +87,7 @@ class Problems:
     def check(self, field_name: str, value: object, rule: PatternRule) -> bool:
         """Record a problem if ``value`` breaks ``rule``; return whether it passed."""
         violation = rule.violation(value)
-        if violation is not None:
+        if violation is not None and not self.undecided(value):
             self.add(field_name, value, violation)
             return False
         return True
@@ -89,11 +98,26 @@ class Problems:
             self.add(prefix + field_name, value, rule)
 
     def whole_seconds(
-        self, field_name: str, duration: DurationLike, low: float, high: float, rule: str
+        self,
+        field_name: str,
+        duration: DurationLike,
+        low: float,
+        high: float,
+        rule: str,
+        *,
+        why: str = "ses-events computes with its seconds at synth",
     ) -> int | None:
         """The whole seconds of ``duration``, or ``None`` with a problem recorded when it has a
-        fraction of a second (aws-cdk-lib would fail with a JavaScript error) or lies outside
-        ``low`` to ``high`` seconds (``rule`` says why)."""
+        fraction of a second (aws-cdk-lib would fail with a JavaScript error), lies outside
+        ``low`` to ``high`` seconds (``rule`` says why) or is a CDK token (``why`` says why it
+        must be known; a caller that can pass a token on asks :func:`is_unresolved` first)."""
+        if is_unresolved(duration):
+            self.add(
+                field_name,
+                str(duration),
+                must_be_known(why, "pass a Duration of a literal amount"),
+            )
+            return None
         try:
             millis = duration.to_milliseconds()
         except RuntimeError as error:  # jsii: a duration that cannot be converted at all
@@ -112,11 +136,18 @@ class Problems:
             return None
         return seconds
 
-    def whole_days(self, field_name: str, duration: DurationLike, least: int) -> int | None:
+    def whole_days(
+        self, field_name: str, duration: DurationLike, least: int, *, why: str
+    ) -> int | None:
         """The whole days of ``duration`` (``least`` days or more, at most a century), or
-        ``None`` with a problem recorded."""
+        ``None`` with a problem recorded (``why``: why a token cannot be taken)."""
         seconds = self.whole_seconds(
-            field_name, duration, least * 86_400, 36_500 * 86_400, f"must be {least} days or more"
+            field_name,
+            duration,
+            least * 86_400,
+            36_500 * 86_400,
+            f"must be {least} days or more",
+            why=why,
         )
         if seconds is None:
             return None

@@ -16,6 +16,8 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from ses_events.tokens import must_be_known
+
 __all__ = [
     "CONFIGURATION_SET_NAME",
     "DEFAULT_EVENT_BUS_NAME",
@@ -53,6 +55,15 @@ class PatternRule:
         if not isinstance(value, str) or re.fullmatch(self.pattern, value) is None:
             return f"must be {self.description} (pattern {self.pattern})"
         return None
+
+
+def _never(value: object) -> bool:
+    return False
+
+
+Undecided = Callable[[object], bool]
+"""Whether a check cannot judge a value at synth: a CDK token, in a construct
+(``Problems.undecided``); the spec and the local AWS only see concrete values (:func:`_never`)."""
 
 
 # Configuration set names: SES API v2 CreateConfigurationSet and the CloudFormation schema of
@@ -358,10 +369,14 @@ class Dimension(Protocol):
     def default_value(self) -> str: ...
 
 
-def dimension_problems(dimensions: Sequence[Dimension]) -> list[tuple[str, object, str]]:
+def dimension_problems(
+    dimensions: Sequence[Dimension], *, undecided: Undecided = _never
+) -> list[tuple[str, object, str]]:
     """Every way ``dimensions`` break the SES rules of one CloudWatch event destination.
 
-    Returns ``(field, value, rule)`` triples; fields are relative (``dimensions[2].name``).
+    Returns ``(field, value, rule)`` triples; fields are relative (``dimensions[2].name``). A
+    default value that is ``undecided`` (a token) is left to CloudFormation; a name may not be
+    one: metrics, dashboards and alarms are keyed by it.
     """
     found: list[tuple[str, object, str]] = []
     if len(dimensions) == 0:
@@ -382,6 +397,13 @@ def dimension_problems(dimensions: Sequence[Dimension]) -> list[tuple[str, objec
             ("default_value", dimension.default_value, DIMENSION_DEFAULT_VALUE),
         ):
             violation = rule.violation(value)
+            if violation is not None and undecided(value):
+                if part == "default_value":
+                    continue
+                violation = must_be_known(
+                    "the set's metrics, dashboards and alarms are keyed by the dimension's name",
+                    "write the name in the code",
+                )
             if violation is not None:
                 found.append((f"{field}.{part}", value, violation))
         reserved = (
@@ -694,10 +716,13 @@ TAG_VALUE = PatternRule(
 )
 
 
-def tag_problems(tags: object, *, reserved: int = 0) -> list[tuple[str, object, str]]:
+def tag_problems(
+    tags: object, *, reserved: int = 0, undecided: Undecided = _never
+) -> list[tuple[str, object, str]]:
     """Problems of a mapping of resource tags, as ``(field, value, rule)`` triples.
 
-    ``reserved`` counts tags added to the same resource from elsewhere (a stack's tags).
+    ``reserved`` counts tags added to the same resource from elsewhere (a stack's tags); a key or
+    value that is ``undecided`` (a token) is left to CloudFormation.
     """
     found: list[tuple[str, object, str]] = []
     if not isinstance(tags, dict):
@@ -713,7 +738,7 @@ def tag_problems(tags: object, *, reserved: int = 0) -> list[tuple[str, object, 
     for key, value in tags.items():
         for rule, part in ((TAG_KEY, key), (TAG_VALUE, value)):
             violation = rule.violation(part)
-            if violation is not None:
+            if violation is not None and not undecided(part):
                 found.append((f"tags[{key!r}]", part, violation))
         if isinstance(key, str) and key.lower().startswith("aws:"):
             found.append((f"tags[{key!r}]", key, "the 'aws:' prefix is reserved for AWS"))

@@ -112,7 +112,9 @@ class TaggedSending:
         self._check()
 
     def _check(self) -> None:
-        problems = Problems(f"sending with configuration set {self.configuration_set!r}")
+        problems = Problems(
+            f"sending with configuration set {self.configuration_set!r}", tokens=False
+        )
         problems.check("configuration_set", self.configuration_set, rules.CONFIGURATION_SET_NAME)
         for name, value in self.tags.items():
             if isinstance(name, str) and name.lower().startswith(_RESERVED_PREFIX):
@@ -168,7 +170,9 @@ class TaggedSending:
             if name not in self.tags
         }
         if missing:
-            problems = Problems(f"sending with configuration set {self.configuration_set!r}")
+            problems = Problems(
+                f"sending with configuration set {self.configuration_set!r}", tokens=False
+            )
             for name, default in missing.items():
                 problems.add(
                     f"tags[{name!r}]",

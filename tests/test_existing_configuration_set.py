@@ -72,7 +72,7 @@ def test_a_name_not_known_at_synth_or_not_a_set_name_is_refused(stack: Stack) ->
     imported = ses.ConfigurationSet.from_configuration_set_name(
         stack, "FromToken", ses.CfnConfigurationSet(stack, "Other").ref
     )
-    with pytest.raises(SesEventsValidationError, match="needs a name known at synth"):
+    with pytest.raises(SesEventsValidationError, match="must be known at synth"):
         SnsEventDestination(stack, "Bounces", configuration_set=imported)
     with pytest.raises(SesEventsValidationError, match="'bad name'"):
         SnsEventDestination(stack, "Bad", configuration_set="bad name")

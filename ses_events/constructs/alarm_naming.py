@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 from typing import Protocol
 
+from aws_cdk import Stack
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
@@ -26,6 +27,7 @@ __all__ = [
     "AlarmNamingStrategy",
     "PrefixedAlarmNaming",
     "claim_alarm_name",
+    "default_alarm_prefix",
     "record_topic_prefix",
     "topic_prefix",
 ]
@@ -59,6 +61,15 @@ class PrefixedAlarmNaming:
 
     def alarm_name(self, *, prefix: str, subject: str, what: str, level: AlarmLevel | None) -> str:
         return "-".join(p for p in (prefix, subject, what, level and level.value) if p)
+
+
+def default_alarm_prefix(scope: Construct) -> str:
+    """The alarm name prefix when none is given: the name of ``scope``'s stack, cut to 100
+    characters (a stack name, ``[A-Za-z][A-Za-z0-9-]*``, fits
+    :data:`ses_events.rules.ALARM_NAME_PREFIX` but may be 128 long). Stable (a stack keeps its
+    name) and distinct per stack, so two stacks' alarms never clash; aws-cdk-lib's L2s default
+    their names likewise instead of requiring one."""
+    return Stack.of(scope).stack_name[:100]
 
 
 # Alarm names in use, per app (on its root) and environment: CloudWatch alarm names are unique per

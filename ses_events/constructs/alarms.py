@@ -40,6 +40,7 @@ from ses_events.constructs.alarm_naming import (
     AlarmLevel,
     AlarmNamingStrategy,
     PrefixedAlarmNaming,
+    default_alarm_prefix,
 )
 from ses_events.constructs.alarm_topic import AlarmTopic
 from ses_events.constructs.configuration_set import (
@@ -54,6 +55,7 @@ from ses_events.constructs.metrics import (
 )
 from ses_events.errors import Problems
 from ses_events.rules import ArchiveAlarm, EventType, SesAlarm
+from ses_events.tokens import is_unresolved, must_be_known
 
 __all__ = [
     "AccountReputationAlarms",
@@ -82,6 +84,14 @@ DEFAULT_COMPLAINT_RATE = RateThreshold(
 )
 
 
+_COUNT_THRESHOLDS = ("rendering_failures", "rejects", "delivery_delays")
+_THRESHOLD_MUST_BE_KNOWN = must_be_known(
+    "each alarm's description states its threshold, and a warning level is checked against its"
+    " critical one",
+    "write the number in the code",
+)
+
+
 @dataclass(frozen=True)
 class AlarmThresholds:
     """Thresholds of the configuration-set and account alarms; every one has a default.
@@ -101,6 +111,21 @@ class AlarmThresholds:
 
     def problems(self) -> list[tuple[str, object, str]]:
         """Every broken rule as ``(field, value, rule)``, fields like ``thresholds.bounce_rate.warning``."""
+        tokens = [
+            (f"thresholds.{name}.{level}", getattr(rate, level))
+            for name, rate in (
+                ("bounce_rate", self.bounce_rate),
+                ("complaint_rate", self.complaint_rate),
+            )
+            for level in ("warning", "critical")
+        ] + [(f"thresholds.{name}", getattr(self, name)) for name in _COUNT_THRESHOLDS]
+        found = [
+            (field_name, value, _THRESHOLD_MUST_BE_KNOWN)
+            for field_name, value in tokens
+            if is_unresolved(value)
+        ]
+        if found:
+            return found
         found = [
             (f"thresholds.{name}.{f}", value, rule)
             for name, rate in (
@@ -109,7 +134,7 @@ class AlarmThresholds:
             )
             for f, value, rule in rules.rate_threshold_problems(rate.warning, rate.critical)
         ]
-        for name in ("rendering_failures", "rejects", "delivery_delays"):
+        for name in _COUNT_THRESHOLDS:
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 found.append((f"thresholds.{name}", value, "must be a whole number >= 1"))
@@ -141,7 +166,8 @@ class ConfigurationSetAlarms(Construct):
 
     :param configuration_set: the set to watch (ours, or an existing one: an
         ``aws_ses.IConfigurationSet`` or its name).
-    :param prefix: first part of every alarm name.
+    :param prefix: first part of every alarm name. Default: the stack's name (see
+        :func:`~ses_events.constructs.alarm_naming.default_alarm_prefix`).
     :param alarm_topic: one SNS topic every alarm notifies (ALARM and OK). Default: none.
     :param alarm_actions: actions by level (any ``IAlarmAction``), OK notifications
         optional; instead of ``alarm_topic``. Default: no notifications.
@@ -165,7 +191,7 @@ class ConfigurationSetAlarms(Construct):
         id: str,  # noqa: A002 - the construct id, named as in aws-cdk-lib
         *,
         configuration_set: ConfigurationSetLike,
-        prefix: str,
+        prefix: str | None = None,
         alarm_topic: sns.ITopic | None = None,
         alarm_actions: AlarmActions | None = None,
         naming: AlarmNamingStrategy | None = None,
@@ -178,8 +204,19 @@ class ConfigurationSetAlarms(Construct):
         configuration_set = EventPublishingConfigurationSet.of(scope, configuration_set)
         name = configuration_set.configuration_set_name
         where = f"{scope.node.path}/{id} (alarms of configuration set {name!r})".lstrip("/")
+        prefix = default_alarm_prefix(scope) if prefix is None else prefix
         thresholds = thresholds or AlarmThresholds()
         problems = Problems(where)
+        if is_unresolved(name):
+            problems.add(
+                "configuration_set",
+                name,
+                must_be_known(
+                    "alarm names and descriptions are written from the set's name, and alarm"
+                    " names are checked for clashes",
+                    "name the set in the code, or alarm on it in the stack that knows its name",
+                ),
+            )
         problems.extend(thresholds.problems())
         supported = supported_alarms(configuration_set)
         chosen: list[SesAlarm] = []
@@ -322,7 +359,8 @@ class AccountReputationAlarms(Construct):
 
         AccountReputationAlarms(stack, "Account", prefix="mail", alarm_topic=topic.topic)
 
-    :param prefix: first part of every alarm name.
+    :param prefix: first part of every alarm name. Default: the stack's name (see
+        :func:`~ses_events.constructs.alarm_naming.default_alarm_prefix`).
     :param alarm_topic: one SNS topic every alarm notifies (ALARM and OK). Default: none.
     :param alarm_actions: actions by level (any ``IAlarmAction``), OK notifications
         optional; instead of ``alarm_topic``. Default: no notifications.
@@ -336,13 +374,14 @@ class AccountReputationAlarms(Construct):
         scope: Construct,
         id: str,  # noqa: A002 - the construct id, named as in aws-cdk-lib
         *,
-        prefix: str,
+        prefix: str | None = None,
         alarm_topic: sns.ITopic | None = None,
         alarm_actions: AlarmActions | None = None,
         naming: AlarmNamingStrategy | None = None,
         thresholds: AlarmThresholds | None = None,
     ) -> None:
         where = f"{scope.node.path}/{id} (account reputation alarms)".lstrip("/")
+        prefix = default_alarm_prefix(scope) if prefix is None else prefix
         thresholds = thresholds or AlarmThresholds()
         problems = Problems(where)
         problems.extend(thresholds.problems())
@@ -391,7 +430,8 @@ class FirehoseArchiveAlarms(Construct):
 
     :param archive: the archive to watch.
     :param archive_name: its name in alarm names.
-    :param prefix: first part of every alarm name.
+    :param prefix: first part of every alarm name. Default: the stack's name (see
+        :func:`~ses_events.constructs.alarm_naming.default_alarm_prefix`).
     :param alarm_topic: one SNS topic every alarm notifies (ALARM and OK). Default: none.
     :param alarm_actions: actions by level (any ``IAlarmAction``), OK notifications
         optional; instead of ``alarm_topic``. Default: no notifications.
@@ -408,16 +448,21 @@ class FirehoseArchiveAlarms(Construct):
         *,
         archive: FirehoseEventArchive,
         archive_name: str,
-        prefix: str,
+        prefix: str | None = None,
         alarm_topic: sns.ITopic | None = None,
         alarm_actions: AlarmActions | None = None,
         naming: AlarmNamingStrategy | None = None,
         max_data_age: Duration | None = None,
     ) -> None:
         where = f"{scope.node.path}/{id} (alarms of archive {archive_name!r})".lstrip("/")
-        interval = archive.buffering_interval.to_seconds()
+        prefix = default_alarm_prefix(scope) if prefix is None else prefix
         problems = Problems(where)
-        seconds: float = max(900, 3 * interval)
+        # A buffering interval from a token may be as long as Firehose allows: the default
+        # freshness threshold then assumes the longest, and max_data_age may be any length.
+        known = not is_unresolved(archive.buffering_interval)
+        longest = rules.FIREHOSE_BUFFER_SECONDS[1]
+        interval = archive.buffering_interval.to_seconds() if known else 0
+        seconds: float = max(900, 3 * (interval if known else longest))
         if max_data_age is not None:
             seconds = (
                 problems.whole_seconds(
@@ -427,6 +472,7 @@ class FirehoseArchiveAlarms(Construct):
                     rules.MAX_FIREHOSE_DATA_AGE_SECONDS,
                     f"must be at least the archive's buffering interval ({interval:g} seconds):"
                     " records wait that long; and at most a day",
+                    why="the freshness alarm's threshold and description are written from it",
                 )
                 or seconds
             )

@@ -48,6 +48,7 @@ from ses_events.analytics.schema import PARTITION_KEYS, glue_columns
 from ses_events.constructs.buckets import private_bucket
 from ses_events.constructs.firehose import ArchiveStorageFormat, FirehoseEventArchive
 from ses_events.errors import Problems
+from ses_events.tokens import is_unresolved, must_be_known
 
 __all__ = ["EventArchiveTable", "EventNamedQueries", "EventQueryWorkgroup"]
 
@@ -219,7 +220,10 @@ class EventQueryWorkgroup(Construct):
     ) -> None:
         problems = Problems(f"{scope.node.path}/{id} (Athena workgroup)".lstrip("/"))
         problems.check("workgroup_name", workgroup_name, rules.ATHENA_WORKGROUP_NAME)
-        if bytes_scanned_cutoff < rules.MIN_ATHENA_BYTES_SCANNED_CUTOFF:
+        if (
+            not is_unresolved(bytes_scanned_cutoff)
+            and bytes_scanned_cutoff < rules.MIN_ATHENA_BYTES_SCANNED_CUTOFF
+        ):
             problems.add(
                 "bytes_scanned_cutoff",
                 bytes_scanned_cutoff,
@@ -228,6 +232,7 @@ class EventQueryWorkgroup(Construct):
             )
         if not funnel_tags:
             problems.add("funnel_tags", [], "must name one message tag at least")
+        _known_query_inputs(problems, tables, funnel_tags)
         for index, tag in enumerate(funnel_tags):
             if problems.check(f"funnel_tags[{index}]", tag, rules.DIMENSION_NAME) and (
                 len(f"funnel-by-{tag}") > rules.MAX_NAMED_QUERY_NAME - 64
@@ -236,7 +241,12 @@ class EventQueryWorkgroup(Construct):
         expiration_days = (
             None
             if results_expiration is None
-            else problems.whole_days("results_expiration", results_expiration, 1)
+            else problems.whole_days(
+                "results_expiration",
+                results_expiration,
+                1,
+                why="the results bucket's lifecycle rule is written in whole days",
+            )
         )
         if results_bucket is not None and results_expiration is not None:
             problems.add(
@@ -320,6 +330,7 @@ class EventNamedQueries(Construct):
     ) -> None:
         problems = Problems(f"{scope.node.path}/{id} (named queries)".lstrip("/"))
         problems.check("workgroup_name", workgroup_name, rules.ATHENA_WORKGROUP_NAME)
+        _known_query_inputs(problems, tables, funnel_tags)
         for index, tag in enumerate(funnel_tags):
             problems.check(f"funnel_tags[{index}]", tag, rules.DIMENSION_NAME)
         problems.raise_if_any()
@@ -328,6 +339,28 @@ class EventNamedQueries(Construct):
             self, workgroup_name, tables, funnel_tags
         )
         """The named queries, by ``<table>-<query>``."""
+
+
+_QUERY_INPUT_MUST_BE_KNOWN = must_be_known(
+    "the named queries' SQL is written with it, checked by sqlglot, and their construct ids"
+    " are made from the table's name",
+    "write it in the code, or add the named queries in the app that knows it",
+)
+
+
+def _known_query_inputs(
+    problems: Problems, tables: Sequence[EventArchiveTable], funnel_tags: Sequence[str]
+) -> None:
+    """Refuse tokens where the named queries need literal text (see the rule)."""
+    for index, table in enumerate(tables):
+        for name in ("database_name", "table_name"):
+            if is_unresolved(getattr(table, name)):
+                problems.add(
+                    f"tables[{index}].{name}", getattr(table, name), _QUERY_INPUT_MUST_BE_KNOWN
+                )
+    for index, tag in enumerate(funnel_tags):
+        if is_unresolved(tag):
+            problems.add(f"funnel_tags[{index}]", tag, _QUERY_INPUT_MUST_BE_KNOWN)
 
 
 def _named_queries(

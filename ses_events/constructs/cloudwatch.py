@@ -133,7 +133,9 @@ class CloudWatchEventDestination(EventDestinationBase):
             destination_name=destination_name,
             event_types=event_types,
             enabled=enabled,
-            check_kind=lambda problems: problems.extend(rules.dimension_problems(chosen)),
+            check_kind=lambda problems: problems.extend(
+                rules.dimension_problems(chosen, undecided=problems.undecided)
+            ),
         )
         self.dimensions: tuple[CloudWatchDimension, ...] = chosen
         """The dimensions SES publishes the metrics with."""

@@ -23,6 +23,7 @@ from ses_events.constructs.tree_state import tree_state
 from ses_events.errors import Problem, Problems, SesEventsValidationError
 from ses_events.model import SetModel, SetOptions
 from ses_events.rules import EventType
+from ses_events.tokens import is_unresolved, must_be_known
 
 __all__ = ["ConfigurationSetLike", "EventPublishingConfigurationSet"]
 
@@ -120,7 +121,7 @@ class EventPublishingConfigurationSet(Construct):
             lambda: f"{scope.node.path}/{id} (configuration set {name!r})".lstrip("/")
         )
         problems.check("configuration_set_name", name, rules.CONFIGURATION_SET_NAME)
-        if max_delivery_duration is not None and not Token.is_unresolved(max_delivery_duration):
+        if max_delivery_duration is not None and not is_unresolved(max_delivery_duration):
             problems.whole_seconds(
                 "max_delivery_duration",
                 max_delivery_duration,
@@ -139,7 +140,7 @@ class EventPublishingConfigurationSet(Construct):
             )
         if archive_arn is not None:
             problems.check("archive_arn", archive_arn, rules.MAILMANAGER_ARCHIVE_ARN)
-        problems.extend(rules.tag_problems(dict(tags or {})))
+        problems.extend(rules.tag_problems(dict(tags or {}), undecided=problems.undecided))
         options = SetOptions(
             tls_policy=None if tls_policy is None else tls_policy.value,
             sending_pool_name=sending_pool_name,
@@ -496,8 +497,11 @@ def _existing_name(scope: Construct, configuration_set: ses.IConfigurationSet | 
         problems.add(
             "configuration_set",
             name,
-            "an existing configuration set needs a name known at synth (metrics, policies and"
-            " alarms are keyed by it): import it by name",
+            must_be_known(
+                "an existing set is looked up by its name, and its metrics, policies and"
+                " alarms are keyed by it",
+                "import it by its literal name",
+            ),
         )
     else:
         problems.check("configuration_set", name, rules.CONFIGURATION_SET_NAME)

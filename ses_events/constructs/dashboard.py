@@ -11,6 +11,7 @@ an error.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -39,6 +40,7 @@ __all__ = [
     "account_reputation_section",
     "archive_section",
     "configuration_set_section",
+    "default_dashboard_name",
     "review_threshold_annotations",
 ]
 
@@ -109,6 +111,21 @@ def _measure(stack: Stack, section: DashboardSection) -> _Size:
     )
 
 
+_DEFAULT_NAME_LENGTH = 240
+"""A default dashboard name leaves room for the ``-2``, ``-3`` ... of further dashboards."""
+
+
+def default_dashboard_name(scope: Construct, id: str) -> str:  # noqa: A002
+    """The dashboard name :class:`EventPublishingDashboards` ``id`` in ``scope`` gets by default:
+    its stack's name and its path below the stack, joined by ``-``, each character that
+    CloudWatch refuses in a name made ``-``, cut to 240 characters."""
+    stack = Stack.of(scope)
+    below = scope.node.path[len(stack.node.path) :].strip("/")
+    parts = [stack.stack_name, *below.split("/"), id] if below else [stack.stack_name, id]
+    name = re.sub(r"[^A-Za-z0-9_-]", "-", "-".join(parts))
+    return name[:_DEFAULT_NAME_LENGTH]
+
+
 class EventPublishingDashboards(Construct):
     """One or more CloudWatch dashboards for SES configuration sets and their archives.
 
@@ -126,6 +143,8 @@ class EventPublishingDashboards(Construct):
         )
 
     :param dashboard_name: name of the first dashboard; more are ``<name>-2``, ``<name>-3``...
+        Default: :func:`default_dashboard_name`, the stack's name and this construct's path in
+        it joined by ``-`` (``Mail-Dashboards``): stable, and distinct per stack and construct.
     :param configuration_sets: the sets to show, in order.
     :param archives: Firehose archives to show, by name. Default: none.
     :param alarms: alarms for each set's alarm status widget, by set name. Default: none.
@@ -140,8 +159,8 @@ class EventPublishingDashboards(Construct):
         scope: Construct,
         id: str,  # noqa: A002 - the construct id, named as in aws-cdk-lib
         *,
-        dashboard_name: str,
         configuration_sets: Sequence[ConfigurationSetLike],
+        dashboard_name: str | None = None,
         archives: Mapping[str, FirehoseEventArchive] | None = None,
         alarms: Mapping[str, Sequence[cloudwatch.IAlarm]] | None = None,
         breakdowns: Mapping[str, Sequence[str]] | None = None,
@@ -149,6 +168,8 @@ class EventPublishingDashboards(Construct):
         period: Duration = DEFAULT_PERIOD,
     ) -> None:
         sets = [EventPublishingConfigurationSet.of(scope, cs) for cs in configuration_sets]
+        if dashboard_name is None:
+            dashboard_name = default_dashboard_name(scope, id)
         where = f"{scope.node.path}/{id} (dashboard {dashboard_name!r})".lstrip("/")
         problems = Problems(where)
         problems.check("dashboard_name", dashboard_name, rules.DASHBOARD_NAME)

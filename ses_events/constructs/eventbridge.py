@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import ArnFormat, Stack, Token
+from aws_cdk import ArnFormat, Resource, Stack, Token
 from aws_cdk import aws_events as events
 from constructs import Construct
 
@@ -62,10 +62,13 @@ class EventBridgeEventDestination(EventDestinationBase):
             if event_bus is None:
                 return
             bus_name = event_bus.event_bus_name
-            if Token.is_unresolved(bus_name) or bus_name != rules.DEFAULT_EVENT_BUS_NAME:
+            created_here = Resource.is_owned_resource(event_bus)
+            if created_here or (
+                not Token.is_unresolved(bus_name) and bus_name != rules.DEFAULT_EVENT_BUS_NAME
+            ):
                 problems.add(
                     "event_bus",
-                    "a bus created in this app" if Token.is_unresolved(bus_name) else bus_name,
+                    "a bus created in this app" if created_here else bus_name,
                     "SES publishes only to the default event bus: pass"
                     " EventBus.from_event_bus_name(scope, id, 'default') or omit event_bus",
                 )
@@ -79,13 +82,19 @@ class EventBridgeEventDestination(EventDestinationBase):
             enabled=enabled,
             check_kind=check,
         )
-        self.event_bus_arn: str = Stack.of(self).format_arn(
-            service="events",
-            resource="event-bus",
-            resource_name=rules.DEFAULT_EVENT_BUS_NAME,
-            arn_format=ArnFormat.SLASH_RESOURCE_NAME,
+        # An imported bus whose name is a token (a parameter, say) is written as its own ARN, so
+        # that SES, not this code, judges it when the stack deploys.
+        self.event_bus_arn: str = (
+            event_bus.event_bus_arn
+            if event_bus is not None and Token.is_unresolved(event_bus.event_bus_name)
+            else Stack.of(self).format_arn(
+                service="events",
+                resource="event-bus",
+                resource_name=rules.DEFAULT_EVENT_BUS_NAME,
+                arn_format=ArnFormat.SLASH_RESOURCE_NAME,
+            )
         )
-        """ARN of the default event bus."""
+        """ARN of the event bus: the default bus (or an imported bus named by a token)."""
         self._create_event_destination(render.eventbridge_target(self.event_bus_arn))
 
     def event_pattern(

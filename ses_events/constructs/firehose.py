@@ -36,6 +36,7 @@ from ses_events.constructs.event_destination import (
     EventTypeLike,
 )
 from ses_events.errors import Problems
+from ses_events.tokens import is_unresolved
 
 __all__ = [
     "ArchiveCompression",
@@ -175,13 +176,15 @@ class FirehoseEventArchive(Construct):
                 "configures the bucket this construct creates: pass either bucket or"
                 " server_access_logs_bucket, not both",
             )
-        if not _BUFFER_MIB[0] <= buffering_size_mib <= _BUFFER_MIB[1]:
+        if not is_unresolved(buffering_size_mib) and not (
+            _BUFFER_MIB[0] <= buffering_size_mib <= _BUFFER_MIB[1]
+        ):
             problems.add(
                 "buffering_size_mib",
                 buffering_size_mib,
                 f"must be {_BUFFER_MIB[0]} to {_BUFFER_MIB[1]} MiB (Firehose dynamic partitioning)",
             )
-        if not Token.is_unresolved(interval):
+        if not is_unresolved(interval):
             problems.whole_seconds(
                 "buffering_interval",
                 interval,
@@ -191,7 +194,7 @@ class FirehoseEventArchive(Construct):
                 " (Firehose dynamic partitioning)",
             )
         for field, value in (("prefix", prefix), ("error_output_prefix", error_output_prefix)):
-            if re.fullmatch(_PREFIX, value) is None:
+            if re.fullmatch(_PREFIX, value) is None and not is_unresolved(value):
                 problems.add(
                     field,
                     value,
@@ -211,11 +214,12 @@ class FirehoseEventArchive(Construct):
             and compression not in _PARQUET_COMPRESSION
         ):
             problems.add("compression", compression.value, rules.PARQUET_COMPRESSION_RULE)
-        if prefix == error_output_prefix:
+        if prefix == error_output_prefix and not is_unresolved(prefix):
             problems.add("error_output_prefix", error_output_prefix, "must differ from prefix")
         if (
             delivery_stream_name is not None
             and re.fullmatch(_STREAM_NAME, delivery_stream_name) is None
+            and not is_unresolved(delivery_stream_name)
         ):
             problems.add(
                 "delivery_stream_name",
@@ -382,7 +386,9 @@ class FirehoseEventArchive(Construct):
                 error_output_prefix=f"{error_output_prefix}!{{firehose:error-output-type}}/"
                 + _TIME_PARTITIONS,
                 buffering_hints=firehose.CfnDeliveryStream.BufferingHintsProperty(
-                    interval_in_seconds=int(interval.to_seconds()),
+                    interval_in_seconds=interval.to_seconds()
+                    if is_unresolved(interval)
+                    else int(interval.to_seconds()),
                     size_in_m_bs=buffering_size_mib,
                 ),
                 compression_format=compression.value
@@ -509,7 +515,12 @@ class FirehoseEventArchive(Construct):
         self.sources.add(configuration_set)
 
     def _acknowledge_prefix_wildcards(self, created_bucket: bool, prefixes: Sequence[str]) -> None:
-        """Acknowledge cdk-nag's IAM5 for the object grants, which must end in a wildcard."""
+        """Acknowledge cdk-nag's IAM5 for the object grants, which must end in a wildcard.
+
+        A prefix given as a CDK token is left out: the finding's name then holds the token's
+        resolved form, which only the app that owns the token can write; acknowledge it there.
+        """
+        prefixes = [prefix for prefix in prefixes if not is_unresolved(prefix)]
         if created_bucket:
             cfn_bucket = self.bucket.node.default_child
             assert isinstance(cfn_bucket, s3.CfnBucket)
@@ -568,6 +579,8 @@ def _lifecycle(
                 rules.MIN_DAYS_BEFORE_INFREQUENT_ACCESS
                 if field == "infrequent_access_after"
                 else 1,
+                why="the bucket's lifecycle is checked against S3's rules here (Standard-IA after"
+                " 30 days, expiration after every transition)",
             )
         )
     noncurrent = days["noncurrent_version_expiration"] or (

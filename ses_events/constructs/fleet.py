@@ -24,7 +24,7 @@ from constructs import Construct
 
 from ses_events import rules
 from ses_events.constructs.alarm_factory import AlarmActions, AlarmFactory
-from ses_events.constructs.alarm_naming import AlarmNamingStrategy
+from ses_events.constructs.alarm_naming import AlarmNamingStrategy, default_alarm_prefix
 from ses_events.constructs.alarms import AlarmThresholds
 from ses_events.constructs.dashboard import review_threshold_annotations
 from ses_events.errors import Problems
@@ -53,7 +53,8 @@ class FleetMonitoring(Construct):
     - a dashboard ``<prefix>-fleet``: the ten worst sets by bounce and complaint rate, with the
       AWS review levels, the sets sending most, and the alarm states.
 
-    :param prefix: first part of alarm and dashboard names.
+    :param prefix: first part of alarm and dashboard names. Default: the stack's name (see
+        :func:`~ses_events.constructs.alarm_naming.default_alarm_prefix`).
     :param alarm_topic: one SNS topic every alarm notifies (ALARM and OK). Default: none.
     :param alarm_actions: actions by level (any ``IAlarmAction``), OK notifications
         optional; instead of ``alarm_topic``. Default: no notifications.
@@ -67,7 +68,7 @@ class FleetMonitoring(Construct):
         scope: Construct,
         id: str,  # noqa: A002 - the construct id, named as in aws-cdk-lib
         *,
-        prefix: str,
+        prefix: str | None = None,
         alarm_topic: sns.ITopic | None = None,
         alarm_actions: AlarmActions | None = None,
         naming: AlarmNamingStrategy | None = None,
@@ -76,6 +77,7 @@ class FleetMonitoring(Construct):
     ) -> None:
         thresholds = thresholds or AlarmThresholds()
         where = f"{scope.node.path}/{id} (fleet monitoring)".lstrip("/")
+        prefix = default_alarm_prefix(scope) if prefix is None else prefix
         problems = Problems(where)
         problems.extend(thresholds.problems())
         problems.check("prefix", prefix, rules.ALARM_NAME_PREFIX)

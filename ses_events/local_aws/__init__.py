@@ -42,10 +42,11 @@ REGION = "us-east-1"
 
 def install() -> None:
     """Extend moto with the local AWS's SES and CloudFormation support (once per process)."""
-    from ses_events.local_aws import cloudformation, ses
+    from ses_events.local_aws import athena, cloudformation, ses
 
     ses.install()
     cloudformation.install()
+    athena.install()
     _requests_count_as_tls()
 
 

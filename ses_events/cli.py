@@ -37,6 +37,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Python flushes stdout at exit: point it at nothing so that flush cannot fail too
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as error:  # an AWS call, a file, DuckDB: one line, no traceback
+        from ses_events.failures import failure_line
+
+        line = failure_line(error)
+        if line is None:
+            raise
+        print(f"ses-events: {line}", file=sys.stderr)
+        return 1
 
 
 def _main(argv: Sequence[str] | None = None) -> int:
@@ -347,11 +355,6 @@ def _query(args: argparse.Namespace) -> int:
     except SesEventsValidationError as error:
         print(f"ses-events: {error}", file=sys.stderr)
         return 2
-    except Exception as error:  # AWS said no (credentials, Region, access): one line, no trace
-        if type(error).__module__.startswith(("botocore", "boto3")):
-            print(f"ses-events: {args.engine}: {error}", file=sys.stderr)
-            return 1
-        raise
     print(
         {"table": result.table, "csv": result.csv, "json": result.json}[args.format]().rstrip("\n")
     )

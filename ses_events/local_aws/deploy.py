@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ses_events import rules
+from ses_events.failures import failure_line
 from ses_events.local_aws import LocalAws
 
 __all__ = ["CdkError", "check_deployment", "deploy", "describe_deployment", "run_cdk"]
@@ -530,6 +531,13 @@ def main(
         _remove_stale_locks(Path("cdk.out"))
         print("\nses-events local-deploy: interrupted; stopped the local AWS.", file=sys.stderr)
         return 130
+    except Exception as error:  # an AWS call failed: one line naming it, the local AWS stopped
+        line = failure_line(error)
+        aws.stop()
+        if line is None:
+            raise
+        print(f"ses-events local-deploy: {line}", file=sys.stderr)
+        return 1
     aws.stop()
     print("Stopped the local AWS.", file=out)
     return code

@@ -16,8 +16,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     ValidationError,
     field_validator,
     model_validator,
@@ -65,6 +67,21 @@ __all__ = [
     "parse_spec",
     "workgroup_name",
 ]
+
+
+def _whole(value: Any) -> Any:
+    """A float with no fraction as the integer it is: JSON Schema's ``integer`` takes ``5.0``."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# What the spec's JSON Schema says is what the loader takes: no "on" for true, no "5" for 5
+# (pydantic's lax mode would coerce both). Strings stay strings; enums are still read from theirs.
+Bool = Annotated[bool, Strict()]
+"""``true`` or ``false`` only."""
+Int = Annotated[int, BeforeValidator(_whole), Strict()]
+"""An integer (``5`` or ``5.0``); not a string, a boolean or ``5.5``."""
+Float = Annotated[float, Strict()]
+"""A number (``0.05`` or ``1``); not a string or a boolean."""
 
 
 class SpecError(SesEventsValidationError):
@@ -159,7 +176,7 @@ class _DestinationSpec(_Spec):
     """Event destination name in SES, unique within the configuration set."""
     event_types: list[str] | None = None
     """Event types to publish (``send``, ``bounce``, ...). Default: all ten."""
-    enabled: bool = True
+    enabled: Bool = True
     """Whether SES publishes to the destination. Default: ``true``."""
 
     _name = field_validator("name")(_rule(rules.EVENT_DESTINATION_NAME))
@@ -241,7 +258,7 @@ class DeliverySpec(_Spec):
     _pool = field_validator("sending_pool")(
         lambda value: value if value is None else _rule(rules.DEDICATED_IP_POOL_NAME)(value)
     )
-    max_delivery_seconds: int | None = None
+    max_delivery_seconds: Int | None = None
     """How long SES retries delivery, 300 to 50400 seconds. Default: 14 hours."""
 
     @field_validator("max_delivery_seconds")
@@ -261,7 +278,7 @@ class DeliverySpec(_Spec):
 class ValidationSpec(_Spec):
     """Auto Validation of recipients (suppression validation options)."""
 
-    enabled: bool | None = None
+    enabled: Bool | None = None
     """Turn Auto Validation on or off for this set. Default: the account-level setting."""
     confidence_threshold: Literal["MEDIUM", "HIGH", "MANAGED"] | None = None
     """Confidence verdict threshold. Setting it enables Auto Validation."""
@@ -272,7 +289,7 @@ class SuppressionSpec(_Spec):
 
     reasons: Annotated[list[Literal["BOUNCE", "COMPLAINT"]], Field(min_length=1)] | None = None
     """Reasons that add a recipient to the suppression list. Default: the account's."""
-    disable_account_list: bool = False
+    disable_account_list: Bool = False
     """Ignore the account-level suppression list for this set. Default: ``false``."""
     validation: ValidationSpec | None = None
 
@@ -290,8 +307,8 @@ class TrackingSpec(_Spec):
 class VdmSpec(_Spec):
     """Virtual Deliverability Manager options."""
 
-    engagement_metrics: bool | None = None
-    optimized_shared_delivery: bool | None = None
+    engagement_metrics: Bool | None = None
+    optimized_shared_delivery: Bool | None = None
 
 
 AlarmName = Literal[
@@ -309,8 +326,8 @@ def _rate(value: float) -> float:
 class RateThresholdSpec(_Spec):
     """Warning and critical levels of a rate alarm, as fractions: ``0.05`` is 5%."""
 
-    warning: float
-    critical: float
+    warning: Float
+    critical: Float
 
     _levels = field_validator("warning", "critical")(_rate)
 
@@ -328,11 +345,11 @@ class ThresholdsSpec(_Spec):
     """Default: warning 0.025, critical 0.05 (the AWS review level)."""
     complaint_rate: RateThresholdSpec | None = None
     """Default: warning 0.0005, critical 0.001 (the AWS review level)."""
-    rendering_failures: Annotated[int, Field(ge=1)] | None = None
+    rendering_failures: Annotated[Int, Field(ge=1)] | None = None
     """Rendering failures per 5 minutes. Default: 1."""
-    rejects: Annotated[int, Field(ge=1)] | None = None
+    rejects: Annotated[Int, Field(ge=1)] | None = None
     """Rejects per 5 minutes. Default: 1."""
-    delivery_delays: Annotated[int, Field(ge=1)] | None = None
+    delivery_delays: Annotated[Int, Field(ge=1)] | None = None
     """Delivery delays per 5 minutes, 3 periods in a row. Default: 50."""
 
 
@@ -346,7 +363,7 @@ class ConfigurationSetMonitoringSpec(_Spec):
     breakdowns: list[str] | None = None
     """Dimensions to break events down by on the dashboard. Default: every dimension but
     ``ses:configuration-set``."""
-    dashboard: bool = True
+    dashboard: Bool = True
     """Show the set on the dashboards. Default: ``true``."""
 
 
@@ -362,7 +379,7 @@ class NotificationsSpec(_Spec):
     """An existing SNS topic. Default: a topic is created (encrypted, TLS-only)."""
     emails: list[str] = Field(default_factory=list)
     """Email addresses to subscribe to the topic (each must confirm)."""
-    via_composite: bool = False
+    via_composite: Bool = False
     """Notify critical problems through each set's composite alarm only. Default: ``false``."""
 
     @field_validator("emails")
@@ -378,19 +395,19 @@ class NotificationsSpec(_Spec):
 class MonitoringSpec(_Spec):
     """Dashboards and alarms for the spec's configuration sets."""
 
-    enabled: bool = True
+    enabled: Bool = True
     """Create dashboards and alarms. Default: ``true``."""
     prefix: str | None = None
     """First part of alarm and dashboard names. Default: the spec's ``stack_name``."""
     dashboards: Literal["per_environment", "per_configuration_set", "none"] = "per_environment"
     """One dashboard for all sets (split when too big), one per set, or none."""
-    account_alarms: bool = True
+    account_alarms: Bool = True
     """Alarms on the account's reputation (bounce and complaint rate). Default: ``true``."""
-    archive_alarms: bool = True
+    archive_alarms: Bool = True
     """Alarms on each used Firehose archive (freshness, S3 delivery). Default: ``true``."""
-    composite_alarms: bool = True
+    composite_alarms: Bool = True
     """A composite health alarm per configuration set. Default: ``true``."""
-    fleet: bool = False
+    fleet: Bool = False
     """Fleet alarms and a fleet dashboard covering every set with Metrics Insights queries
     (4 alarms and 1 dashboard whatever the number of sets). Default: ``false``."""
     thresholds: ThresholdsSpec = Field(default_factory=ThresholdsSpec)
@@ -407,9 +424,9 @@ class ConfigurationSetSpec(_Spec):
     name: str
     """The name senders pass to SES."""
     delivery: DeliverySpec | None = None
-    reputation_metrics: bool = True
+    reputation_metrics: Bool = True
     """Publish reputation metrics for this set. Default: ``true``."""
-    sending_enabled: bool = True
+    sending_enabled: Bool = True
     suppression: SuppressionSpec | None = None
     tracking: TrackingSpec | None = None
     vdm: VdmSpec | None = None
@@ -497,15 +514,15 @@ def _destination_model(d: DestinationSpec) -> DestinationModel:
 class RetentionSpec(_Spec):
     """How long the archive keeps event data (recipient addresses are personal data)."""
 
-    expire_after_days: Annotated[int, Field(ge=1)] | None = None
+    expire_after_days: Annotated[Int, Field(ge=1)] | None = None
     """Delete event objects this many days after they were written. Default: keep them."""
-    noncurrent_versions_days: Annotated[int, Field(ge=1)] = rules.DEFAULT_NONCURRENT_VERSION_DAYS
+    noncurrent_versions_days: Annotated[Int, Field(ge=1)] = rules.DEFAULT_NONCURRENT_VERSION_DAYS
     """Delete an old version (after an overwrite or delete) after this many days. Default: 30."""
     infrequent_access_after_days: (
         Annotated[int, Field(ge=rules.MIN_DAYS_BEFORE_INFREQUENT_ACCESS)] | None
     ) = None
     """Move objects to S3 Standard-IA after this many days (30 or more). Default: never."""
-    glacier_after_days: Annotated[int, Field(ge=1)] | None = None
+    glacier_after_days: Annotated[Int, Field(ge=1)] | None = None
     """Move objects to S3 Glacier Instant Retrieval after this many days. Default: never."""
 
     @model_validator(mode="after")
@@ -524,17 +541,17 @@ class ArchiveSpec(_Spec):
 
     name: Annotated[str, Field(pattern=r"^[a-zA-Z0-9-]{1,32}$")]
     buffering_interval_seconds: Annotated[
-        int, Field(ge=rules.FIREHOSE_BUFFER_SECONDS[0], le=rules.FIREHOSE_BUFFER_SECONDS[1])
+        Int, Field(ge=rules.FIREHOSE_BUFFER_SECONDS[0], le=rules.FIREHOSE_BUFFER_SECONDS[1])
     ] = 300
     buffering_size_mib: Annotated[
-        int, Field(ge=rules.FIREHOSE_BUFFER_MIB[0], le=rules.FIREHOSE_BUFFER_MIB[1])
+        Int, Field(ge=rules.FIREHOSE_BUFFER_MIB[0], le=rules.FIREHOSE_BUFFER_MIB[1])
     ] = 64
     compression: Literal["GZIP", "Snappy", "HADOOP_SNAPPY", "ZIP", "UNCOMPRESSED"] = "GZIP"
     prefix: str = "ses-events/"
     error_output_prefix: str = "ses-events-errors/"
     max_data_age_seconds: (
         Annotated[
-            int, Field(ge=rules.FIREHOSE_BUFFER_SECONDS[0], le=rules.MAX_FIREHOSE_DATA_AGE_SECONDS)
+            Int, Field(ge=rules.FIREHOSE_BUFFER_SECONDS[0], le=rules.MAX_FIREHOSE_DATA_AGE_SECONDS)
         ]
         | None
     ) = None
@@ -548,7 +565,7 @@ class ArchiveSpec(_Spec):
     format: Literal["json", "parquet"] = "json"
     """How records are stored: GZIP JSON lines, or Parquet through Firehose record format
     conversion (needs ``analytics.enabled``: the Glue table is the schema). Default: ``json``."""
-    encrypt_logs: bool = False
+    encrypt_logs: Bool = False
     """Encrypt the delivery error log group with a customer managed KMS key created for it
     (rotated; about 1 USD a month). Default: CloudWatch Logs' own encryption."""
 
@@ -560,7 +577,7 @@ class TopicSpec(_Spec):
     display_name: (
         Annotated[str, Field(max_length=rules.MAX_TOPIC_DISPLAY_NAME_CHARACTERS)] | None
     ) = None
-    encrypted: bool = True
+    encrypted: Bool = True
     """Encrypt with a customer managed KMS key created for the topic (rotated; about 1 USD a
     month, and every subscriber that is an AWS service needs the key). ``false`` leaves the
     events readable to anyone who may read the topic's messages at rest. Default: ``true``."""
@@ -569,7 +586,7 @@ class TopicSpec(_Spec):
 class LayoutSpec(_Spec):
     """How configuration sets are spread over stacks (see :mod:`ses_events.stacks.layout`)."""
 
-    max_resources_per_stack: Annotated[int, Field(ge=20, le=rules.MAX_RESOURCES_PER_STACK)] = 450
+    max_resources_per_stack: Annotated[Int, Field(ge=20, le=rules.MAX_RESOURCES_PER_STACK)] = 450
     """Resources a stack may hold: CloudFormation allows 500; the default leaves room."""
     file: str | None = None
     """The layout file, relative to the spec. Default: ``<spec name>.layout.json``."""
@@ -579,21 +596,21 @@ class AnalyticsSpec(_Spec):
     """The query layer over the archives: a Glue table per archive, an Athena workgroup and the
     named queries (:mod:`ses_events.constructs.analytics`)."""
 
-    enabled: bool = False
+    enabled: Bool = False
     """Create the Glue table, workgroup and named queries. Default: ``false``."""
     database: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,200}$")] | None = None
     """Glue database name. Default: the stack name in lowercase, ``-`` as ``_``."""
     workgroup: Annotated[str, Field(pattern=r"^[a-zA-Z0-9._-]{1,120}$")] | None = None
     """Athena workgroup name. Default: ``<stack name>-events``."""
     bytes_scanned_cutoff_mb: Annotated[
-        int, Field(ge=rules.MIN_ATHENA_BYTES_SCANNED_CUTOFF // 1_000_000)
+        Int, Field(ge=rules.MIN_ATHENA_BYTES_SCANNED_CUTOFF // 1_000_000)
     ] = 10_240
     """The most one query may scan, in MB (10 or more). Default: 10,240 (10 GB)."""
-    results_expiration_days: Annotated[int, Field(ge=1)] = 30
+    results_expiration_days: Annotated[Int, Field(ge=1)] = 30
     """How long query results are kept. Default: 30 days."""
     funnel_tag: str = "campaign"
     """The message tag the funnel query groups by. Default: ``campaign``."""
-    years: tuple[int, int] = (2025, 2035)
+    years: tuple[Int, Int] = (2025, 2035)
     """The years partition projection covers, first and last. Default: 2025 to 2035."""
 
     _tag = field_validator("funnel_tag")(_rule(rules.DIMENSION_NAME))

@@ -194,19 +194,40 @@ def test_describing_an_unknown_change_set_is_change_set_not_found(aws: LocalAws)
 
 @pytest.fixture(scope="module")
 def deployed(aws: LocalAws, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The example app deployed with `cdk deploy`, once for the tests below, in order."""
+    """The example app deployed with `cdk deploy`, once for the tests that only read it (in any
+    order, beside tests that add resources of their own to the same local AWS)."""
     outdir = tmp_path_factory.mktemp("cdk.out")
     result = deploy(aws, cwd=ROOT, output=outdir)
     return {"outdir": outdir, "output": result.stdout + result.stderr}
 
 
+@pytest.fixture
+def own_deployment(tmp_path: Path) -> Iterator[tuple[LocalAws, dict[str, Any]]]:
+    """The example app deployed to a local AWS of its own, for a test that changes it."""
+    with LocalAws() as local:
+        outdir = tmp_path / "cdk.out"
+        deploy(local, cwd=ROOT, output=outdir)
+        yield local, {"outdir": outdir}
+
+
+def _stack_sets(aws: LocalAws, stack: str = "SesEvents") -> set[str]:
+    """The configuration sets the stack created (their physical ids)."""
+    resources = _client(aws, "cloudformation").list_stack_resources(StackName=stack)
+    return {
+        r["PhysicalResourceId"]
+        for r in resources["StackResourceSummaries"]
+        if r["ResourceType"] == "AWS::SES::ConfigurationSet"
+    }
+
+
 def test_deploy_creates_what_the_templates_say(aws: LocalAws, deployed: dict[str, Any]) -> None:
     assert check_deployment(aws, deployed["outdir"]) == []
     sesv2 = _client(aws, "sesv2")
-    assert sorted(sesv2.list_configuration_sets()["ConfigurationSets"]) == [
-        "marketing",
-        "transactional",
-    ]
+    # only what this deployment made: other tests add sets of their own to this local AWS
+    assert _stack_sets(aws) == {"marketing", "transactional"}
+    assert {"marketing", "transactional"} <= set(
+        sesv2.list_configuration_sets()["ConfigurationSets"]
+    )
     marketing = sesv2.get_configuration_set(ConfigurationSetName="marketing")
     assert marketing["DeliveryOptions"] == {"TlsPolicy": "REQUIRE", "MaxDeliverySeconds": 14400}
     assert marketing["SuppressionOptions"]["SuppressedReasons"] == ["BOUNCE", "COMPLAINT"]
@@ -318,8 +339,9 @@ def test_redeploying_without_a_change_does_nothing(aws: LocalAws, deployed: dict
 
 
 def test_update_changes_event_types_and_adds_a_configuration_set(
-    aws: LocalAws, deployed: dict[str, Any], tmp_path: Path
+    own_deployment: tuple[LocalAws, dict[str, Any]], tmp_path: Path
 ) -> None:
+    aws, deployed = own_deployment
     spec = yaml.safe_load(EXAMPLE_SPEC.read_text())
     spec["configuration_sets"][0]["destinations"][2]["event_types"] = [
         "bounce",
@@ -377,8 +399,9 @@ def test_send_through_a_deployed_configuration_set(aws: LocalAws, deployed: dict
 
 
 def test_destroy_removes_the_sets_and_keeps_the_event_bucket(
-    aws: LocalAws, deployed: dict[str, Any]
+    own_deployment: tuple[LocalAws, dict[str, Any]],
 ) -> None:
+    aws, deployed = own_deployment
     s3 = _client(aws, "s3")
     buckets_before = {b["Name"] for b in s3.list_buckets()["Buckets"]}
     run_cdk(aws, ["destroy", "--all", "--force", "--output", str(deployed["outdir"])], cwd=ROOT)

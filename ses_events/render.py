@@ -10,13 +10,19 @@ typed L1 resources for escape hatches.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ses_events.model import SetModel
 from ses_events.rules import EventType
+
+if TYPE_CHECKING:  # render stays free of jsii: the L1 helpers take the classes they build
+    from aws_cdk import CfnResource
+    from constructs import Construct
 
 __all__ = [
     "RESOURCE_ID",
@@ -194,6 +200,7 @@ _JSII_NAMES = {
     "SnsDestination": "snsDestination",
     "TopicARN": "topicArn",
     "EventBridgeDestination": "eventBridgeDestination",
+    "EventDestination": "eventDestination",
     "EventBusArn": "eventBusArn",
 }
 
@@ -210,6 +217,72 @@ def to_jsii(properties: Properties) -> Properties:
         return value
 
     return {_JSII_NAMES[key]: convert(item) for key, item in properties.items()}
+
+
+_L1 = TypeVar("_L1", bound="CfnResource")
+
+
+def _keyword(cloudformation_name: str) -> str:
+    """The Python keyword (``snake_case``) of a CloudFormation property in an L1 class."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", _JSII_NAMES[cloudformation_name]).lower()
+
+
+@functools.cache
+def _parameters(cls: type) -> frozenset[str]:
+    # the constructor's own signature: a jsii class's metaclass __call__ takes (*args, **kwargs)
+    return frozenset(inspect.signature(cls.__init__).parameters)  # type: ignore[misc]
+
+
+def _known(owner: type, name: str, value: Any) -> bool:
+    """Whether the installed L1 class ``owner`` renders the property ``name`` = ``value`` in full
+    (every key of a nested struct is a field of its ``<Name>Property`` class)."""
+    if isinstance(value, list):
+        if name == "Tags":
+            return True  # CfnTag: key and value, on every release
+        item = (
+            name[:-1] if name.endswith("s") else name
+        )  # DimensionConfigurations -> ...Configuration
+        return all(not isinstance(v, dict) or _known(owner, item, v) for v in value)
+    if not isinstance(value, dict):
+        return True
+    struct = getattr(owner, f"{name}Property", None)
+    if struct is None:
+        return False
+    fields = _parameters(struct)
+    return all(_keyword(k) in fields and _known(owner, k, v) for k, v in value.items())
+
+
+def l1_keywords(l1_class: type, properties: Properties) -> tuple[dict[str, Any], Properties]:
+    """``properties`` split for the installed ``l1_class``: the keywords it renders in full, and
+    the rest in CloudFormation's spelling, to be written raw (``add_property_override``).
+
+    An older aws-cdk-lib's L1 classes lack newer properties (the configuration set's
+    ``ValidationOptions`` came after 2.160), and a nested struct silently drops a key it does not
+    know: such a property goes raw, whole, so nothing is lost on any release. On a release that
+    knows every property, all are keywords (the same template as ever).
+    """
+    parameters = _parameters(l1_class)
+    keywords: dict[str, Any] = {}
+    raw: Properties = {}
+    for name, value in properties.items():
+        keyword = _keyword(name)
+        if keyword in parameters and _known(l1_class, name, value):
+            keywords[keyword] = to_jsii({name: value})[_JSII_NAMES[name]]
+        else:
+            raw[name] = value
+    return keywords, raw
+
+
+def l1_resource(
+    l1_class: type[_L1], scope: Construct, construct_id: str, properties: Properties, **given: Any
+) -> _L1:
+    """The ``l1_class`` resource ``construct_id`` in ``scope`` with ``properties`` (CloudFormation's
+    spelling) and ``given`` keywords, on any aws-cdk-lib release (see :func:`l1_keywords`)."""
+    keywords, raw = l1_keywords(l1_class, properties)
+    resource = l1_class(scope, construct_id, **given, **keywords)
+    for name, value in raw.items():
+        resource.add_property_override(name, value)
+    return resource
 
 
 # Construct paths below the stack, shared by the stack that builds constructs and the bulk path

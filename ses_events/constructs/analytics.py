@@ -30,12 +30,10 @@ from collections.abc import Sequence
 
 import jsii
 from aws_cdk import (
-    Acknowledgment,
     Duration,
     IStableStringProducer,
     Lazy,
     Stack,
-    Validations,
 )
 from aws_cdk import aws_athena as athena
 from aws_cdk import aws_glue as glue
@@ -45,6 +43,7 @@ from constructs import Construct
 from ses_events import rules
 from ses_events.analytics.queries import QUERIES, over_table
 from ses_events.analytics.schema import PARTITION_KEYS, glue_columns
+from ses_events.compat import acknowledge
 from ses_events.constructs.buckets import private_bucket
 from ses_events.constructs.firehose import ArchiveStorageFormat, FirehoseEventArchive
 from ses_events.errors import Problems
@@ -279,12 +278,11 @@ class EventQueryWorkgroup(Construct):
         else:
             self.results_bucket = results_bucket
         if results_bucket is None:
-            Validations.of(self.results_bucket).acknowledge(
-                Acknowledgment(
-                    id="AwsSolutions-S1",
-                    reason="Athena query results are derived from the event archive and expire;"
-                    " access to them is governed by the workgroup, whose use CloudTrail records.",
-                )
+            acknowledge(
+                self.results_bucket,
+                "AwsSolutions-S1",
+                "Athena query results are derived from the event archive and expire;"
+                " access to them is governed by the workgroup, whose use CloudTrail records.",
             )
         self.workgroup = athena.CfnWorkGroup(
             self,

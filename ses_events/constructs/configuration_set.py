@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -11,10 +10,9 @@ from aws_cdk import Duration, Resource, Stack, Tags, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ses as ses
-from aws_cdk.interfaces.aws_ses import ConfigurationSetReference
 from constructs import Construct
 
-from ses_events import render, rules
+from ses_events import compat, render, rules
 from ses_events.constructs.identity_ref import IdentityLike, identity_arn, identity_name
 from ses_events.constructs.interfaces import ICloudWatchDestination
 from ses_events.constructs.metrics import DEFAULT_PERIOD, ConfigurationSetMetrics
@@ -452,8 +450,12 @@ class _ConfigurationSetHandle(Resource):
 
     def __init__(self, scope: Construct, id: str, model: SetModel) -> None:  # noqa: A002
         super().__init__(scope, id, physical_name=model.name)
-        properties = render.to_jsii(render.configuration_set(model, tags=False))
-        self.cfn = ses.CfnConfigurationSet(self, render.RESOURCE_ID, **_keywords(properties))
+        self.cfn = render.l1_resource(
+            ses.CfnConfigurationSet,
+            self,
+            render.RESOURCE_ID,
+            render.configuration_set(model, tags=False),
+        )
         self._name = self.cfn.ref
 
     @property
@@ -461,20 +463,14 @@ class _ConfigurationSetHandle(Resource):
         return self._name
 
     @property
-    def configuration_set_ref(self) -> ConfigurationSetReference:
-        return ConfigurationSetReference(configuration_set_name=self._name)
+    def configuration_set_ref(self) -> Any:
+        """``IConfigurationSet``'s reference (aws-cdk-lib 2.225 and newer ask for it)."""
+        return compat.configuration_set_reference(self._name)
 
 
 def _maybe(convert: Callable[[Any], _T], value: Any) -> _T | None:
     """``convert(value)``, or ``None`` for ``None`` (an option left at its default)."""
     return None if value is None else convert(value)
-
-
-def _keywords(properties: dict[str, Any]) -> dict[str, Any]:
-    """jsii names (``camelCase``) as the Python keywords of an L1 class (``snake_case``)."""
-    return {
-        re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower(): value for key, value in properties.items()
-    }
 
 
 SEND_ACTIONS = ("ses:SendEmail", "ses:SendRawEmail")

@@ -89,19 +89,20 @@ class EventDestinationBase(Construct):
         uses, passed to the L1 class in its jsii spelling as a plain mapping, which skips the
         Python run-time type checks of the struct classes (about a millisecond per destination,
         at thousands of sets)."""
-        self.cfn_event_destination = ses.CfnConfigurationSetEventDestination(
+        self.cfn_event_destination = render.l1_resource(
+            ses.CfnConfigurationSetEventDestination,
             self,
             render.RESOURCE_ID,
-            # A Ref to the configuration set: CloudFormation creates the set first.
-            configuration_set_name=self.configuration_set.configuration_set_reference,
-            event_destination=render.to_jsii(
-                render.event_destination(
+            {
+                "EventDestination": render.event_destination(
                     self.destination_name,
                     enabled=self.enabled,
                     event_types=self.event_types,
                     target=target,
                 )
-            ),
+            },
+            # A Ref to the configuration set: CloudFormation creates the set first.
+            configuration_set_name=self.configuration_set.configuration_set_reference,
         )
         return self.cfn_event_destination
 

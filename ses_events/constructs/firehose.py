@@ -8,14 +8,12 @@ from collections.abc import Sequence
 
 import jsii
 from aws_cdk import (
-    Acknowledgment,
     ArnFormat,
     Duration,
     Fn,
     Names,
     Stack,
     Token,
-    Validations,
 )
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesisfirehose as firehose
@@ -25,6 +23,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct, IValidation
 
 from ses_events import render, rules
+from ses_events.compat import acknowledge
 from ses_events.constructs.buckets import private_bucket
 from ses_events.constructs.configuration_set import (
     ConfigurationSetLike,
@@ -267,12 +266,11 @@ class FirehoseEventArchive(Construct):
         else:
             self.bucket = bucket
         if bucket is None and server_access_logs_bucket is None:
-            Validations.of(self.bucket).acknowledge(
-                Acknowledgment(
-                    id="AwsSolutions-S1",
-                    reason="Only the archive's own Firehose role writes here, and every object is"
-                    " an SES event already; pass server_access_logs_bucket to log S3 access.",
-                )
+            acknowledge(
+                self.bucket,
+                "AwsSolutions-S1",
+                "Only the archive's own Firehose role writes here, and every object is an SES"
+                " event already; pass server_access_logs_bucket to log S3 access.",
             )
 
         self.delivery_stream_name: str = delivery_stream_name or Names.unique_resource_name(
@@ -530,16 +528,13 @@ class FirehoseEventArchive(Construct):
         else:
             return  # a bucket of another stack: its owner knows the finding's name
         policy = self.firehose_role.node.find_child("DefaultPolicy")
-        Validations.of(policy).acknowledge(
-            *(
-                Acknowledgment(
-                    id=f"AwsSolutions-IAM5[Resource::{bucket_arn}/{prefix}*]",
-                    reason="Firehose writes objects under time- and set-partitioned keys that"
-                    " are not known in advance; the grant is limited to the archive's prefixes.",
-                )
-                for prefix in prefixes
+        for prefix in prefixes:
+            acknowledge(
+                policy,
+                f"AwsSolutions-IAM5[Resource::{bucket_arn}/{prefix}*]",
+                "Firehose writes objects under time- and set-partitioned keys that are not known"
+                " in advance; the grant is limited to the archive's prefixes.",
             )
-        )
 
 
 def _lifecycle(

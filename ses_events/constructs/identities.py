@@ -9,12 +9,13 @@ so events exist even for senders that never pass a set name. To let a sender use
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Stack, Validations
+from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ses as ses
 from aws_cdk import custom_resources as cr
 from constructs import Construct, IConstruct
 
+from ses_events.compat import acknowledge
 from ses_events.constructs.configuration_set import (
     ConfigurationSetLike,
     EventPublishingConfigurationSet,
@@ -133,20 +134,13 @@ class IdentityDefaultConfigurationSet(Construct):
 
 
 def _acknowledge_managed_logging_policy(provider: IConstruct) -> None:
-    try:
-        Validations.of(provider).acknowledge(
-            Acknowledgment(
-                id=f"AwsSolutions-IAM4[Policy::{_BASIC_EXECUTION_POLICY}]",
-                reason="aws-cdk-lib's AwsCustomResource provider: the managed policy lets the"
-                " function write its own CloudWatch logs and nothing else; its SES permission"
-                " is a separate statement on one identity.",
-            )
-        )
-    except RuntimeError as error:
-        # aws-cdk-lib before 2.257 refuses a finding id holding '::' more than once; cdk-nag 3
-        # needs 2.257 or newer, so there is then no cdk-nag to acknowledge anything to.
-        if "InvalidValidationId" not in str(error):
-            raise
+    acknowledge(
+        provider,
+        f"AwsSolutions-IAM4[Policy::{_BASIC_EXECUTION_POLICY}]",
+        "aws-cdk-lib's AwsCustomResource provider: the managed policy lets the function write"
+        " its own CloudWatch logs and nothing else; its SES permission is a separate statement"
+        " on one identity.",
+    )
 
 
 _BASIC_EXECUTION_POLICY = (

@@ -5,13 +5,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from aws_cdk import Acknowledgment, Annotations, Fn, Stack, Validations
+from aws_cdk import Annotations, Fn, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ses_events import render, rules
+from ses_events.compat import acknowledge
 from ses_events.constructs.configuration_set import (
     ConfigurationSetLike,
     EventPublishingConfigurationSet,
@@ -95,12 +96,11 @@ class SnsEventTopic(Construct):
         )
         """The topic SES publishes to."""
         if topic is None and encryption_key is None:
-            Validations.of(self.topic).acknowledge(
-                Acknowledgment(
-                    id="AwsSolutions-SNS2",
-                    reason="SES cannot publish to a topic encrypted with the AWS managed key;"
-                    " pass encryption_key (a customer managed key) to encrypt at rest.",
-                )
+            acknowledge(
+                self.topic,
+                "AwsSolutions-SNS2",
+                "SES cannot publish to a topic encrypted with the AWS managed key;"
+                " pass encryption_key (a customer managed key) to encrypt at rest.",
             )
         added = self.topic.add_to_resource_policy(
             iam.PolicyStatement(

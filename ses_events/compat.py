@@ -20,7 +20,13 @@ from typing import Any
 import aws_cdk
 from constructs import IConstruct
 
-__all__ = ["HAS_INTERFACES", "HAS_VALIDATIONS", "acknowledge", "configuration_set_reference"]
+__all__ = [
+    "HAS_INTERFACES",
+    "HAS_VALIDATIONS",
+    "acknowledge",
+    "configuration_set_reference",
+    "taggable",
+]
 
 HAS_VALIDATIONS: bool = hasattr(aws_cdk, "Validations") and hasattr(aws_cdk, "Acknowledgment")
 """Whether aws-cdk-lib has policy-validation acknowledgments (what cdk-nag 3 reads)."""
@@ -55,3 +61,17 @@ def configuration_set_reference(name: str) -> Any:
     by an aws-cdk-lib that has it)."""
     assert _Reference is not None, "asked only by an aws-cdk-lib with aws_cdk.interfaces"
     return _Reference(configuration_set_name=name)
+
+
+def taggable(resource: IConstruct) -> bool:
+    """Whether ``Tags.of(resource)`` reaches ``resource``: ``TagManager.is_taggable`` or, for the
+    L1 classes of newer releases (``cdk_tag_manager``), ``is_taggable_v2``. 2.160 answers an
+    untaggable resource with ``undefined``, which jsii refuses as a boolean (a ``RuntimeError``):
+    that is a no."""
+    manager = aws_cdk.TagManager
+    try:
+        if manager.is_taggable(resource):
+            return True
+    except RuntimeError:
+        pass
+    return hasattr(manager, "is_taggable_v2") and bool(manager.is_taggable_v2(resource))

@@ -127,6 +127,13 @@ class SetOptionValues(Protocol):
     def https_policy(self) -> str | None: ...
 
 
+CONFIDENCE_VERDICT_THRESHOLDS = ("MEDIUM", "HIGH", "MANAGED")
+"""Auto Validation's thresholds (AWS::SES::ConfigurationSet ``ConfidenceVerdictThreshold``)."""
+TRACKING_HTTPS_POLICIES = ("REQUIRE", "REQUIRE_OPEN_ONLY", "OPTIONAL")
+"""Tracking links' HTTPS policies (AWS::SES::ConfigurationSet ``TrackingOptions.HttpsPolicy``,
+https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_TrackingOptions.html)."""
+
+
 def set_option_problems(
     options: SetOptionValues, names: Callable[[str], str]
 ) -> list[tuple[str, str]]:

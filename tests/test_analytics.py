@@ -563,4 +563,6 @@ def test_an_aws_error_is_one_line_not_a_traceback(
          "--database", "d", "--table", "t", "--workgroup", "w"]
     )  # fmt: skip
     assert code == 1
-    assert capsys.readouterr().err.startswith("ses-events: AWS call failed: athena: You must specify a region.")
+    assert capsys.readouterr().err.startswith(
+        "ses-events: AWS call failed: athena: You must specify a region."
+    )

@@ -10,9 +10,12 @@ import json
 import os
 import subprocess
 import sys
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import pytest
+from packaging.version import Version
 
 from tests.conftest import ROOT
 from tests.test_dependencies import lowest_aws_cdk_lib
@@ -29,11 +32,43 @@ def _environment() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
 
 
-@pytest.fixture(scope="module")
-def consumer(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Build the wheel, install it (no extras) and the lowest aws-cdk-lib into a fresh venv,
-    write the README example as app.py and synthesize it."""
-    work = tmp_path_factory.mktemp("consumer")
+EXAMPLE_STACK_APP = """
+import json, sys
+from aws_cdk import App
+from ses_events.stacks import build_app
+app = App(context={"ses-events:spec": sys.argv[1]})
+build_app(app)
+(stack,) = app.synth().stacks
+print(json.dumps(stack.template))
+"""
+
+
+def example_stack_template(python: str | Path, cwd: Path) -> dict[str, Any]:
+    """The example spec's stack as ``python``'s ses-events and aws-cdk-lib synthesize it."""
+    script = cwd / "example_stack.py"
+    script.write_text(EXAMPLE_STACK_APP, encoding="utf-8")
+    spec = ROOT / "ses_events" / "examples" / "ses-events.yaml"
+    result = subprocess.run(
+        [str(python), str(script), str(spec)],
+        cwd=cwd,
+        env={**_environment(), "CDK_OUTDIR": str(cwd / "example.out")},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    template: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return template
+
+
+@pytest.fixture(scope="module", params=["lowest", "newest"])
+def consumer(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    """Build the wheel, install it (no extras) beside the lowest aws-cdk-lib the range admits
+    and, apart, beside the newest it admits, each in a fresh venv; write the README example as
+    app.py and synthesize it."""
+    work = tmp_path_factory.mktemp(f"consumer-{request.param}")
     dist = work / "dist"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dist), str(ROOT)],
@@ -46,8 +81,9 @@ def consumer(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
     lowest = lowest_aws_cdk_lib()
+    wanted = f"aws-cdk-lib=={lowest}" if request.param == "lowest" else f"aws-cdk-lib>={lowest},<3"
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", str(wheel), f"aws-cdk-lib=={lowest}"],
+        [str(python), "-m", "pip", "install", "--quiet", "--upgrade", str(wheel), wanted],
         check=True,
         cwd=work,
         timeout=900,
@@ -65,7 +101,14 @@ def consumer(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     template = json.loads((out / "Mail.template.json").read_text(encoding="utf-8"))
-    return {"python": python, "app": app, "template": template, "lowest": lowest}
+    return {
+        "python": python,
+        "app": app,
+        "template": template,
+        "lowest": lowest,
+        "which": request.param,
+        "work": work,
+    }
 
 
 def _resources(template: dict[str, Any], kind: str) -> list[dict[str, Any]]:
@@ -87,7 +130,47 @@ def test_the_wheel_sits_beside_the_oldest_aws_cdk_lib(consumer: dict[str, Any]) 
         env=_environment(),
         cwd=consumer["app"].parent,
     ).stdout.split()
-    assert shown == [consumer["lowest"], "True"]  # the installed wheel, not this checkout
+    if consumer["which"] == "lowest":
+        assert shown == [consumer["lowest"], "True"]  # the installed wheel, not this checkout
+    else:
+        newest = metadata.version("aws-cdk-lib")  # the lock holds the newest release
+        assert Version(shown[0]) >= Version(newest) and shown[1] == "True"
+
+
+def _ses_resources(template: dict[str, Any]) -> dict[str, Any]:
+    return {
+        logical_id: resource["Properties"]
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"].startswith("AWS::SES::")
+    }
+
+
+@pytest.mark.consumer
+def test_the_example_stack_is_the_same_on_every_release(consumer: dict[str, Any]) -> None:
+    """The spec's stack on the lowest and the newest aws-cdk-lib: the same SES resources (the
+    Auto Validation and HTTPS options that 2.160's L1 lacks written raw, nothing dropped) as in
+    this repository's lock."""
+    here = _ses_resources(example_stack_template(sys.executable, consumer["work"]))
+    there_template = example_stack_template(consumer["python"], consumer["work"])
+    there = _ses_resources(there_template)
+    if consumer["which"] == "lowest":
+        # 2.160's CfnConfigurationSet takes no tags: the set's own are written raw, the stack's
+        # do not reach it (README, "Supported aws-cdk-lib")
+        for properties in (*here.values(), *there.values()):
+            tags = properties.pop("Tags", None)
+            if properties.get("Name") == "marketing" and tags is not None:
+                assert {"Key": "team", "Value": "growth"} in tags
+    assert there == here
+    (marketing,) = [p for p in there.values() if p.get("Name") == "marketing"]
+    assert marketing["SuppressionOptions"]["ValidationOptions"] == {
+        "ConditionThreshold": {
+            "ConditionThresholdEnabled": "ENABLED",
+            "OverallConfidenceThreshold": {"ConfidenceVerdictThreshold": "HIGH"},
+        }
+    }
+    assert marketing["TrackingOptions"]["HttpsPolicy"] == "REQUIRE"
+    kinds = {r["Type"] for r in there_template["Resources"].values()}
+    assert {"AWS::KinesisFirehose::DeliveryStream", "AWS::CloudWatch::Alarm"} <= kinds
 
 
 @pytest.mark.consumer

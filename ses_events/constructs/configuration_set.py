@@ -78,12 +78,15 @@ class EventPublishingConfigurationSet(Construct):
     :param disable_suppression_list: ignore the account-level suppression list entirely.
         Default: ``False``. Cannot be combined with ``suppression_reasons``.
     :param validation_threshold: enable Auto Validation of recipients with this confidence
-        verdict threshold (MEDIUM, HIGH or MANAGED). Default: the account-level setting.
+        verdict threshold (MEDIUM, HIGH or MANAGED), an ``aws_ses.AutoValidationThreshold`` or
+        its text (older aws-cdk-lib releases lack the enum). Default: the account-level setting.
     :param disable_validation: turn Auto Validation off for this set. Default: the account-level
         setting. Cannot be combined with ``validation_threshold``.
     :param custom_tracking_redirect_domain: your domain for open and click tracking links.
         Default: SES's own tracking domain.
-    :param custom_tracking_https_policy: HTTPS policy of tracking links. Default: SES's default.
+    :param custom_tracking_https_policy: HTTPS policy of tracking links, an
+        ``aws_ses.HttpsPolicy`` or its text (REQUIRE, REQUIRE_OPEN_ONLY, OPTIONAL). Default:
+        SES's default.
     :param engagement_metrics: VDM engagement tracking. Default: the account-level setting.
     :param optimized_shared_delivery: VDM optimized shared delivery. Default: the account-level
         setting.
@@ -105,10 +108,10 @@ class EventPublishingConfigurationSet(Construct):
         sending_enabled: bool = True,
         suppression_reasons: ses.SuppressionReasons | None = None,
         disable_suppression_list: bool = False,
-        validation_threshold: ses.AutoValidationThreshold | None = None,
+        validation_threshold: ses.AutoValidationThreshold | str | None = None,
         disable_validation: bool | None = None,
         custom_tracking_redirect_domain: str | None = None,
-        custom_tracking_https_policy: ses.HttpsPolicy | None = None,
+        custom_tracking_https_policy: ses.HttpsPolicy | str | None = None,
         engagement_metrics: bool | None = None,
         optimized_shared_delivery: bool | None = None,
         archive_arn: str | None = None,
@@ -150,13 +153,19 @@ class EventPublishingConfigurationSet(Construct):
             else _SUPPRESSED_REASONS[suppression_reasons.value],
             disable_suppression_list=disable_suppression_list,
             validation_enabled=None if disable_validation is None else not disable_validation,
-            validation_threshold=None
-            if validation_threshold is None
-            else validation_threshold.value,
+            validation_threshold=_enum_value(
+                problems,
+                "validation_threshold",
+                validation_threshold,
+                rules.CONFIDENCE_VERDICT_THRESHOLDS,
+            ),
             custom_redirect_domain=custom_tracking_redirect_domain,
-            https_policy=None
-            if custom_tracking_https_policy is None
-            else custom_tracking_https_policy.value,
+            https_policy=_enum_value(
+                problems,
+                "custom_tracking_https_policy",
+                custom_tracking_https_policy,
+                rules.TRACKING_HTTPS_POLICIES,
+            ),
             engagement_metrics=engagement_metrics,
             optimized_shared_delivery=optimized_shared_delivery,
             archive_arn=archive_arn,
@@ -196,8 +205,16 @@ class EventPublishingConfigurationSet(Construct):
         set); for an existing set, the ``IConfigurationSet`` it was given."""
         self._cfn = handle.cfn
         # Tags through Tags.of, as the L2 had them: they win over the stack's tags of one key.
-        for key, value in options.tags:
-            Tags.of(self._cfn).add(key, value)
+        # An aws-cdk-lib whose CfnConfigurationSet takes no tags (2.160) would drop them: there
+        # the set's own tags are written raw (tags of the stack do not reach it, as they do not
+        # reach aws-cdk-lib's own L2 on that release).
+        if compat.taggable(self._cfn):
+            for key, value in options.tags:
+                Tags.of(self._cfn).add(key, value)
+        elif options.tags:
+            self._cfn.add_property_override(
+                "Tags", [{"Key": key, "Value": value} for key, value in options.tags]
+            )
         self.options: SetOptions | None = options
         """The set's own options as plain data (what :func:`ses_events.render.configuration_set`
         writes); ``None`` for an existing set, whose options this app does not know."""
@@ -297,10 +314,10 @@ class EventPublishingConfigurationSet(Construct):
             sending_enabled=model.sending_enabled,
             suppression_reasons=_maybe(ses.SuppressionReasons, reasons),
             disable_suppression_list=o.disable_suppression_list,
-            validation_threshold=_maybe(ses.AutoValidationThreshold, o.validation_threshold),
+            validation_threshold=o.validation_threshold,
             disable_validation=None if o.validation_enabled is None else not o.validation_enabled,
             custom_tracking_redirect_domain=o.custom_redirect_domain,
-            custom_tracking_https_policy=_maybe(ses.HttpsPolicy, o.https_policy),
+            custom_tracking_https_policy=o.https_policy,
             engagement_metrics=o.engagement_metrics,
             optimized_shared_delivery=o.optimized_shared_delivery,
             archive_arn=o.archive_arn,
@@ -466,6 +483,17 @@ class _ConfigurationSetHandle(Resource):
     def configuration_set_ref(self) -> Any:
         """``IConfigurationSet``'s reference (aws-cdk-lib 2.225 and newer ask for it)."""
         return compat.configuration_set_reference(self._name)
+
+
+def _enum_value(problems: Problems, field: str, given: Any, allowed: tuple[str, ...]) -> str | None:
+    """The value of an aws_ses enum member, or of its text (aws-cdk-lib 2.160 to 2.2xx have no
+    ``AutoValidationThreshold`` or ``HttpsPolicy``: their users pass "HIGH", "REQUIRE"...)."""
+    if given is None:
+        return None
+    value = getattr(given, "value", given)
+    if value not in allowed:
+        problems.add(field, value, "must be one of " + ", ".join(allowed))
+    return str(value)
 
 
 def _maybe(convert: Callable[[Any], _T], value: Any) -> _T | None:

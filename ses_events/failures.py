@@ -44,7 +44,7 @@ def failure_line(error: BaseException) -> str | None:
         call = " ".join(part for part in (service, operation) if part) or "AWS"
         message = " ".join(str(error).split())
         return f"AWS call failed: {call}: {message}"
-    if module.startswith("duckdb"):
+    if module.startswith(("duckdb", "_duckdb")):  # DuckDB 2 raises from its _duckdb module
         return f"DuckDB: {' '.join(str(error).split())}"
     if isinstance(error, OSError) and error.strerror:
         where = f"{error.filename}: " if error.filename else ""

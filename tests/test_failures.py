@@ -122,3 +122,18 @@ def test_a_command_that_fails_on_aws_prints_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("ses-events: AWS call failed: athena")
+
+
+def test_a_query_over_an_empty_archive_is_one_line(tmp_path: Path) -> None:
+    """DuckDB's own error (from its _duckdb module) for an archive with no event files."""
+    result = subprocess.run(
+        [sys.executable, "-m", "ses_events", "query", "funnel", "--archive", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("ses-events: DuckDB: IO Error: No files found")
+    assert str(tmp_path) in line

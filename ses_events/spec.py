@@ -16,7 +16,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     Strict,
@@ -69,17 +68,25 @@ __all__ = [
 ]
 
 
-def _whole(value: Any) -> Any:
-    """A float with no fraction as the integer it is: JSON Schema's ``integer`` takes ``5.0``."""
-    return int(value) if isinstance(value, float) and value.is_integer() else value
+def _whole_numbers(value: Any) -> Any:
+    """``value`` with each float that has no fraction made the integer it is: JSON Schema's
+    ``integer`` takes ``5.0``, and so does the loader (a number field takes either)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    return value
 
 
 # What the spec's JSON Schema says is what the loader takes: no "on" for true, no "5" for 5
 # (pydantic's lax mode would coerce both). Strings stay strings; enums are still read from theirs.
 Bool = Annotated[bool, Strict()]
 """``true`` or ``false`` only."""
-Int = Annotated[int, BeforeValidator(_whole), Strict()]
-"""An integer (``5`` or ``5.0``); not a string, a boolean or ``5.5``."""
+Int = Annotated[int, Strict()]
+"""An integer (``5``, or ``5.0`` through :func:`_whole_numbers`); not a string, a boolean or
+``5.5``."""
 Float = Annotated[float, Strict()]
 """A number (``0.05`` or ``1``); not a string or a boolean."""
 
@@ -874,7 +881,7 @@ def parse_spec(
     if not isinstance(data, dict):
         raise SpecError(source, [Problem("(top level)", type(data).__name__, "must be a mapping")])
     try:
-        spec = EventPublishingSpec.model_validate(data)
+        spec = EventPublishingSpec.model_validate(_whole_numbers(data))
     except ValidationError as error:
         problems = []
         for e in error.errors():

@@ -25,7 +25,9 @@ pytestmark = pytest.mark.local_aws
 
 @pytest.fixture(scope="module")
 def aws() -> Iterator[LocalAws]:
-    with LocalAws() as local:
+    """This module's local AWS, in a Region no other test module uses (moto keeps its state per
+    process and Region, not per server)."""
+    with LocalAws(region="us-west-2") as local:
         yield local
 
 
@@ -201,10 +203,16 @@ def deployed(aws: LocalAws, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     return {"outdir": outdir, "output": result.stdout + result.stderr}
 
 
+# moto keeps its state per process, account and Region, not per server: a deployment a test
+# changes lives in a Region of its own, so that nothing else sees what it does.
+_OWN_REGIONS = iter(["eu-west-1", "eu-west-2", "eu-central-1", "ap-southeast-2", "ca-central-1"])
+
+
 @pytest.fixture
 def own_deployment(tmp_path: Path) -> Iterator[tuple[LocalAws, dict[str, Any]]]:
-    """The example app deployed to a local AWS of its own, for a test that changes it."""
-    with LocalAws() as local:
+    """The example app deployed to a local AWS of its own (its own Region), for a test that
+    changes it."""
+    with LocalAws(region=next(_OWN_REGIONS)) as local:
         outdir = tmp_path / "cdk.out"
         deploy(local, cwd=ROOT, output=outdir)
         yield local, {"outdir": outdir}

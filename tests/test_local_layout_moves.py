@@ -24,7 +24,7 @@ NAMES = [f"t-{n:02d}" for n in range(12)]
 
 @pytest.fixture(scope="module")
 def aws() -> Iterator[LocalAws]:
-    with LocalAws() as local:
+    with LocalAws(region="eu-north-1") as local:  # a Region of its own: moto state is per process
         yield local
 
 

@@ -1,0 +1,55 @@
+"""``ses-events cost``: the monthly CloudWatch and analytics cost of a cloud assembly."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+HELP = "estimate the monthly CloudWatch cost of a cloud assembly's templates"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("outdir", nargs="?", default="cdk.out", help="default: cdk.out")
+    parser.add_argument(
+        "--events-per-month",
+        type=int,
+        default=1_000_000,
+        help="SES events a month, for the archive and Athena lines (default: 1000000)",
+    )
+    parser.add_argument(
+        "--query-runs-per-month",
+        type=int,
+        default=30,
+        help="how often each named query runs a month (default: 30)",
+    )
+    parser.add_argument(
+        "--values-per-dimension",
+        type=int,
+        default=10,
+        help="distinct values assumed for each dimension other than ses:configuration-set"
+        " (default: 10)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from ses_events.cost import estimate_analytics_cost, estimate_assembly_cost
+
+    if not (Path(args.outdir) / "manifest.json").is_file():
+        print(f"ses-events: no cloud assembly at {args.outdir}", file=sys.stderr)
+        return 1
+    report = estimate_assembly_cost(args.outdir, values_per_dimension=args.values_per_dimension)
+    print(report.table())
+    templates = [
+        json.loads(p.read_text()) for p in sorted(Path(args.outdir).glob("*.template.json"))
+    ]
+    analytics = estimate_analytics_cost(
+        templates,
+        events_per_month=args.events_per_month,
+        runs_per_month=args.query_runs_per_month,
+    )
+    if analytics is not None:
+        print()
+        print(analytics.table())
+    return 0

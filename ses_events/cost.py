@@ -178,8 +178,22 @@ def _dashboard_metrics(body: Any, values_per_dimension: int) -> int:
     return len(listed) + searched + insights
 
 
+def _check_counts(where: str, **counts: tuple[int, int]) -> None:
+    """Refuse a count (``name=(value, least)``) that is not a whole number ``least`` or more."""
+    from ses_events.errors import Problem, SesEventsValidationError
+
+    problems = [
+        Problem(name, value, f"must be a whole number, {least} or more")
+        for name, (value, least) in counts.items()
+        if isinstance(value, bool) or not isinstance(value, int) or value < least
+    ]
+    if problems:
+        raise SesEventsValidationError(where, problems)
+
+
 def estimate_cost(templates: list[dict[str, Any]], *, values_per_dimension: int = 10) -> CostReport:
     """Monthly CloudWatch cost of the resources in ``templates`` (see the module doc)."""
+    _check_counts("cost estimate", values_per_dimension=(values_per_dimension, 1))
     metric_alarm_metrics = insights_alarm_metrics = composite = dashboards = metrics = 0
     free_eligible_dashboards = 0
     reputation_sets = sum(
@@ -309,6 +323,18 @@ def estimate_analytics_cost(
     """Monthly cost of the archive's storage and of running each named query, or ``None`` when
     the templates have no named queries. A query reads a month of events (GZIP JSON is read
     whole, whatever columns the query uses)."""
+    _check_counts(
+        "analytics cost estimate",
+        events_per_month=(events_per_month, 0),
+        runs_per_month=(runs_per_month, 0),
+    )
+    if bytes_per_event is not None and not bytes_per_event > 0:
+        from ses_events.errors import Problem, SesEventsValidationError
+
+        raise SesEventsValidationError(
+            "analytics cost estimate",
+            [Problem("bytes_per_event", bytes_per_event, "must be more than 0")],
+        )
     queries = sorted(
         resource["Properties"]["Name"]
         for template in templates

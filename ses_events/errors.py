@@ -15,6 +15,9 @@ MAX_VALUE_CHARACTERS = 200
 """A value is shown with at most this many characters: a message never prints a huge input."""
 MAX_LISTED_PROBLEMS = 50
 """At most this many problems are listed in one message; the rest are counted."""
+SETTINGS_HEADLINE = "invalid SES event publishing settings"
+"""The first line's words for settings that break a rule; other failures (a file that cannot be
+read, an unknown query) say what they are instead."""
 
 
 def shown(value: object) -> str:
@@ -45,10 +48,13 @@ class SesEventsValidationError(ValueError):
     ``problems`` holds the same facts for programs.
     """
 
-    def __init__(self, where: str, problems: Sequence[Problem]) -> None:
+    def __init__(
+        self, where: str, problems: Sequence[Problem], *, headline: str = SETTINGS_HEADLINE
+    ) -> None:
         self.where = where
         self.problems = tuple(problems)
-        lines = [f"{where}: invalid SES event publishing settings"]
+        self.headline = headline
+        lines = [f"{where}: {headline}"]
         lines += [f"  - {problem}" for problem in self.problems[:MAX_LISTED_PROBLEMS]]
         if len(self.problems) > MAX_LISTED_PROBLEMS:
             lines.append(f"  ... and {len(self.problems) - MAX_LISTED_PROBLEMS} more problems")

@@ -39,13 +39,25 @@ def _tag(text: str) -> tuple[str, str]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ses_events.cli.arguments import (
+        configuration_set_name,
+        email_address,
+        endpoint_url,
+        region,
+        spec_file,
+    )
+
     parser.add_argument(
-        "--configuration-set", required=True, help="configuration set to send through"
+        "--configuration-set",
+        required=True,
+        type=configuration_set_name,
+        help="configuration set to send through",
     )
     parser.add_argument(
         "--from",
         dest="sender",
         required=True,
+        type=email_address,
         help="verified sender address (or an address of a verified domain)",
     )
     parser.add_argument(
@@ -63,16 +75,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="message tag; repeat for several",
     )
     parser.add_argument(
-        "--spec", help="spec file: warn when a tag its CloudWatch dimensions read is missing"
+        "--spec",
+        type=spec_file,
+        help="spec file: warn when a tag its CloudWatch dimensions read is missing",
     )
     parser.add_argument(
         "--strict-tags",
         action="store_true",
         help="with --spec, fail instead of warning about a missing dimension tag",
     )
-    parser.add_argument("--region", help="AWS region (default: from the AWS configuration)")
+    parser.add_argument(
+        "--region", type=region, help="AWS Region (default: from the AWS configuration)"
+    )
     parser.add_argument(
         "--endpoint-url",
+        type=endpoint_url,
         help="SES endpoint, for example the local AWS (default: AWS, or $AWS_ENDPOINT_URL)",
     )
 
@@ -82,16 +99,23 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     out = out or sys.stdout
     err = err or sys.stderr
     import boto3
-    from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.exceptions import BotoCoreError, ClientError, NoRegionError
 
+    if args.strict_tags and not args.spec:
+        from ses_events.cli.arguments import UsageError
+
+        raise UsageError(
+            "--strict-tags", "--strict-tags", "needs --spec, whose dimensions name the tags"
+        )
     try:
         sending = TaggedSending(args.configuration_set, dict(args.tag))
         if args.spec:
-            from ses_events.spec import load_spec
+            from ses_events.cli.arguments import load_spec_argument
 
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", MissingDimensionTagWarning)
-                sending.missing_dimension_tags(load_spec(args.spec), strict=args.strict_tags)
+                spec = load_spec_argument(args.spec)
+                sending.missing_dimension_tags(spec, strict=args.strict_tags)
             for warning in caught:
                 print(f"warning: {warning.message}", file=err)
     except SesEventsValidationError as error:
@@ -99,7 +123,15 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         return 2
 
     scenarios = args.scenario or list(SIMULATOR_ADDRESSES)
-    client: Any = boto3.client("sesv2", region_name=args.region, endpoint_url=args.endpoint_url)
+    try:
+        client: Any = boto3.client("sesv2", region_name=args.region, endpoint_url=args.endpoint_url)
+    except NoRegionError:
+        print(
+            "ses-events send-test: argument --region: missing: no AWS Region is configured;"
+            " give --region, or set AWS_DEFAULT_REGION (local-deploy --keep-running prints it)",
+            file=err,
+        )
+        return 2
     try:
         client.get_configuration_set(ConfigurationSetName=sending.configuration_set)
     except ClientError as error:
@@ -124,6 +156,7 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         file=out,
     )
     sent = 0
+    refused_sender = False
     for number, scenario in enumerate(scenarios, start=1):
         address = SIMULATOR_ADDRESSES[scenario]
         prefix = f"  [{number}/{len(scenarios)}] {scenario:<15} {address}"
@@ -148,6 +181,9 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
             code = error.response.get("Error", {}).get("Code", "Error")
             message = error.response.get("Error", {}).get("Message", str(error))
             print(f"{prefix}  FAILED {code}: {message}", file=out)
+            if code == "MessageRejected" and "not verified" in message and not refused_sender:
+                refused_sender = True
+                print(f"  {_verified_identities(client, args.sender)}", file=out)
             continue
         except BotoCoreError as error:
             print(f"{prefix}  FAILED: {error}", file=out)
@@ -164,7 +200,39 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     return 0 if not failed else 1
 
 
+def _verified_identities(client: Any, sender: str) -> str:
+    """What to tell a user whose sender SES refused as not verified: the identities that are."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    region = client.meta.region_name
+    try:
+        found = [
+            item
+            for page in client.get_paginator("list_email_identities").paginate()
+            for item in page.get("EmailIdentities", [])
+        ]
+    except (BotoCoreError, ClientError):
+        return f"SES has not verified {sender} in {region} (the identities could not be listed)"
+    verified = sorted(
+        item["IdentityName"]
+        for item in found
+        if item.get("VerificationStatus", "SUCCESS") == "SUCCESS"
+        and item.get("SendingEnabled", True)
+    )
+    if not verified:
+        return f"no identity is verified in {region}: verify {sender} or its domain first"
+    return (
+        f"SES has not verified {sender} in {region}; --from must be one of these or an address"
+        f" of a verified domain: {', '.join(verified)}"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="ses-events send-test", description=__doc__)
+    from ses_events.cli.arguments import Parser, UsageError, fail
+
+    parser = Parser(prog="ses-events send-test", description=__doc__)
     add_arguments(parser)
-    return run(parser.parse_args(argv))
+    try:
+        return run(parser.parse_args(argv))
+    except UsageError as error:
+        return fail(parser.prog, error)

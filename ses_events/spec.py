@@ -95,6 +95,15 @@ class SpecError(SesEventsValidationError):
     """A spec that breaks a rule; each problem's field is its place in the file."""
 
 
+SPEC_FILE_HEADLINE = "not a readable spec file"
+"""The headline of a spec file that cannot be read as a spec at all (missing, not UTF-8, not
+YAML, empty, not a mapping), as opposed to a spec whose settings break a rule."""
+
+
+def _unreadable(path: str, value: object, rule: str) -> SpecError:
+    return SpecError(path, [Problem("(file)", value, rule)], headline=SPEC_FILE_HEADLINE)
+
+
 def _rule(rule: rules.PatternRule) -> Any:
     def check(value: str) -> str:
         violation = rule.violation(value)
@@ -879,7 +888,26 @@ def parse_spec(
     value as a number, boolean, null or date, so that a field that wants text can say to quote it.
     """
     if not isinstance(data, dict):
-        raise SpecError(source, [Problem("(top level)", type(data).__name__, "must be a mapping")])
+        if data is None:
+            raise _unreadable(
+                source,
+                source,
+                "is empty: a spec is a YAML mapping, at least 'configuration_sets:' with one set",
+            )
+        kind = {list: "a list", str: "text", bool: "a boolean", int: "a number", float: "a number"}
+        kind_of = kind.get(type(data), f"a {type(data).__name__}")
+        raise SpecError(
+            source,
+            [
+                Problem(
+                    "(top level)",
+                    data,
+                    f"is {kind_of}: a spec must be a mapping, at least 'configuration_sets:'"
+                    " with one set",
+                )
+            ],
+            headline=SPEC_FILE_HEADLINE,
+        )
     try:
         spec = EventPublishingSpec.model_validate(_whole_numbers(data))
     except ValidationError as error:
@@ -902,27 +930,18 @@ def load_spec(path: str | Path) -> EventPublishingSpec:
     path = Path(path)
     try:
         if path.stat().st_size > MAX_SPEC_BYTES:
-            raise SpecError(
+            raise _unreadable(
                 str(path),
-                [
-                    Problem(
-                        "(file)",
-                        f"{path.stat().st_size} bytes",
-                        f"is larger than a spec may be ({MAX_SPEC_BYTES} bytes)",
-                    )
-                ],
+                f"{path.stat().st_size} bytes",
+                f"is larger than a spec may be ({MAX_SPEC_BYTES} bytes)",
             )
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise SpecError(
-            str(path), [Problem("(file)", str(path), f"is not UTF-8 text: {error.reason}")]
-        ) from None
+        raise _unreadable(str(path), str(path), f"is not UTF-8 text: {error.reason}") from None
     except OSError as error:
-        raise SpecError(
-            str(path), [Problem("(file)", str(path), f"cannot be read: {error.strerror}")]
-        ) from None
+        raise _unreadable(str(path), str(path), f"cannot be read: {error.strerror}") from None
     try:
         data, plain = read_yaml(text, str(path))
     except SesEventsValidationError as error:
-        raise SpecError(error.where, error.problems) from None
+        raise SpecError(error.where, error.problems, headline=error.headline) from None
     return parse_spec(data, source=str(path), plain=plain)

@@ -317,6 +317,16 @@ class _Reader:
         return bool(tag == _MERGE)
 
 
+def _yaml_error(error: yaml.YAMLError) -> str:
+    """A YAML error on one line: what is wrong and where (line and column, from 1)."""
+    mark = getattr(error, "problem_mark", None)
+    what = getattr(error, "problem", None) or str(error)
+    context = getattr(error, "context", None)
+    text = f"{context}: {what}" if context else str(what)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    return " ".join(f"{text}{where}".split())
+
+
 def read_yaml(text: str, source: str) -> tuple[Any, dict[str, PlainScalar]]:
     """The document in ``text``, and the unquoted non-text values by place in the spec.
 
@@ -326,7 +336,9 @@ def read_yaml(text: str, source: str) -> tuple[Any, dict[str, PlainScalar]]:
     """
 
     def refuse(value: object, rule: str) -> SesEventsValidationError:
-        return SesEventsValidationError(source, [Problem("(file)", value, rule)])
+        return SesEventsValidationError(
+            source, [Problem("(file)", value, rule)], headline="not a readable spec file"
+        )
 
     size = len(text.encode("utf-8"))
     if size > MAX_SPEC_BYTES:
@@ -340,7 +352,7 @@ def read_yaml(text: str, source: str) -> tuple[Any, dict[str, PlainScalar]]:
         for _ in document:  # the rest of the stream: a second document is refused
             pass
     except yaml.YAMLError as error:
-        raise refuse(source, f"is not valid YAML: {error}") from None
+        raise refuse(source, f"is not valid YAML: {_yaml_error(error)}") from None
     except _Recursive as error:
         raise refuse(source, f"is not a spec: {error}") from None
     except RecursionError:
@@ -357,7 +369,7 @@ def read_yaml(text: str, source: str) -> tuple[Any, dict[str, PlainScalar]]:
         reader = _Reader(source, document)
         data = reader.build(reader.next(), ())
     except yaml.YAMLError as error:  # a scalar that its tag cannot read, such as !!int x
-        raise refuse(source, f"is not valid YAML: {error}") from None
+        raise refuse(source, f"is not valid YAML: {_yaml_error(error)}") from None
     except RecursionError:
         raise refuse(source, "is nested too deeply to be a spec") from None
     if reader.problems:

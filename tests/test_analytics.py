@@ -377,7 +377,7 @@ def test_generate_events_and_query_commands(
     assert cli(["query", "funnel", "--archive", str(archive), "--show-sql"]) == 0
     assert "read_json" in capsys.readouterr().out.lower()
     assert cli(["query", "nope", "--archive", str(archive)]) == 2
-    assert cli(["query", "funnel", "--archive", str(tmp_path / "missing")]) == 1
+    assert cli(["query", "funnel", "--archive", str(tmp_path / "missing")]) == 2
     assert cli(["query", "funnel", "--engine", "athena", "--assembly", str(tmp_path)]) == 2
 
 
@@ -549,7 +549,7 @@ def test_athena_names_come_from_the_synthesized_stacks(
         cli(["query", "funnel", "--engine", "athena", "--assembly", str(tmp_path), "--show-sql"])
         == 2
     )
-    assert "no single one in" in capsys.readouterr().err
+    assert f"not given, and {tmp_path} has no single one" in capsys.readouterr().err
 
 
 def test_an_aws_error_is_one_line_not_a_traceback(

@@ -124,8 +124,11 @@ def test_a_command_that_fails_on_aws_prints_one_line(tmp_path: Path) -> None:
     assert line.startswith("ses-events: AWS call failed: athena")
 
 
-def test_a_query_over_an_empty_archive_is_one_line(tmp_path: Path) -> None:
-    """DuckDB's own error (from its _duckdb module) for an archive with no event files."""
+def test_a_query_over_a_corrupt_archive_is_one_line(tmp_path: Path) -> None:
+    """DuckDB's own error (from its _duckdb module) for a record file that is not GZIP."""
+    hour = tmp_path / "configuration_set=m" / "year=2026" / "month=11" / "day=01" / "hour=00"
+    hour.mkdir(parents=True)
+    (hour / "records.gz").write_text("not gzip")
     result = subprocess.run(
         [sys.executable, "-m", "ses_events", "query", "funnel", "--archive", str(tmp_path)],
         capture_output=True,
@@ -135,5 +138,5 @@ def test_a_query_over_an_empty_archive_is_one_line(tmp_path: Path) -> None:
     )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()
-    assert line.startswith("ses-events: DuckDB: IO Error: No files found")
-    assert str(tmp_path) in line
+    assert line.startswith("ses-events: DuckDB: IO Error: Input is not a GZIP stream")
+    assert str(hour / "records.gz") in line

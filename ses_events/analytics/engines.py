@@ -23,7 +23,7 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,19 @@ __all__ = [
 ]
 
 
+INSTANT_RULE = "must be an ISO 8601 date or time, such as 2026-11-01"
+
+
+def parse_instant(text: str) -> datetime | None:
+    """``text`` (ISO 8601: ``2026-11-01``, ``2026-11-01T12:00:00Z``) as an aware datetime, a
+    time without an offset read as UTC (as the queries read it); ``None`` when it is not one."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 @dataclass(frozen=True)
 class QueryFilter:
     """Which records a query reads: configuration sets (all when empty) and a time range of the
@@ -61,16 +74,23 @@ class QueryFilter:
             violation = rules.CONFIGURATION_SET_NAME.violation(name)
             if violation is not None:
                 problems.append(Problem("configuration set", name, violation))
+        ends: dict[str, datetime] = {}
         for label, value in (("since", self.since), ("until", self.until)):
             if value is not None:
-                try:
-                    datetime.fromisoformat(value.replace("Z", "+00:00"))
-                except ValueError:
-                    problems.append(
-                        Problem(
-                            label, value, "must be an ISO 8601 date or time, such as 2026-11-01"
-                        )
-                    )
+                moment = parse_instant(value)
+                if moment is None:
+                    problems.append(Problem(label, value, INSTANT_RULE))
+                else:
+                    ends[label] = moment
+        if len(ends) == 2 and ends["since"] >= ends["until"]:
+            problems.append(
+                Problem(
+                    "until",
+                    self.until,
+                    f"must be later than since ({self.since}): the window is from since up to"
+                    " (not including) until",
+                )
+            )
         if problems:
             raise SesEventsValidationError("query filter", problems)
 

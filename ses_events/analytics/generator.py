@@ -80,6 +80,31 @@ class CorpusSpec:
     """Of opened messages."""
     unsubscribe_rate: float = 0.005
 
+    def __post_init__(self) -> None:
+        from dataclasses import fields
+
+        from ses_events import rules
+        from ses_events.errors import Problem, SesEventsValidationError
+
+        problems = [
+            Problem(name, getattr(self, name), "must be a whole number, 1 or more")
+            for name in ("messages", "hours")
+            if type(getattr(self, name)) is not int or getattr(self, name) < 1
+        ]
+        if not self.configuration_sets:
+            problems.append(Problem("configuration_sets", (), "must name one set or more"))
+        for name in self.configuration_sets:
+            violation = rules.CONFIGURATION_SET_NAME.violation(name)
+            if violation is not None:
+                problems.append(Problem("configuration_sets", name, violation))
+        problems += [
+            Problem(each.name, getattr(self, each.name), "must be a share from 0 to 1")
+            for each in fields(self)
+            if each.name.endswith(("_rate", "_share")) and not 0 <= getattr(self, each.name) <= 1
+        ]
+        if problems:
+            raise SesEventsValidationError("event corpus", problems)
+
 
 def mail_object(
     *,

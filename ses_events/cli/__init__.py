@@ -76,7 +76,9 @@ def _main(argv: Sequence[str] | None = None) -> int:
         installed = version("ses-events")
     except PackageNotFoundError:  # pragma: no cover - run from a checkout without installing
         installed = "unknown"
-    parser = argparse.ArgumentParser(
+    from ses_events.cli.arguments import Parser, UsageError, fail
+
+    parser = Parser(
         prog="ses-events",
         description=_DESCRIPTION,
         epilog=_EXAMPLES,
@@ -96,8 +98,14 @@ def _main(argv: Sequence[str] | None = None) -> int:
                 else argparse.HelpFormatter,
             )
         )
-    args = parser.parse_args(argv)
-    code: int = command_module(args.command).run(args)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, --version, or a bad argument (already said)
+        return stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 2
+    try:
+        code: int = command_module(args.command).run(args)
+    except UsageError as error:
+        return fail(f"ses-events {args.command}", error)
     return code
 
 

@@ -4,29 +4,36 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
+
+from ses_events.cli.arguments import assembly_directory, whole_number
 
 HELP = "estimate the monthly CloudWatch cost of a cloud assembly's templates"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("outdir", nargs="?", default="cdk.out", help="default: cdk.out")
+    parser.add_argument(
+        "outdir",
+        nargs="?",
+        default="cdk.out",
+        type=assembly_directory,
+        help="cloud assembly directory (default: cdk.out)",
+    )
     parser.add_argument(
         "--events-per-month",
-        type=int,
+        type=whole_number(0),
         default=1_000_000,
         help="SES events a month, for the archive and Athena lines (default: 1000000)",
     )
     parser.add_argument(
         "--query-runs-per-month",
-        type=int,
+        type=whole_number(0),
         default=30,
         help="how often each named query runs a month (default: 30)",
     )
     parser.add_argument(
         "--values-per-dimension",
-        type=int,
+        type=whole_number(1),
         default=10,
         help="distinct values assumed for each dimension other than ses:configuration-set"
         " (default: 10)",
@@ -36,9 +43,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ses_events.cost import estimate_analytics_cost, estimate_assembly_cost
 
-    if not (Path(args.outdir) / "manifest.json").is_file():
-        print(f"ses-events: no cloud assembly at {args.outdir}", file=sys.stderr)
-        return 1
     report = estimate_assembly_cost(args.outdir, values_per_dimension=args.values_per_dimension)
     print(report.table())
     templates = [

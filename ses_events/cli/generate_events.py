@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
+
+from ses_events.cli.arguments import configuration_set_name, output_directory, whole_number
 
 HELP = "write realistic SES event records, as the archive stores them, to a directory"
 DESCRIPTION = (
@@ -17,11 +18,19 @@ DESCRIPTION = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", required=True, help="directory to write the archive into")
-    parser.add_argument("--messages", type=int, default=10_000, help="default: 10000")
-    parser.add_argument("--seed", type=int, default=7, help="default: 7")
+    parser.add_argument(
+        "--out",
+        required=True,
+        type=output_directory,
+        help="directory to write the archive into (made when missing)",
+    )
+    parser.add_argument(
+        "--messages", type=whole_number(1), default=10_000, help="1 or more (default: 10000)"
+    )
+    parser.add_argument("--seed", type=whole_number(0), default=7, help="0 or more (default: 7)")
     parser.add_argument(
         "--configuration-set",
+        type=configuration_set_name,
         action="append",
         dest="configuration_sets",
         help="configuration sets to spread messages over (repeatable; default: marketing,"
@@ -32,9 +41,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ses_events.analytics.generator import CorpusSpec, generate_events, write_archive
 
-    if args.messages < 1:
-        print("ses-events: --messages must be 1 or more", file=sys.stderr)
-        return 2
     spec = CorpusSpec(
         messages=args.messages,
         seed=args.seed,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ses_events.cli.arguments import port, spec_file
+
 HELP = "deploy the app to a local AWS (moto), check it with boto3 and summarize it"
 DESCRIPTION = (
     "Start the local AWS, cdk bootstrap and cdk deploy the app of this directory,"
@@ -14,11 +16,15 @@ DESCRIPTION = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--spec", help="spec file (default: the one cdk.json names)")
+    parser.add_argument(
+        "--spec", type=spec_file, help="spec file (default: the one cdk.json names)"
+    )
     parser.add_argument(
         "--keep-running", action="store_true", help="keep the local AWS running until Ctrl-C"
     )
-    parser.add_argument("--port", type=int, help="port of the local AWS (default: a free one)")
+    parser.add_argument(
+        "--port", type=port, help="port of the local AWS, 1 to 65535 (default: a free one)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ses_events.cli.arguments import output_file
+
 HELP = "write the spec's JSON Schema, for editors and CI checks"
 DESCRIPTION = (
     "Write the JSON Schema of the spec (generated from its pydantic models) to"
@@ -16,7 +18,7 @@ DESCRIPTION = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", help="file to write (default: stdout)")
+    parser.add_argument("--out", type=output_file, help="file to write (default: stdout)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import argparse
-import sys
+
+from ses_events.cli.arguments import assembly_directory
 
 HELP = "summarize the templates of a cloud assembly"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("outdir", nargs="?", default="cdk.out", help="default: cdk.out")
+    parser.add_argument(
+        "outdir",
+        nargs="?",
+        default="cdk.out",
+        type=assembly_directory,
+        help="cloud assembly directory (default: cdk.out)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from ses_events.summary import summarize_assembly
 
-    try:
-        print(summarize_assembly(args.outdir))
-    except FileNotFoundError as error:
-        print(f"ses-events: no cloud assembly at {args.outdir}: {error.strerror}", file=sys.stderr)
-        return 1
+    print(summarize_assembly(args.outdir))
     return 0

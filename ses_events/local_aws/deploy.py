@@ -571,7 +571,7 @@ def _deploy_and_check(
             print(f"  - {problem}", file=out)
         return 1
     print("Checked with boto3: every resource matches its template.", file=out, flush=True)
-    from ses_events.local_aws.exercise import archive_funnel, exercise
+    from ses_events.local_aws.exercise import SENDER_DOMAIN, archive_funnel, exercise
 
     report, sent_problems = exercise(aws, _templates(Path("cdk.out")))
     print(report, file=out, flush=True)
@@ -588,7 +588,11 @@ def _deploy_and_check(
         print(
             "\nThe local AWS keeps running; press Ctrl-C to stop it. To use it:\n"
             f"  export AWS_ENDPOINT_URL={aws.endpoint_url} AWS_ACCESS_KEY_ID=local"
-            f" AWS_SECRET_ACCESS_KEY=local AWS_REGION={aws.region}",
+            f" AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION={aws.region}"
+            f" AWS_REGION={aws.region}\n"
+            f"Verified sender domain: {SENDER_DOMAIN} (send from any address of it), e.g.\n"
+            "  ses-events send-test --configuration-set <set> --from"
+            f" news@{SENDER_DOMAIN}",
             file=out,
             flush=True,
         )

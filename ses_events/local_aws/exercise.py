@@ -25,9 +25,12 @@ from ses_events.analytics.generator import SIMULATOR_OUTCOMES
 from ses_events.local_aws import LocalAws
 from ses_events.local_aws.publishing import published
 
-__all__ = ["exercise"]
+__all__ = ["SENDER", "SENDER_DOMAIN", "exercise", "verify_sender_domain"]
 
-SENDER = "ses-events-test@example.com"
+SENDER_DOMAIN = "example.com"
+"""The domain identity the main job verifies in the local AWS: any address of it may send (as
+with a verified domain in SES), such as the README's ``news@example.com``."""
+SENDER = f"ses-events-test@{SENDER_DOMAIN}"
 _OUTCOME_TYPES = {
     "delivery": ("send", "delivery"),
     "ooto": ("send", "delivery"),
@@ -50,6 +53,13 @@ def _expected(matching: list[str]) -> Counter[str]:
     return Counter({t: n for t, n in wanted.items() if rules.EventType(t) in chosen})
 
 
+def verify_sender_domain(client: Any) -> None:
+    """Verify :data:`SENDER_DOMAIN` in the local AWS (an SES v2 client of it), once."""
+    names = {i["IdentityName"] for i in client.list_email_identities().get("EmailIdentities", [])}
+    if SENDER_DOMAIN not in names:
+        client.create_email_identity(EmailIdentity=SENDER_DOMAIN)
+
+
 def exercise(aws: LocalAws, templates: dict[str, dict[str, Any]]) -> tuple[str, list[str]]:
     """Send through every set of ``templates``; return the report and the problems found."""
     import boto3
@@ -57,7 +67,7 @@ def exercise(aws: LocalAws, templates: dict[str, dict[str, Any]]) -> tuple[str, 
     from ses_events import send_test
 
     client = boto3.client("sesv2", **aws.client_arguments())
-    client.create_email_identity(EmailIdentity=SENDER)
+    verify_sender_domain(client)
     lines = ["Sent test mail through each configuration set; what each destination received:"]
     problems: list[str] = []
     archives: set[str] = set()

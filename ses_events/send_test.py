@@ -206,11 +206,16 @@ def _verified_identities(client: Any, sender: str) -> str:
 
     region = client.meta.region_name
     try:
-        found = [
-            item
-            for page in client.get_paginator("list_email_identities").paginate()
-            for item in page.get("EmailIdentities", [])
-        ]
+        found: list[dict[str, Any]] = []
+        token: dict[str, str] = {}
+        # ListEmailIdentities has no botocore paginator; PageSize "at least 0, and can be no more
+        # than 1000" (SES API v2 reference, ListEmailIdentities)
+        while True:
+            page = client.list_email_identities(PageSize=1000, **token)
+            found += page.get("EmailIdentities", [])
+            if not page.get("NextToken"):
+                break
+            token = {"NextToken": page["NextToken"]}
     except (BotoCoreError, ClientError):
         return f"SES has not verified {sender} in {region} (the identities could not be listed)"
     verified = sorted(

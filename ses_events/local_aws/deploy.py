@@ -543,6 +543,20 @@ def main(
     return code
 
 
+def keep_running_help(aws: LocalAws) -> str:
+    """What ``--keep-running`` prints: the environment that points the AWS CLI, boto3 and
+    ``ses-events send-test`` at the local AWS, and a sender it has verified."""
+    from ses_events.local_aws.exercise import SENDER_DOMAIN
+
+    return (
+        "\nThe local AWS keeps running; press Ctrl-C to stop it. To use it:\n"
+        f"  export AWS_ENDPOINT_URL={aws.endpoint_url} AWS_ACCESS_KEY_ID=local"
+        f" AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION={aws.region} AWS_REGION={aws.region}\n"
+        f"Verified sender domain: {SENDER_DOMAIN} (send from any address of it), e.g.\n"
+        f"  ses-events send-test --configuration-set <set> --from news@{SENDER_DOMAIN}"
+    )
+
+
 def _remove_stale_locks(outdir: Path) -> None:
     """The CDK CLI's lock files of processes that no longer run (a CLI killed by Ctrl-C)."""
     for lock in outdir.glob("*.lock"):
@@ -571,7 +585,7 @@ def _deploy_and_check(
             print(f"  - {problem}", file=out)
         return 1
     print("Checked with boto3: every resource matches its template.", file=out, flush=True)
-    from ses_events.local_aws.exercise import SENDER_DOMAIN, archive_funnel, exercise
+    from ses_events.local_aws.exercise import archive_funnel, exercise
 
     report, sent_problems = exercise(aws, _templates(Path("cdk.out")))
     print(report, file=out, flush=True)
@@ -585,17 +599,7 @@ def _deploy_and_check(
             print(f"  - {problem}", file=out)
         return 1
     if keep_running:
-        print(
-            "\nThe local AWS keeps running; press Ctrl-C to stop it. To use it:\n"
-            f"  export AWS_ENDPOINT_URL={aws.endpoint_url} AWS_ACCESS_KEY_ID=local"
-            f" AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION={aws.region}"
-            f" AWS_REGION={aws.region}\n"
-            f"Verified sender domain: {SENDER_DOMAIN} (send from any address of it), e.g.\n"
-            "  ses-events send-test --configuration-set <set> --from"
-            f" news@{SENDER_DOMAIN}",
-            file=out,
-            flush=True,
-        )
+        print(keep_running_help(aws), file=out, flush=True)
         try:
             while True:
                 time.sleep(3600)

@@ -336,20 +336,22 @@ def test_the_strict_reader_reads_what_pyyaml_reads(text: str) -> None:
     [
         (
             "a: 1\n---\nb: 2\n",
-            'expected a single document in the stream\n  in "<unicode string>", line 1, column 1\n'
-            'but found another document\n  in "<unicode string>", line 2, column 1',
+            "expected a single document in the stream: but found another document at line 2,"
+            " column 1",
         ),
-        ("a: &x 1\nb: &x 2\n", "found duplicate anchor 'x'\n  in \"<unicode string>\", line 2"),
-        ("a: *nowhere\n", "found undefined alias 'nowhere'\n  in \"<unicode string>\", line 1"),
-        ("a: !!int x\n", "cannot read 'x' as tag:yaml.org,2002:int"),
-        ("a: [1, 2\n", "is not valid YAML"),
+        ("a: &x 1\nb: &x 2\n", "found duplicate anchor 'x'"),
+        ("a: *nowhere\n", "found undefined alias 'nowhere' at line 1, column 4"),
+        ("a: !!int x\n", "cannot read 'x' as tag:yaml.org,2002:int at line 1, column 4"),
+        ("a: [1, 2\n", "is not valid YAML: while parsing a flow sequence"),
     ],
 )
 def test_what_yaml_itself_refuses_is_refused(text: str, rule: str) -> None:
     with pytest.raises(SesEventsValidationError, match="is not valid YAML") as caught:
         read_yaml(text, "spec")
     assert rule in str(caught.value)
-    assert ", line " in str(caught.value)  # and where
+    assert " at line " in str(caught.value)  # and where
+    (problem,) = caught.value.problems
+    assert "\n" not in problem.rule  # one line
     (problem,) = caught.value.problems
     assert (caught.value.where, problem.field, problem.value) == ("spec", "(file)", "spec")
 

@@ -508,3 +508,79 @@ def test_a_layout_path_that_cannot_be_read_is_refused(tmp_path: Path) -> None:
     (tmp_path / "l.json").mkdir()
     with pytest.raises(SesEventsValidationError, match=r"\(file\) = '.*l\.json': cannot be read"):
         read_layout(tmp_path / "l.json")
+
+
+# -- found by mutation testing (scripts/mutation.sh layout): exact messages, the file's text -----
+
+
+def test_context_refusals_name_where_the_key_and_the_value_exactly() -> None:
+    with pytest.raises(SesEventsValidationError) as caught:
+        layout_mode_from_context("freeze", "yes")
+    assert caught.value.where == "CDK context"
+    assert [(p.field, p.value, p.rule) for p in caught.value.problems] == [
+        ("ses-events:layout", "freeze", "must be 'update' or 'frozen'"),
+        ("ses-events:new-layout", "yes", "must be true or false"),
+    ]
+    with pytest.raises(SesEventsValidationError) as caught:
+        layout_mode_from_context("frozen", "true", where="cdk.json")
+    assert caught.value.where == "cdk.json"
+    assert [(p.field, p.value, p.rule) for p in caught.value.problems] == [
+        (
+            "ses-events:new-layout",
+            "true",
+            "cannot be combined with ses-events:layout=frozen (a frozen layout is never written)",
+        )
+    ]
+
+
+def test_the_layout_file_text_is_exactly_what_is_committed(tmp_path: Path) -> None:
+    from ses_events.stacks.layout import StackLayout
+
+    path = tmp_path / "l.json"
+    assert layout_file.write_layout(path, StackLayout((("a", "b"), ("c",))))
+    assert path.read_bytes() == (
+        b'{\n  "comment": "Which stack holds which configuration set (ses-events). Commit this'
+        b" file: a set that changes stack is deleted and recreated. Move a set only as the README"
+        b' says.",\n  "configuration_sets": {\n    "a": 1,\n    "b": 1,\n    "c": 2\n  }\n}\n'
+    )
+    assert not layout_file.write_layout(path, StackLayout((("a", "b"), ("c",))))  # unchanged
+
+
+def test_part_of_names_the_set_it_cannot_find() -> None:
+    from ses_events.stacks.layout import StackLayout
+
+    layout = StackLayout((("a",), ("b", "c")))
+    assert [layout.part_of(n) for n in ("a", "b", "c")] == [1, 2, 2]
+    with pytest.raises(KeyError) as caught:
+        layout.part_of("d")
+    assert caught.value.args == ("d",)
+
+
+def test_a_move_in_one_deployment_is_refused_with_the_two_step_way(tmp_path: Path) -> None:
+    spec, _ = _write_spec(tmp_path, NAMES[:3])
+    path = tmp_path / "l.json"
+    _record(path, {NAMES[0]: 1, NAMES[1]: 1, NAMES[2]: 1})
+    with pytest.raises(SesEventsValidationError) as caught:
+        resolve_layout(spec, path, placements={NAMES[0]: 2})
+    ((field, value, rule),) = [(p.field, p.value, p.rule) for p in caught.value.problems]
+    assert (field, value) == (f"place {NAMES[0]}", 2)
+    assert rule == (
+        "the set is recorded in stack 1: moving a deployed set in one deployment deletes it from"
+        " one stack while creating it in the other, which fails (AlreadyExists) or leaves it"
+        " nowhere. First remove it from the spec, synth and deploy; then add it back and place it"
+    )
+
+
+def test_the_internal_check_names_its_field_and_where() -> None:
+    from ses_events.stacks.layout import StackLayout
+    from ses_events.stacks.layout_file import check_complete
+
+    spec = parse_spec(_spec(["a", "b"]))
+    with pytest.raises(SesEventsValidationError) as caught:
+        check_complete(spec, StackLayout((("a",), ("a",))), {"a": 2})
+    assert caught.value.where == "layout (internal check)"
+    assert [(p.field, p.value, p.rule) for p in caught.value.problems] == [
+        ("layout", "a", "is in stacks [1, 2]: must be in exactly one"),
+        ("layout", "b", "is in stacks []: must be in exactly one"),
+        ("layout", "a", "recorded in stack 2 but planned in 1"),
+    ]

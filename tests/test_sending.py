@@ -272,3 +272,61 @@ def test_bad_arguments_get_a_clear_message_and_a_non_zero_exit(
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# -- found by mutation testing (scripts/mutation.sh sending) ------------------------------------
+
+
+def test_the_callers_tags_changed_after_the_check_change_nothing() -> None:
+    tags = {"campaign": "spring-sale"}
+    sending = TaggedSending("marketing", tags)
+    tags["campaign"] = "bad value\r\nBcc: x@example.com"
+    tags["extra"] = "x"
+    assert dict(sending.tags) == {"campaign": "spring-sale"}
+    assert sending.smtp_headers()["X-SES-MESSAGE-TAGS"] == "campaign=spring-sale"
+    with pytest.raises(TypeError):
+        sending.tags["campaign"] = "changed"  # type: ignore[index]
+
+
+@pytest.mark.parametrize("placeholder", ["${Token[TOKEN.12]}", "#{Token[TOKEN.3]}"])
+def test_a_token_placeholder_is_no_name_to_send_with(placeholder: str) -> None:
+    """Sending needs the real values: a CDK token's placeholder is refused like any bad name."""
+    with pytest.raises(SesEventsValidationError) as caught:
+        TaggedSending(placeholder)
+    assert [p.field for p in caught.value.problems] == ["configuration_set"]
+    with pytest.raises(SesEventsValidationError) as caught:
+        TaggedSending("marketing", {"campaign": placeholder})
+    assert [p.field for p in caught.value.problems] == ["tags['campaign']"]
+
+
+def test_ses_prefixed_tags_are_refused_and_the_other_tags_still_checked() -> None:
+    with pytest.raises(SesEventsValidationError) as caught:
+        TaggedSending("marketing", {"SES:from-domain": "x", "bad name": "v", "ok": "bad value"})
+    problems = [(p.field, p.value, p.rule) for p in caught.value.problems]
+    assert problems[0] == (
+        "tags['SES:from-domain']",
+        "SES:from-domain",
+        "the 'ses:' prefix belongs to SES's automatic tags; SES adds those itself",
+    )
+    assert [field for field, _, _ in problems[1:]] == ["tags['bad name'] (name)", "tags['ok']"]
+    assert caught.value.where == "sending with configuration set 'marketing'"
+
+
+def test_dimension_tags_of_a_set_the_spec_does_not_have() -> None:
+    spec = load_spec(EXAMPLE_SPEC)
+    with pytest.raises(SesEventsValidationError) as caught:
+        dimension_tags(spec, "nosuch")
+    assert caught.value.where == "spec"
+    ((field, value, rule),) = [(p.field, p.value, p.rule) for p in caught.value.problems]
+    assert (field, value) == ("configuration_set", "nosuch")
+    assert rule == "must be a configuration set of the spec: ['marketing', 'transactional']"
+
+
+def test_the_missing_tag_warning_points_at_the_callers_line() -> None:
+    import warnings
+
+    spec = load_spec(EXAMPLE_SPEC)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", MissingDimensionTagWarning)
+        TaggedSending("marketing").missing_dimension_tags(spec)
+    assert caught and all(w.filename == __file__ for w in caught)

@@ -711,6 +711,29 @@ def _previous_ssm_parameters(stack: Any, change_set: Any) -> dict[str, Any]:
     return parameters
 
 
+def _physical_id(resource_map: Any, logical_name: str) -> str | None:
+    resource = resource_map._parsed_resources.get(logical_name)
+    return getattr(resource, "physical_resource_id", None) if resource is not None else None
+
+
+def _references(node: Any) -> set[str]:
+    """The logical IDs ``node`` (a resource's template) refers to with ``Ref`` or
+    ``Fn::GetAtt``."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Ref" and isinstance(value, str):
+                found.add(value)
+            elif key == "Fn::GetAtt":
+                found.add(value[0] if isinstance(value, list) else str(value).split(".")[0])
+            else:
+                found |= _references(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _references(item)
+    return found
+
+
 def _update_resources(
     resource_map: Any, template: dict[str, Any], parameters: dict[str, Any] | None
 ) -> None:
@@ -730,29 +753,44 @@ def _update_resources(
     resource_map._resource_json_map = template["Resources"]
     for logical_name in diff["Add"]:
         _ = resource_map[logical_name]  # creates it (moto creates on first read)
-    pending = list(diff["Modify"])
     last_error: Exception | None = None
-    for _attempt in range(parsing.MAX_UPDATE_ATTEMPTS):
-        for logical_name in list(pending):
-            try:
-                updated = parsing.parse_and_update_resource(
-                    logical_name,
-                    resource_map._resource_json_map[logical_name],
-                    resource_map,
-                    account_id=resource_map._account_id,
-                    region_name=resource_map._region_name,
-                )
-            except ResourceFailed:
-                raise
-            except Exception as error:  # a dependency not ready yet: another pass
-                last_error = error
-            else:
-                resource_map._parsed_resources[logical_name] = updated
-                pending.remove(logical_name)
-        if not pending:
-            break
-    if pending and last_error is not None:
-        raise last_error
+    pending = list(diff["Modify"])
+    updated_names: set[str] = set()
+    while pending:
+        before = {name: _physical_id(resource_map, name) for name in pending}
+        for _attempt in range(parsing.MAX_UPDATE_ATTEMPTS):
+            for logical_name in list(pending):
+                try:
+                    updated = parsing.parse_and_update_resource(
+                        logical_name,
+                        resource_map._resource_json_map[logical_name],
+                        resource_map,
+                        account_id=resource_map._account_id,
+                        region_name=resource_map._region_name,
+                    )
+                except ResourceFailed:
+                    raise
+                except Exception as error:  # a dependency not ready yet: another pass
+                    last_error = error
+                else:
+                    resource_map._parsed_resources[logical_name] = updated
+                    pending.remove(logical_name)
+                    updated_names.add(logical_name)
+            if not pending:
+                break
+        if pending and last_error is not None:
+            raise last_error
+        # A replaced resource has a new physical ID: what refers to it (Ref, Fn::GetAtt) is
+        # updated too, though its own text did not change, as CloudFormation does.
+        replaced = {n for n, old in before.items() if _physical_id(resource_map, n) != old}
+        pending = [
+            name
+            for name, body in resource_map._resource_json_map.items()
+            if name not in updated_names
+            and name not in diff["Add"]
+            and name in resource_map._parsed_resources
+            and _references(body) & replaced
+        ]
     # clean-up: the removed resources go (dependents first: retried), and leave the cache
     removing = [name for name in diff["Remove"] if name in resource_map._parsed_resources]
     for _attempt in range(parsing.MAX_UPDATE_ATTEMPTS):

@@ -224,3 +224,61 @@ def test_the_layout_counts_exactly_the_resources_a_stack_gets(
         if r["Type"] == "AWS::CloudWatch::Alarm" and "-archive-" in r["Properties"]["AlarmName"]
     ]
     assert len(alarms) == (5 if archive_format == "parquet" else 4)
+
+
+# -- found by mutation testing (scripts/mutation.sh layout) --------------------------------------
+
+
+def _fitting_budget(spec_data: dict[str, Any]) -> int:
+    """The smallest budget at which the spec plans, found by planning (not by the message)."""
+    for budget in range(20, 501):
+        try:
+            plan_layout(parse_spec({**spec_data, "layout": {"max_resources_per_stack": budget}}))
+        except SesEventsValidationError:
+            continue
+        return budget
+    raise AssertionError("fits no budget")
+
+
+@pytest.mark.parametrize("analytics", [False, True])
+def test_a_set_too_big_for_any_stack_says_what_it_needs(analytics: bool) -> None:
+    one = {**_spec(["big"]), "analytics": {"enabled": analytics}}
+    needs = _fitting_budget(one)
+    two = {**_spec(["big", "bigger"]), "analytics": {"enabled": analytics}}
+    two["layout"] = {"max_resources_per_stack": needs - 1}
+    with pytest.raises(SesEventsValidationError) as caught:
+        plan_layout(parse_spec(two))
+    assert caught.value.where == "layout"
+    # every set that cannot fit is named, not only the first
+    assert [(p.field, p.value, p.rule) for p in caught.value.problems] == [
+        (
+            f"configuration_sets[{index}]",
+            name,
+            f"needs {needs} resources with what it shares, more than"
+            f" layout.max_resources_per_stack ({needs - 1})",
+        )
+        for index, name in enumerate(["big", "bigger"])
+    ]
+
+
+def test_recorded_sets_over_the_budget_are_refused_with_the_way_out() -> None:
+    names = [f"s{i}" for i in range(12)]
+    spec = parse_spec(_spec(names, max_resources_per_stack=40))
+    assert len(plan_layout(spec).parts) > 1  # they do not fit one stack
+    with pytest.raises(SesEventsValidationError) as caught:
+        plan_layout(spec, dict.fromkeys(names, 1))
+    ((field, value, rule),) = [(p.field, p.value, p.rule) for p in caught.value.problems]
+    assert caught.value.where == "layout"
+    assert field == "layout" and value.startswith("stack 1: ") and value.endswith(" resources")
+    assert int(value.split()[2]) > 40
+    assert rule == (
+        "exceeds layout.max_resources_per_stack (40); sets recorded in the layout file never"
+        " move on their own: raise the budget (at most 500), give the sets fewer alarms or"
+        " destinations, or move some sets to another stack in two deployments (README,"
+        " 'Moving a set to another stack')"
+    )
+
+
+def test_a_spec_without_sets_is_one_empty_stack() -> None:
+    spec = parse_spec({**_spec([]), "configuration_sets": []})
+    assert plan_layout(spec).parts == ((),)

@@ -584,3 +584,24 @@ def test_the_internal_check_names_its_field_and_where() -> None:
         ("layout", "b", "is in stacks []: must be in exactly one"),
         ("layout", "a", "recorded in stack 2 but planned in 1"),
     ]
+
+
+def test_a_layout_file_behind_a_symlink_loop_is_refused_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    with pytest.raises(SesEventsValidationError) as caught:
+        layout_path(tmp_path / "s.yaml", "loop/l.json")
+    assert [(p.field, p.value) for p in caught.value.problems] == [("layout.file", "loop/l.json")]
+    assert "must stay inside the spec's directory" in caught.value.problems[0].rule
+
+
+def test_path_refusals_say_the_rule_exactly() -> None:
+    with pytest.raises(SesEventsValidationError) as caught:
+        layout_path("/specs/s.yaml", "/abs/l.json")
+    assert [(p.field, p.value, p.rule) for p in caught.value.problems] == [
+        (
+            "layout.file",
+            "/abs/l.json",
+            "must be a path relative to the spec's directory, inside it (no absolute path,"
+            " no '..')",
+        )
+    ]

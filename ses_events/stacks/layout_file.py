@@ -134,7 +134,7 @@ def layout_path(spec_path: str | Path, file: str | None) -> Path:
         path = base / relative
         try:
             inside = path.resolve().is_relative_to(base.resolve())
-        except OSError:
+        except (OSError, RuntimeError):  # Python 3.11 raises RuntimeError for a symlink loop
             inside = False
         if not inside:
             problems.append(

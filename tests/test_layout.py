@@ -282,3 +282,41 @@ def test_recorded_sets_over_the_budget_are_refused_with_the_way_out() -> None:
 def test_a_spec_without_sets_is_one_empty_stack() -> None:
     spec = parse_spec({**_spec([]), "configuration_sets": []})
     assert plan_layout(spec).parts == ((),)
+
+
+@pytest.mark.parametrize("dashboards", ["per_environment", "per_configuration_set"])
+def test_the_layout_counts_exactly_what_each_of_several_stacks_gets(
+    tmp_path: Path, dashboards: str
+) -> None:
+    """Stack 1 holds what is shared once (account and fleet alarms, the Athena workgroup); the
+    others their own share (archives, topics, tables, dashboards): the estimate is each
+    template's resource count, in the second and third stacks too."""
+    example = Path(__file__).parents[1] / "ses_events" / "examples" / "ses-events.yaml"
+    data = yaml.safe_load(example.read_text())
+    originals = data["configuration_sets"]
+    data["configuration_sets"] = [
+        {**originals[n % len(originals)], "name": f"set-{n:02d}"} for n in range(14)
+    ]
+    data["monitoring"] = {**data["monitoring"], "dashboards": dashboards, "fleet": True}
+    data["archives"][0]["encrypt_logs"] = True
+    data["layout"] = {"max_resources_per_stack": 120}
+    spec_path = tmp_path / "spec.yaml"
+    spec_path.write_text(yaml.safe_dump(data))
+    spec = parse_spec(data)
+    layout = plan_layout(spec)
+    assert len(layout.parts) >= 3
+    app = new_app(
+        outdir=str(tmp_path / "out"),
+        **{"ses-events:spec": str(spec_path), "ses-events:new-layout": "true"},
+    )
+    stacks = build_app(app)
+    assembly = app.synth()
+    by_name = {cs.name: cs for cs in spec.configuration_sets}
+    counted = []
+    for number, (stack, names) in enumerate(zip(stacks, layout.parts, strict=True), start=1):
+        part = _Part(spec, number)
+        for name in names:
+            part.add(by_name[name], resources_of_set(spec, by_name[name]))
+        template = assembly.get_stack_by_name(stack.stack_name).template
+        counted.append((part.load(), len(template["Resources"])))
+    assert [estimate for estimate, _ in counted] == [actual for _, actual in counted]

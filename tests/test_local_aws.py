@@ -488,7 +488,9 @@ def test_product_code_never_imports_the_local_aws() -> None:
     import ast
 
     for path in (ROOT / "ses_events").rglob("*.py"):
-        if "local_aws" in path.parts or path.name == "cli.py":
+        if "local_aws" in path.parts or path.relative_to(ROOT).as_posix() == (
+            "ses_events/cli/local_deploy.py"
+        ):
             continue  # the local AWS itself, and the command that starts it on request
         tree = ast.parse(path.read_text())
         imported = [

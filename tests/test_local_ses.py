@@ -456,3 +456,27 @@ def test_cloudformation_refuses_what_ses_refuses(
         ses.delete_configuration_set(ConfigurationSetName="taken")
         if stack in [s["StackName"] for s in cloudformation.list_stacks()["StackSummaries"]]:
             cloudformation.delete_stack(StackName=stack)
+
+
+def test_a_set_made_again_after_moto_resets_has_no_old_destinations() -> None:
+    """moto's state goes with each ``mock_aws``; the destinations the local SES keeps must not
+    outlive it (they did: a later test's set of the same name had another test's archive)."""
+    import boto3
+    from moto import mock_aws
+
+    from ses_events.local_aws import install
+
+    install()
+    arguments = {
+        "region_name": "me-south-1",
+        "aws_access_key_id": "x",
+        "aws_secret_access_key": "x",
+    }
+    for round_ in range(2):
+        with mock_aws():
+            client = boto3.client("sesv2", **arguments)
+            client.create_configuration_set(ConfigurationSetName="again")
+            assert _destinations(client, "again") == [], f"round {round_}"
+            client.create_configuration_set_event_destination(
+                ConfigurationSetName="again", EventDestinationName="m", EventDestination=_metrics()
+            )

@@ -256,6 +256,15 @@ def _delete_destination(self: SESV2Response) -> str:
 
 _stock_send_email = SESV2Response.send_email
 _stock_delete_configuration_set = SESV2Response.delete_configuration_set
+_stock_create_configuration_set = SESV2Response.create_configuration_set
+
+
+def _create_configuration_set(self: SESV2Response) -> str:
+    """A new set has no event destinations, whatever a set of that name once had: moto resets
+    its own state between tests (``mock_aws``), not the destinations kept here."""
+    result = _stock_create_configuration_set(self)
+    _forget_set(self.current_account, self.region, self._get_param("ConfigurationSetName"))
+    return str(result)
 
 
 def _send_email(self: SESV2Response) -> str:
@@ -743,6 +752,7 @@ class ConfigurationSetResource(CloudFormationModel):
         sesv2_backends[account_id][region_name].create_configuration_set(
             configuration_set_name=name, **_v2_options(props)
         )
+        _forget_set(account_id, region_name, name)  # a new set has no destinations yet
         return cls(account_id, region_name, name)
 
     @classmethod
@@ -979,4 +989,5 @@ def install() -> None:
 
     ConfigurationSet.to_dict_v2 = to_dict_v2
     SESV2Response.delete_configuration_set = _delete_configuration_set
+    SESV2Response.create_configuration_set = _create_configuration_set
     _installed.append(True)

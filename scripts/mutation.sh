@@ -4,6 +4,12 @@
 # tests let through is a test to write (or an equivalent mutant to explain).
 #
 #   scripts/mutation.sh [TARGET...]      targets: tools/mutation/*.cfg (default: all of them)
+#   MUTANTS='pattern ...' scripts/mutation.sh TARGET
+#                                        only the mutants whose names match (fnmatch), e.g. the
+#                                        survivors of an earlier run, after new tests
+#
+# A target's cfg may name the functions it is about in a line '# mutants: pattern ...' (a big
+# module whose other parts have their own tests); MUTANTS overrides it.
 #
 # Each target runs in a copy of the work tree (mutmut writes its mutants/ beside the code it
 # mutates), with that target's mutmut settings as the copy's setup.cfg. Prints each target's
@@ -22,6 +28,7 @@ targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   for cfg in tools/mutation/*.cfg; do targets+=("$(basename "$cfg" .cfg)"); done
 fi
+set -f  # from here on, mutant patterns are not file names
 work="$(mktemp -d "${TMPDIR:-/tmp}/ses-events-mutation.XXXXXX")"
 echo "mutation runs in $work"
 for target in "${targets[@]}"; do
@@ -34,9 +41,12 @@ for target in "${targets[@]}"; do
   # the copy's pyproject.toml keeps pytest's settings; mutmut reads its own from setup.cfg
   cp "$cfg" "$copy/setup.cfg"
   cat tools/mutation/common.cfg >> "$copy/setup.cfg"
-  echo "== $target"
-  (cd "$copy" && mutmut run --max-children "${MUTATION_CHILDREN:-2}" >"$copy/mutmut.log" 2>&1) || {
-    tail -30 "$copy/mutmut.log"; exit 1; }
+  patterns="${MUTANTS:-$(sed -n 's/^# mutants: *//p' "$cfg")}"
+  echo "== $target${patterns:+ (mutants: $patterns)}"
+  # shellcheck disable=SC2086  # the patterns are words; mutmut matches them itself
+  (cd "$copy" && mutmut run --max-children "${MUTATION_CHILDREN:-2}" $patterns \
+    >"$copy/mutmut.log" 2>&1) || { tail -30 "$copy/mutmut.log"; exit 1; }
   (cd "$copy" && mutmut results --all true >"$copy/results.txt" 2>&1) || true
-  python tools/mutation/summary.py "$target" "$copy/results.txt"
+  # shellcheck disable=SC2086
+  python tools/mutation/summary.py "$target" "$copy/results.txt" $patterns
 done

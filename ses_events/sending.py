@@ -170,9 +170,7 @@ class TaggedSending:
             if name not in self.tags
         }
         if missing:
-            problems = Problems(
-                f"sending with configuration set {self.configuration_set!r}", tokens=False
-            )
+            problems = Problems(f"sending with configuration set {self.configuration_set!r}")
             for name, default in missing.items():
                 problems.add(
                     f"tags[{name!r}]",

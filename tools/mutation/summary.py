@@ -1,22 +1,24 @@
 """Summarize ``mutmut results --all true``: counts by status, the kill rate, the survivors.
 
 The kill rate is killed (and timed out) over every mutant that ran or had no test: a mutant no
-test reaches counts as surviving.
+test reaches counts as surviving. Patterns after the results file (fnmatch, as given to
+``mutmut run``) count only the mutants they match: the others were not run.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import sys
 from collections import Counter
 from pathlib import Path
 
 
-def main(target: str, results: str) -> int:
+def main(target: str, results: str, patterns: list[str]) -> int:
     statuses: dict[str, str] = {}
     for line in Path(results).read_text(encoding="utf-8").splitlines():
         found = re.fullmatch(r"\s*(\S+__mutmut_\d+): (.+)", line)
-        if found:
+        if found and (not patterns or any(fnmatch.fnmatch(found.group(1), p) for p in patterns)):
             statuses[found.group(1)] = found.group(2).strip()
     counts = Counter(statuses.values())
     counted = sum(n for status, n in counts.items() if status not in ("skipped",))
@@ -31,4 +33,4 @@ def main(target: str, results: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(sys.argv[1], sys.argv[2], sys.argv[3:]))

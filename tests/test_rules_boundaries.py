@@ -1,6 +1,6 @@
 """The SES rules at their boundaries, function by function (no jsii): exactly at each limit and
 one past it, every forbidden value, empty values and trailing newlines, and the exact sentences
-the spec and the constructs show. Written from a mutmut run over ses_events/rules.py
+the spec and the constructs show. Written from a mutmut run over the SES rules
 (scripts/mutation.sh rules): each test here kills mutants the broader tests let through."""
 
 from __future__ import annotations

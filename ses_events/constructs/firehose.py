@@ -44,7 +44,7 @@ __all__ = [
     "FirehoseEventDestination",
 ]
 
-# Firehose limits (buffering with dynamic partitioning, stream names) are rules: rules.py.
+# Firehose limits (buffering with dynamic partitioning, stream names) are rules: rules/archive.py.
 _BUFFER_MIB = rules.FIREHOSE_BUFFER_MIB
 _BUFFER_SECONDS = rules.FIREHOSE_BUFFER_SECONDS
 _STREAM_NAME = rules.FIREHOSE_STREAM_NAME

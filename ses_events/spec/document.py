@@ -1,0 +1,310 @@
+"""The whole spec: its settings, the checks that span its parts, and reading it from YAML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    Field,
+    ValidationError,
+)
+
+from ses_events import rules
+from ses_events.errors import Problem, SesEventsValidationError
+from ses_events.spec.analytics import AnalyticsSpec
+from ses_events.spec.archive import ArchiveSpec
+from ses_events.spec.base import SPEC_FILE_HEADLINE, SpecError, _Spec, _unreadable, _whole_numbers
+from ses_events.spec.configuration_sets import _SPEC_FIELDS, ConfigurationSetSpec
+from ses_events.spec.destinations import (
+    CloudWatchDestinationSpec,
+    FirehoseDestinationSpec,
+    SnsDestinationSpec,
+    TopicSpec,
+    _dimension_problems,
+)
+from ses_events.spec.layout import LayoutSpec
+from ses_events.spec.monitoring import MonitoringSpec
+from ses_events.spec_yaml import MAX_SPEC_BYTES, PlainScalar, hint_for, location, read_yaml
+
+
+class EnvironmentSpec(_Spec):
+    """Where the stacks deploy. Both fields optional; without them stacks are environment-agnostic."""
+
+    account: Annotated[str, Field(pattern=r"^\d{12}$")] | None = None
+    """The 12-digit AWS account id."""
+    region: Annotated[str, Field(pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")] | None = None
+    """The AWS region, for example ``eu-west-1``."""
+
+
+class EventPublishingSpec(_Spec):
+    """The whole spec: stack settings, shared archives and topics, configuration sets."""
+
+    stack_name: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,127}$")] = "SesEvents"
+    """CloudFormation stack name. Context ``ses-events:stack-name`` overrides it."""
+    description: Annotated[str, Field(max_length=rules.MAX_STACK_DESCRIPTION_CHARACTERS)] | None = (
+        None
+    )
+    environment: EnvironmentSpec = Field(default_factory=EnvironmentSpec)
+    tags: dict[str, str] = Field(default_factory=dict)
+    """Tags of every resource in the stack."""
+    archives: list[ArchiveSpec] = Field(default_factory=lambda: [ArchiveSpec(name="default")])
+    topics: list[TopicSpec] = Field(default_factory=list)
+    configuration_sets: list[ConfigurationSetSpec]
+    monitoring: MonitoringSpec = Field(default_factory=MonitoringSpec)
+    """Dashboards and alarms. Default: on, with the defaults of each field."""
+    layout: LayoutSpec = Field(default_factory=LayoutSpec)
+    """Stacks for specs that outgrow one. Default: 450 resources per stack."""
+    analytics: AnalyticsSpec = Field(default_factory=AnalyticsSpec)
+    """Glue tables, Athena workgroup and named queries over the archives. Default: off."""
+
+
+def _cross_checks(spec: EventPublishingSpec) -> list[Problem]:
+    """Rules that span entries: unique names, quotas and references."""
+    found: list[Problem] = []
+    archives = {a.name for a in spec.archives}
+    topics = {t.name for t in spec.topics}
+    if len(spec.configuration_sets) > rules.MAX_CONFIGURATION_SETS_PER_REGION:
+        found.append(
+            Problem(
+                "configuration_sets",
+                f"{len(spec.configuration_sets)} configuration sets",
+                f"SES allows at most {rules.MAX_CONFIGURATION_SETS_PER_REGION} configuration sets"
+                " per account and Region",
+            )
+        )
+    found += [Problem(f, v, r) for f, v, r in rules.tag_problems(spec.tags)]
+    for k, archive in enumerate(spec.archives):
+        if archive.format == "parquet" and not spec.analytics.enabled:
+            found.append(
+                Problem(
+                    f"archives[{k}].format",
+                    archive.format,
+                    "needs analytics.enabled: true (the archive's Glue table is the schema"
+                    " Firehose converts records with)",
+                )
+            )
+        if (
+            archive.format == "parquet"
+            and archive.compression not in rules.PARQUET_BLOCK_COMPRESSION
+        ):
+            found.append(
+                Problem(
+                    f"archives[{k}].compression",
+                    archive.compression,
+                    rules.PARQUET_COMPRESSION_RULE,
+                )
+            )
+    for kind, names in (
+        ("archives", [a.name for a in spec.archives]),
+        ("topics", [t.name for t in spec.topics]),
+    ):
+        for name in rules.duplicates(names):
+            found.append(Problem(kind, name, f"{kind[:-1]} names must be unique"))
+    for name in rules.duplicates(cs.name for cs in spec.configuration_sets):
+        index = [cs.name for cs in spec.configuration_sets].index(name)
+        found.append(
+            Problem(
+                f"configuration_sets[{index}].name",
+                name,
+                "configuration set names must be unique in a spec (per account and region)",
+            )
+        )
+    for i, cs in enumerate(spec.configuration_sets):
+        where = f"configuration_sets[{i}]"
+        # the stack's tags land on the set too: together at most 50 keys
+        inherited = len(set(spec.tags) - set(cs.tags))
+        found += [
+            Problem(f"{where}.{f}", v, r)
+            for f, v, r in rules.tag_problems(cs.tags, reserved=inherited)
+        ]
+        seen: list[str] = []
+        for j, dest in enumerate(cs.destinations):
+            broken = rules.new_destination_problem(seen, dest.name)
+            if broken is None:
+                seen.append(dest.name)
+            else:
+                found.append(Problem(f"{where}.destinations[{j}].name", dest.name, broken))
+        for option, rule in rules.set_option_problems(
+            cs.to_model().options, lambda option: _SPEC_FIELDS[option][0]
+        ):
+            field, value = _SPEC_FIELDS[option]
+            found.append(Problem(f"{where}.{field}", value(cs), rule))
+        for j, dest in enumerate(cs.destinations):
+            here = f"{where}.destinations[{j}]"
+            if isinstance(dest, FirehoseDestinationSpec) and dest.archive not in archives:
+                found.append(
+                    Problem(
+                        f"{here}.archive",
+                        dest.archive,
+                        f"must name an entry of archives {sorted(archives)}",
+                    )
+                )
+            if isinstance(dest, SnsDestinationSpec) and dest.topic not in topics:
+                found.append(
+                    Problem(
+                        f"{here}.topic",
+                        dest.topic,
+                        f"must name an entry of topics {sorted(topics)}",
+                    )
+                )
+            if isinstance(dest, CloudWatchDestinationSpec):
+                found += _dimension_problems(here, dest.dimensions)
+        if spec.monitoring.enabled:
+            found += _monitoring_problems(spec, where, cs)
+    return found
+
+
+def workgroup_name(spec: EventPublishingSpec) -> str:
+    """The spec's Athena workgroup: ``analytics.workgroup``, else ``<stack_name>-events``."""
+    return spec.analytics.workgroup or f"{spec.stack_name}-events"
+
+
+def funnel_tags(spec: EventPublishingSpec) -> list[str]:
+    """The message tags the named funnel queries group by: ``analytics.funnel_tag`` first, then
+    every message tag a CloudWatch destination of the spec uses as a dimension (not the ``ses:``
+    automatic tags), once each, in spec order."""
+    tags = [spec.analytics.funnel_tag]
+    for cs in spec.configuration_sets:
+        for dest in cs.destinations:
+            if isinstance(dest, CloudWatchDestinationSpec):
+                tags += [
+                    d.name
+                    for d in dest.dimensions
+                    if d.source is rules.DimensionSource.MESSAGE_TAG
+                    and not d.name.startswith("ses:")
+                ]
+    return list(dict.fromkeys(tags))
+
+
+def metric_dimensions(cs: ConfigurationSetSpec) -> dict[rules.EventType, list[str]]:
+    """For each event type in the set's metrics, the dimensions it is published with
+    (:meth:`ses_events.model.SetModel.metric_sources`, the rule the constructs use too)."""
+    sources = cs.to_model().metric_sources()
+    return {event_type: list(d.dimension_names) for event_type, d in sources.items()}
+
+
+def _monitoring_problems(
+    spec: EventPublishingSpec, where: str, cs: ConfigurationSetSpec
+) -> list[Problem]:
+    found: list[Problem] = []
+    published = metric_dimensions(cs)
+    breakdowns = cs.monitoring.breakdowns or []
+    known = sorted(
+        {n for names in published.values() for n in names} - {rules.CONFIGURATION_SET_DIMENSION}
+    )
+    for k, dimension in enumerate(breakdowns):
+        if dimension not in known:
+            found.append(
+                Problem(
+                    f"{where}.monitoring.breakdowns[{k}]",
+                    dimension,
+                    "must be a dimension of the set's CloudWatch destination (other than"
+                    f" {rules.CONFIGURATION_SET_DIMENSION}): {known}",
+                )
+            )
+    support = cs.to_model().alarm_support()
+    for k, alarm in enumerate(cs.monitoring.alarms or []):
+        reason = support[rules.SesAlarm(alarm)]
+        if reason:
+            found.append(Problem(f"{where}.monitoring.alarms[{k}]", alarm, reason))
+    if (
+        spec.monitoring.account_alarms
+        and cs.name == "account"
+        and (
+            cs.monitoring.alarms is None
+            or set(rules.REPUTATION_ALARMS) & {rules.SesAlarm(a) for a in cs.monitoring.alarms}
+        )
+    ):
+        found.append(
+            Problem(
+                f"{where}.name",
+                cs.name,
+                "its alarm names would clash with the account alarms (<prefix>-account-...):"
+                " rename the set, or set monitoring.account_alarms: false",
+            )
+        )
+    return found
+
+
+_DESTINATION_TYPES = ("cloudwatch", "firehose", "sns", "eventbridge")
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    """A pydantic error location as a place in the file, without the union member pydantic
+    tried after a list index (``destinations[0].cloudwatch.name`` is ``destinations[0].name``)."""
+    parts: list[int | str] = []
+    previous: int | str | None = None
+    for part in loc:
+        if not (isinstance(previous, int) and part in _DESTINATION_TYPES):
+            parts.append(part)
+        previous = part
+    return location(tuple(parts))
+
+
+def parse_spec(
+    data: Any, *, source: str = "spec", plain: dict[str, PlainScalar] | None = None
+) -> EventPublishingSpec:
+    """Validate ``data`` (a parsed YAML document) and return the spec, or raise :class:`SpecError`.
+
+    ``plain`` (from :func:`ses_events.spec_yaml.read_yaml`) says where YAML read an unquoted
+    value as a number, boolean, null or date, so that a field that wants text can say to quote it.
+    """
+    if not isinstance(data, dict):
+        if data is None:
+            raise _unreadable(
+                source,
+                source,
+                "is empty: a spec is a YAML mapping, at least 'configuration_sets:' with one set",
+            )
+        kind = {list: "a list", str: "text", bool: "a boolean", int: "a number", float: "a number"}
+        kind_of = kind.get(type(data), f"a {type(data).__name__}")
+        raise SpecError(
+            source,
+            [
+                Problem(
+                    "(top level)",
+                    data,
+                    f"is {kind_of}: a spec must be a mapping, at least 'configuration_sets:'"
+                    " with one set",
+                )
+            ],
+            headline=SPEC_FILE_HEADLINE,
+        )
+    try:
+        spec = EventPublishingSpec.model_validate(_whole_numbers(data))
+    except ValidationError as error:
+        problems = []
+        for e in error.errors():
+            place = _location(tuple(e["loc"]))
+            rule = e["msg"].removeprefix("Value error, ")
+            problems.append(
+                Problem(place, e.get("input"), rule + hint_for(plain or {}, place, e.get("input")))
+            )
+        raise SpecError(source, problems) from None
+    cross = _cross_checks(spec)
+    if cross:
+        raise SpecError(source, cross)
+    return spec
+
+
+def load_spec(path: str | Path) -> EventPublishingSpec:
+    """Read and validate the YAML spec at ``path``."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_SPEC_BYTES:
+            raise _unreadable(
+                str(path),
+                f"{path.stat().st_size} bytes",
+                f"is larger than a spec may be ({MAX_SPEC_BYTES} bytes)",
+            )
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise _unreadable(str(path), str(path), f"is not UTF-8 text: {error.reason}") from None
+    except OSError as error:
+        raise _unreadable(str(path), str(path), f"cannot be read: {error.strerror}") from None
+    try:
+        data, plain = read_yaml(text, str(path))
+    except SesEventsValidationError as error:
+        raise SpecError(error.where, error.problems, headline=error.headline) from None
+    return parse_spec(data, source=str(path), plain=plain)

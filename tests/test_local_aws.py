@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from ses_events.local_aws import LocalAws, ses
 from ses_events.local_aws.deploy import CdkError, check_deployment, deploy, run_cdk
-from ses_events.stacks import EXAMPLE_SPEC
+from ses_events.spec import EXAMPLE_SPEC
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.local_aws

@@ -17,8 +17,7 @@ from moto import mock_aws
 from ses_events import SesEventsValidationError
 from ses_events.cli import main as ses_events_main
 from ses_events.sending import MissingDimensionTagWarning, TaggedSending, dimension_tags
-from ses_events.spec import load_spec
-from ses_events.stacks import EXAMPLE_SPEC
+from ses_events.spec import EXAMPLE_SPEC, load_spec
 
 SENDER = "news@example.com"
 

@@ -49,6 +49,7 @@ from ses_events.spec.destinations import (
     TopicSpec,
 )
 from ses_events.spec.document import (
+    EXAMPLE_SPEC,
     EnvironmentSpec,
     EventPublishingSpec,
     funnel_tags,
@@ -70,6 +71,7 @@ from ses_events.spec.monitoring import (
 )
 
 __all__ = [
+    "EXAMPLE_SPEC",
     "SPEC_FILE_HEADLINE",
     "AlarmName",
     "AnalyticsSpec",

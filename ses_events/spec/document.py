@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,6 +27,10 @@ from ses_events.spec.destinations import (
 from ses_events.spec.layout import LayoutSpec
 from ses_events.spec.monitoring import MonitoringSpec
 from ses_events.spec_yaml import MAX_SPEC_BYTES, PlainScalar, hint_for, location, read_yaml
+
+EXAMPLE_SPEC = Path(str(resources.files("ses_events") / "examples" / "ses-events.yaml"))
+"""The example spec shipped with the package (every field in use); the app uses it when context
+names none."""
 
 
 class EnvironmentSpec(_Spec):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 
 from aws_cdk import App, Environment
 
 from ses_events.errors import Problem, SesEventsValidationError
-from ses_events.spec import EventPublishingSpec, load_spec
+from ses_events.spec import EXAMPLE_SPEC, EventPublishingSpec, load_spec
 from ses_events.stacks.event_publishing_stack import SesEventPublishingStack
 from ses_events.stacks.layout_file import (
     LAYOUT_CONTEXT_KEY,
@@ -27,9 +26,6 @@ SPEC_CONTEXT_KEY = "ses-events:spec"
 STACK_NAME_CONTEXT_KEY = "ses-events:stack-name"
 ACCOUNT_CONTEXT_KEY = "ses-events:account"
 REGION_CONTEXT_KEY = "ses-events:region"
-
-EXAMPLE_SPEC = Path(str(resources.files("ses_events") / "examples" / "ses-events.yaml"))
-"""The example spec shipped with the package, used when context names none."""
 
 
 def build_app(

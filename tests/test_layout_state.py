@@ -424,8 +424,11 @@ def test_the_layout_file_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(layout_file, "MAX_LAYOUT_FILE_BYTES", path.stat().st_size)
     assert read_layout(path) == {"a": 1}  # exactly at the limit
     monkeypatch.setattr(layout_file, "MAX_LAYOUT_FILE_BYTES", path.stat().st_size - 1)
-    with pytest.raises(SesEventsValidationError, match=r"\(file\) = '\d+ bytes': is larger"):
+    with pytest.raises(
+        SesEventsValidationError, match=r"\(file\) = '\d+ bytes': is larger"
+    ) as caught:
         read_layout(path)
+    assert caught.value.where == str(path)
 
 
 def test_write_layout_says_whether_it_changed_the_file_and_writes_beside_it(
@@ -605,3 +608,91 @@ def test_path_refusals_say_the_rule_exactly() -> None:
             " no '..')",
         )
     ]
+
+
+# -- found by the second mutation pass (scripts/mutation.sh layout) -----------------------------
+
+
+def _problems(error: SesEventsValidationError) -> list[tuple[str, object, str]]:
+    return [(p.field, p.value, p.rule) for p in error.problems]
+
+
+def test_each_refusal_of_a_synth_names_the_file_and_says_the_rule_exactly(tmp_path: Path) -> None:
+    spec, spec_path = _write_spec(tmp_path, NAMES)
+    path = layout_path(spec_path, None)
+    with pytest.raises(SesEventsValidationError) as caught:
+        resolve_layout(spec, path)
+    assert caught.value.where == str(path)
+    assert _problems(caught.value) == [
+        (
+            "layout",
+            "3 stacks",
+            "the spec needs more than one stack and there is no layout file. If these sets were"
+            " never deployed (or all fit in the first stack until now, with the ones deployed"
+            " listed first in the spec), create it: cdk synth -c ses-events:new-layout=true, or"
+            " ses-events layout --spec SPEC --new. If the stacks exist, restore the layout file"
+            " from version control: planning anew can move deployed sets",
+        )
+    ]
+    recorded = resolve_layout(spec, path, LayoutMode.NEW, report=lambda _: None).as_record()
+    with pytest.raises(SesEventsValidationError) as caught:
+        resolve_layout(spec, path, LayoutMode.NEW)
+    assert caught.value.where == str(path)
+    assert _problems(caught.value) == [
+        (
+            "layout",
+            "ses-events:new-layout=true",
+            "a layout file exists already: it records where the sets are deployed, and a new"
+            " layout could move them. Leave out the flag",
+        )
+    ]
+    changed, _ = _write_spec(tmp_path, [*NAMES[1:], "tenant-new"])
+    new_stack = plan_layout(changed, recorded).as_record()["tenant-new"]
+    with pytest.raises(SesEventsValidationError) as caught:
+        resolve_layout(changed, path, LayoutMode.FROZEN)
+    assert caught.value.where == str(path)
+    assert _problems(caught.value) == [
+        (
+            "layout",
+            f"configuration set {NAMES[0]!r} left the spec (was in stack {recorded[NAMES[0]]});"
+            f" configuration set 'tenant-new' placed in stack {new_stack}",
+            "the layout is frozen (ses-events:layout=frozen) and this synth would change it: run"
+            " cdk synth without the flag, review and commit the layout file",
+        )
+    ]
+
+
+def test_a_symlink_out_of_the_spec_directory_is_refused_with_the_rule(tmp_path: Path) -> None:
+    (tmp_path / "spec").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "spec" / "link").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(SesEventsValidationError) as caught:
+        layout_path(tmp_path / "spec" / "s.yaml", "link/layout.json")
+    assert caught.value.where == str(tmp_path / "spec" / "s.yaml")
+    assert _problems(caught.value) == [
+        (
+            "layout.file",
+            "link/layout.json",
+            "must stay inside the spec's directory (a symlink leads out)",
+        )
+    ]
+
+
+def test_a_failed_write_whose_clean_up_fails_too_raises_the_write_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The temporary file's removal is best effort: its own failure must not hide the error
+    that stopped the write."""
+    layout = plan_layout(parse_spec(_spec(NAMES[:3])))
+
+    def full(*_: object) -> None:
+        raise OSError("the disk is full")
+
+    def stuck(*_: object) -> None:
+        raise PermissionError("cannot remove the temporary file")
+
+    monkeypatch.setattr(layout_file.os, "replace", full)
+    monkeypatch.setattr(layout_file.os, "unlink", stuck)
+    with pytest.raises(OSError, match="the disk is full"):
+        write_layout(tmp_path / "l.json", layout)
+    assert not (tmp_path / "l.json").exists()

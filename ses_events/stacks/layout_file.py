@@ -383,10 +383,11 @@ def resolve_layout(
         if not change and not missing:
             return layout
         if mode is LayoutMode.FROZEN:
-            details = "; ".join(change.lines()) or "the file would be created"
+            # (there is a change to tell: an unchanged layout returned above, and a new file
+            # records every set of the spec)
             raise _problem(
                 path,
-                details,
+                "; ".join(change.lines()),
                 f"the layout is frozen ({LAYOUT_CONTEXT_KEY}=frozen) and this synth would change"
                 " it: run cdk synth without the flag, review and commit the layout file",
             )

@@ -207,6 +207,17 @@ def assembly_directory(text: str) -> str:
     return text
 
 
+def add_assembly_argument(parser: argparse.ArgumentParser) -> None:
+    """The optional positional ``outdir``: a cloud assembly, ``cdk.out`` unless named."""
+    parser.add_argument(
+        "outdir",
+        nargs="?",
+        default="cdk.out",
+        type=assembly_directory,
+        help="cloud assembly directory (default: cdk.out)",
+    )
+
+
 def output_file(text: str) -> str:
     """A file to write: not a directory, in a directory that exists."""
     path = Path(text)

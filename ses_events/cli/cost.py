@@ -6,19 +6,13 @@ import argparse
 import json
 from pathlib import Path
 
-from ses_events.cli.arguments import assembly_directory, whole_number
+from ses_events.cli.arguments import add_assembly_argument, whole_number
 
 HELP = "estimate the monthly CloudWatch cost of a cloud assembly's templates"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "outdir",
-        nargs="?",
-        default="cdk.out",
-        type=assembly_directory,
-        help="cloud assembly directory (default: cdk.out)",
-    )
+    add_assembly_argument(parser)
     parser.add_argument(
         "--events-per-month",
         type=whole_number(0),

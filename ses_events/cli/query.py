@@ -18,7 +18,7 @@ from ses_events.cli.arguments import (
 )
 
 if TYPE_CHECKING:
-    from ses_events.analytics.engines import DuckDBEngine, QueryFilter, QueryResult
+    from ses_events.analytics.engines import AthenaEngine, DuckDBEngine, QueryFilter, QueryResult
 
 HELP = "run a named query over an archive (DuckDB, embedded) or in Athena"
 DESCRIPTION = (
@@ -209,13 +209,8 @@ def _duckdb(args: argparse.Namespace, archive: str) -> int:
     from ses_events.analytics.engines import DuckDBEngine
 
     engine = DuckDBEngine(archive, storage_format=args.storage, progress=sys.stderr.isatty())
-    where = _where(args)
-    if args.show_sql:
-        print(engine.sql(args.name, where, **_parameters(args)))
-        return 0
-    result = engine.run(args.name, where, **_parameters(args))
-    _print(args, result)
-    if not result.rows:
+    result = _show_or_run(args, engine)
+    if result is not None and not result.rows:
         print(f"ses-events query: {_why_empty(engine, args)}", file=sys.stderr)
     return 0
 
@@ -271,13 +266,8 @@ def _athena(args: argparse.Namespace) -> int:
     engine = AthenaEngine(
         database=args.database, table=args.table, workgroup=args.workgroup, progress=progress
     )
-    where = _where(args)
-    if args.show_sql:
-        print(engine.sql(args.name, where, **_parameters(args)))
-        return 0
-    result = engine.run(args.name, where, **_parameters(args))
-    _print(args, result)
-    if not result.rows:
+    result = _show_or_run(args, engine)
+    if result is not None and not result.rows:
         print(
             f"ses-events query: no rows: no record of table {args.database}.{args.table} is what"
             f" query {args.name} reports"
@@ -285,6 +275,19 @@ def _athena(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def _show_or_run(
+    args: argparse.Namespace, engine: DuckDBEngine | AthenaEngine
+) -> QueryResult | None:
+    """Print the query's SQL (``--show-sql``; returns ``None``), or run it and print the result."""
+    where = _where(args)
+    if args.show_sql:
+        print(engine.sql(args.name, where, **_parameters(args)))
+        return None
+    result = engine.run(args.name, where, **_parameters(args))
+    _print(args, result)
+    return result
 
 
 def _print(args: argparse.Namespace, result: QueryResult) -> None:

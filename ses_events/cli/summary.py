@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from ses_events.cli.arguments import assembly_directory
+from ses_events.cli.arguments import add_assembly_argument
 
 HELP = "summarize the templates of a cloud assembly"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "outdir",
-        nargs="?",
-        default="cdk.out",
-        type=assembly_directory,
-        help="cloud assembly directory (default: cdk.out)",
-    )
+    add_assembly_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -696,3 +696,41 @@ def test_a_failed_write_whose_clean_up_fails_too_raises_the_write_error(
     with pytest.raises(OSError, match="the disk is full"):
         write_layout(tmp_path / "l.json", layout)
     assert not (tmp_path / "l.json").exists()
+
+
+def test_a_layout_file_in_a_directory_that_does_not_exist_is_refused_with_it(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(SesEventsValidationError) as caught:
+        layout_path(tmp_path / "s.yaml", "state/layout.json")
+    assert _problems(caught.value) == [
+        (
+            "layout.file",
+            "state/layout.json",
+            f"its directory {str(tmp_path / 'state')!r} does not exist: create it, or choose"
+            " another place",
+        )
+    ]
+
+
+def test_a_file_that_cannot_be_read_or_parsed_is_named_with_its_fault(tmp_path: Path) -> None:
+    unreadable = tmp_path / "dir.json"
+    unreadable.mkdir()
+    with pytest.raises(SesEventsValidationError) as caught:
+        read_layout(unreadable)
+    assert caught.value.where == str(unreadable)
+    ((field, value, rule),) = _problems(caught.value)
+    assert (field, value) == ("(file)", str(unreadable))
+    assert rule.startswith("cannot be read: [Errno 21] Is a directory")
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"configuration_sets": {"a": 1')
+    with pytest.raises(SesEventsValidationError) as caught:
+        read_layout(broken)
+    assert caught.value.where == str(broken)
+    ((field, value, rule),) = _problems(caught.value)
+    assert (field, value) == ("(file)", str(broken))
+    assert rule.startswith("is not valid JSON (Expecting ")
+    assert rule.endswith(
+        "). The layout file records what is deployed: fix it by hand (see the README, 'Thousands"
+        " of configuration sets'), or restore it from version control"
+    )

@@ -480,3 +480,44 @@ def test_a_set_made_again_after_moto_resets_has_no_old_destinations() -> None:
             client.create_configuration_set_event_destination(
                 ConfigurationSetName="again", EventDestinationName="m", EventDestination=_metrics()
             )
+
+
+def test_v1_sends_through_an_unknown_or_a_paused_set_are_refused_with_the_v1_codes(
+    aws: LocalAws, ses: Any
+) -> None:
+    """SES API v1 (SendEmail, SendRawEmail with the set in a header) answers with its own codes:
+    ConfigurationSetDoesNotExist, ConfigurationSetSendingPausedException."""
+    import boto3
+
+    v1 = boto3.client("ses", **aws.client_arguments())
+    v1.verify_email_identity(EmailAddress="v1@example.com")
+    message: dict[str, Any] = {
+        "Source": "v1@example.com",
+        "Destination": {"ToAddresses": ["success@simulator.amazonses.com"]},
+        "Message": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}},
+    }
+
+    def raw(name: str) -> dict[str, Any]:
+        text = (
+            "From: v1@example.com\nTo: success@simulator.amazonses.com\n"
+            f"X-SES-CONFIGURATION-SET: {name}\nSubject: s\n\nb\n"
+        )
+        return {"RawMessage": {"Data": text}}
+
+    missing = ("ConfigurationSetDoesNotExist", "Configuration set <v1-nosuch> does not exist.")
+    assert _refused(v1.send_email, ConfigurationSetName="v1-nosuch", **message) == missing
+    assert _refused(v1.send_raw_email, **raw("v1-nosuch")) == missing
+    ses.create_configuration_set(
+        ConfigurationSetName="v1-paused", SendingOptions={"SendingEnabled": False}
+    )
+    paused = (
+        "ConfigurationSetSendingPausedException",
+        "Sending is paused for configuration set <v1-paused>.",
+    )
+    assert _refused(v1.send_email, ConfigurationSetName="v1-paused", **message) == paused
+    assert _refused(v1.send_raw_email, **raw("v1-paused")) == paused
+    ses.delete_configuration_set(ConfigurationSetName="v1-paused")
+    ses.create_configuration_set(ConfigurationSetName="v1-open")  # sending enabled: it sends
+    assert v1.send_email(ConfigurationSetName="v1-open", **message)["MessageId"]
+    assert v1.send_raw_email(**raw("v1-open"))["MessageId"]
+    ses.delete_configuration_set(ConfigurationSetName="v1-open")

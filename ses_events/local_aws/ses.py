@@ -25,6 +25,7 @@ from typing import Any
 
 from moto.core.common_models import CloudFormationModel
 from moto.core.exceptions import JsonRESTError
+from moto.ses.exceptions import SesError as V1SesError
 from moto.ses.models import ses_backends
 from moto.sesv2.models import sesv2_backends
 from moto.sesv2.responses import SESV2Response
@@ -616,17 +617,18 @@ _stock_v1_send_raw_email: Any = None
 
 
 def _check_sending(account: str, region: str, name: str, paused_code: str) -> None:
-    """An unknown set is refused; so is mail through a set whose sending is disabled."""
+    """SES API v1: an unknown set is refused; so is mail through a set whose sending is
+    disabled. The errors are moto's v1 kind, which it answers in the v1 (query, XML) protocol."""
     sets = _config_sets(account, region)
     if name not in sets:
-        raise SesError(
+        raise V1SesError(
             "ConfigurationSetDoesNotExist", f"Configuration set <{name}> does not exist."
         )
     enabled = sets[name].enabled
     if isinstance(enabled, dict):
         enabled = enabled.get("SendingEnabled", True)
     if enabled is False:
-        raise SesError(paused_code, f"Sending is paused for configuration set <{name}>.")
+        raise V1SesError(paused_code, f"Sending is paused for configuration set <{name}>.")
 
 
 def _v1_send_email(self: Any) -> Any:

@@ -677,3 +677,96 @@ def test_listings_follow_every_page() -> None:
 
     assert _configuration_sets(Pages()) == [f"s{n}" for n in range(250)]
     assert _delivery_streams(Pages()) == [f"d{n}" for n in range(25)]
+
+
+# -- found by mutation testing (scripts/mutation.sh local-rollback) ------------------------------
+
+
+def test_references_are_refs_and_getatts_anywhere_in_a_resource() -> None:
+    from ses_events.local_aws.cloudformation import _references
+
+    body = {
+        "Type": "AWS::SNS::Subscription",
+        "Properties": {
+            "TopicArn": {"Ref": "Topic"},
+            "Endpoint": {"Fn::GetAtt": ["Queue", "Arn"]},
+            "Region": "Topic",  # a plain string that happens to be a logical id: no reference
+            "Filter": [{"Fn::GetAtt": "Stream.Arn"}, {"Fn::Join": ["", [{"Ref": "Bus"}]]}],
+            "Other": {"Ref": {"not": "a name"}},
+        },
+    }
+    assert _references(body) == {"Topic", "Queue", "Stream", "Bus"}
+    assert _references([{"Ref": "A"}, {"Ref": "B"}]) == {"A", "B"}
+    assert _references({"Name": "A"}) == set()
+
+
+def test_a_physical_id_of_a_resource_that_is_not_there_or_has_none() -> None:
+    from types import SimpleNamespace
+
+    from ses_events.local_aws.cloudformation import _physical_id
+
+    resource_map = SimpleNamespace(
+        _parsed_resources={
+            "Made": SimpleNamespace(physical_resource_id="made-1"),
+            "Bare": object(),  # a model without a physical id
+        }
+    )
+    assert _physical_id(resource_map, "Made") == "made-1"
+    assert _physical_id(resource_map, "Bare") is None
+    assert _physical_id(resource_map, "Missing") is None
+
+
+def test_an_update_that_changes_only_a_parameter_adds_what_its_condition_now_allows(
+    aws: LocalAws,
+) -> None:
+    """The update's diff is taken with the new parameters: a resource whose condition the new
+    value turns on is created, and turned off again it is deleted; one whose name is a parameter
+    is replaced when only the parameter changes."""
+    cloudformation, sesv2 = _client(aws, "cloudformation"), _client(aws, "sesv2")
+    template = json.dumps(
+        {
+            "Parameters": {
+                "Extra": {"Type": "String", "Default": "no"},
+                "SetName": {"Type": "String", "Default": "cond-named-1"},
+            },
+            "Conditions": {"WithExtra": {"Fn::Equals": [{"Ref": "Extra"}, "yes"]}},
+            "Resources": {
+                "Base": {"Type": "AWS::SES::ConfigurationSet", "Properties": {"Name": "cond-base"}},
+                "Named": {
+                    "Type": "AWS::SES::ConfigurationSet",
+                    "Properties": {"Name": {"Ref": "SetName"}},
+                },
+                "More": {
+                    "Type": "AWS::SES::ConfigurationSet",
+                    "Condition": "WithExtra",
+                    "Properties": {"Name": "cond-more"},
+                },
+            },
+        }
+    )
+
+    def names() -> set[str]:
+        return set(sesv2.list_configuration_sets()["ConfigurationSets"])
+
+    cloudformation.create_stack(StackName="Conditional", TemplateBody=template)
+    assert {"cond-base", "cond-named-1"} <= names() and "cond-more" not in names()
+    cloudformation.update_stack(
+        StackName="Conditional",
+        TemplateBody=template,
+        Parameters=[{"ParameterKey": "Extra", "ParameterValue": "yes"}],
+    )
+    stack = cloudformation.describe_stacks(StackName="Conditional")["Stacks"][0]
+    assert stack["StackStatus"] == "UPDATE_COMPLETE"
+    assert {"cond-base", "cond-more", "cond-named-1"} <= names()
+    cloudformation.update_stack(
+        StackName="Conditional",
+        TemplateBody=template,
+        Parameters=[
+            {"ParameterKey": "Extra", "ParameterValue": "no"},
+            {"ParameterKey": "SetName", "ParameterValue": "cond-named-2"},
+        ],
+    )
+    assert "cond-more" not in names()
+    assert "cond-named-2" in names() and "cond-named-1" not in names()
+    cloudformation.delete_stack(StackName="Conditional")
+    assert not {"cond-base", "cond-named-2"} & names()

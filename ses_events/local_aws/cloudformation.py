@@ -736,12 +736,13 @@ def _references(node: Any) -> set[str]:
 
 def _update_resources(
     resource_map: Any, template: dict[str, Any], parameters: dict[str, Any] | None
-) -> None:
+) -> dict[str, list[str]]:
     """Update ``resource_map`` to ``template`` as CloudFormation does: create the new resources
     and update the changed ones first, and delete the removed ones only once that succeeded (the
     clean-up phase). A failure leaves every removed resource in place for the rollback. moto's
     own update deletes first, and keeps deleted resources in its cache, so that one added back
-    later "exists" without being created: both fixed here."""
+    later "exists" without being created: both fixed here. Returns what was added, modified and
+    removed (resource names by action)."""
     diff = resource_map.build_resource_diff(template, parameters)
     old_json = dict(resource_map._resource_json_map)
     resource_map._template = template
@@ -751,6 +752,18 @@ def _update_resources(
     resource_map.load_parameters()
     resource_map.load_conditions()
     resource_map._resource_json_map = template["Resources"]
+    # A resource whose condition the new parameters turn on is created, and one they turn off
+    # is removed, though its text is the same (moto's diff looks at the text only).
+    for logical_name, body in template["Resources"].items():
+        condition = body.get("Condition") if isinstance(body, dict) else None
+        if condition is None or logical_name in diff["Add"]:
+            continue
+        wanted = bool(resource_map.lazy_condition_map[condition])
+        exists = logical_name in resource_map._parsed_resources
+        if wanted != exists:
+            if logical_name in diff["Modify"]:
+                diff["Modify"].remove(logical_name)
+            diff["Add" if wanted else "Remove"].append(logical_name)
     for logical_name in diff["Add"]:
         _ = resource_map[logical_name]  # creates it (moto creates on first read)
     last_error: Exception | None = None
@@ -808,6 +821,7 @@ def _update_resources(
             break
     if removing and last_error is not None:
         raise last_error
+    return {action: list(names) for action, names in diff.items()}
 
 
 def _apply(stack: Any, template: str, parameters: dict[str, Any], *, creating: bool) -> bool:
@@ -830,8 +844,7 @@ def _apply(stack: Any, template: str, parameters: dict[str, Any], *, creating: b
             stack.resource_map.create(stack.template_dict)
             changes = {"Add": list(stack.template_dict.get("Resources", {}))}
         else:
-            changes = stack.resource_map.build_resource_diff(new_dict)
-            _update_resources(stack.resource_map, new_dict, parameters)
+            changes = _update_resources(stack.resource_map, new_dict, parameters)
             stack.parameters = parameters
             stack.template = template
             stack._parse_template()

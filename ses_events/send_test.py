@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from ses_events import rules
 from ses_events.errors import SesEventsValidationError
 from ses_events.sending import MissingDimensionTagWarning, TaggedSending
 
@@ -43,6 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         configuration_set_name,
         email_address,
         endpoint_url,
+        pattern,
         region,
         spec_file,
     )
@@ -73,6 +75,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="NAME=VALUE",
         help="message tag; repeat for several",
+    )
+    parser.add_argument(
+        "--tenant",
+        type=pattern(rules.TENANT_NAME, "tenant name"),
+        help="SES tenant to send for (TenantName; adds the message tag tenant=NAME)",
     )
     parser.add_argument(
         "--spec",
@@ -108,7 +115,7 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
             "--strict-tags", "--strict-tags", "needs --spec, whose dimensions name the tags"
         )
     try:
-        sending = TaggedSending(args.configuration_set, dict(args.tag))
+        sending = TaggedSending(args.configuration_set, dict(args.tag), tenant=args.tenant)
         if args.spec:
             from ses_events.cli.arguments import load_spec_argument
 

@@ -10,6 +10,13 @@ send email", https://docs.aws.amazon.com/ses/latest/dg/event-publishing-send-ema
   ``X-SES-MESSAGE-TAGS: name1=value1, name2=value2``, which SES removes before delivery. When a
   message carries tags both ways, SES uses only the API parameters.
 
+Mail for an SES *tenant* names it: ``TenantName`` in the SES API v2, the ``X-SES-TENANT`` header
+for SMTP ("Implement Tenants in your Amazon SES environment, Part 3", AWS Messaging blog,
+https://aws.amazon.com/blogs/messaging-and-targeting/implement-tenants-in-your-amazon-ses-environment-part-3-implementation-guide/);
+the SES API v1 has no such parameter. SES's event records are not documented to carry the tenant,
+so the helpers also add the message tag ``tenant`` (:data:`ses_events.rules.TENANT_TAG`) with
+its name: CloudWatch dimensions, the archive and the queries group by it.
+
 Tags are checked by the SES rules in :mod:`ses_events.rules`, the same the constructs use.
 
 Example::
@@ -44,6 +51,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CONFIGURATION_SET_HEADER",
     "MESSAGE_TAGS_HEADER",
+    "TENANT_HEADER",
     "MissingDimensionTagWarning",
     "TaggedSending",
     "dimension_tags",
@@ -51,6 +59,7 @@ __all__ = [
 
 CONFIGURATION_SET_HEADER = "X-SES-CONFIGURATION-SET"
 MESSAGE_TAGS_HEADER = "X-SES-MESSAGE-TAGS"
+TENANT_HEADER = "X-SES-TENANT"
 _RESERVED_PREFIX = "ses:"
 
 
@@ -97,6 +106,8 @@ class TaggedSending:
     :param configuration_set: the configuration set name.
     :param tags: message tags, name to value. Names and values: 1 to 256 ASCII letters, digits,
         ``_`` or ``-``; names may not start with ``ses:`` (SES's automatic tags).
+    :param tenant: the SES tenant the mail is sent for (its name). Adds the message tag
+        ``tenant`` with that name; a ``tenant`` tag of another value is refused.
     :raises SesEventsValidationError: for a bad name or tag, naming each and the rule.
 
     The object is immutable: ``tags`` is a read-only view of a copy made when it was checked,
@@ -105,10 +116,14 @@ class TaggedSending:
 
     configuration_set: str
     tags: Mapping[str, str] = field(default_factory=dict, hash=False)
+    tenant: str | None = None
 
     def __post_init__(self) -> None:
         # copy first: the caller's mapping may change after the check, this one cannot
-        object.__setattr__(self, "tags", MappingProxyType(dict(self.tags)))
+        tags = dict(self.tags)
+        if isinstance(self.tenant, str) and rules.TENANT_TAG not in tags:
+            tags[rules.TENANT_TAG] = self.tenant
+        object.__setattr__(self, "tags", MappingProxyType(tags))
         self._check()
 
     def _check(self) -> None:
@@ -116,6 +131,15 @@ class TaggedSending:
             f"sending with configuration set {self.configuration_set!r}", tokens=False
         )
         problems.check("configuration_set", self.configuration_set, rules.CONFIGURATION_SET_NAME)
+        if self.tenant is not None and problems.check("tenant", self.tenant, rules.TENANT_NAME):
+            given = self.tags.get(rules.TENANT_TAG)
+            if given != self.tenant:
+                problems.add(
+                    f"tags[{rules.TENANT_TAG!r}]",
+                    given,
+                    f"must be the tenant's name {self.tenant!r}: the {rules.TENANT_TAG!r} tag"
+                    " says which tenant a message's events belong to",
+                )
         for name, value in self.tags.items():
             if isinstance(name, str) and name.lower().startswith(_RESERVED_PREFIX):
                 problems.add(
@@ -129,14 +153,31 @@ class TaggedSending:
         problems.raise_if_any()
 
     def sesv2_arguments(self) -> dict[str, Any]:
-        """``ConfigurationSetName`` and ``EmailTags`` for boto3 ``sesv2.send_email``."""
-        return {
+        """``ConfigurationSetName``, ``EmailTags`` (and ``TenantName``) for boto3
+        ``sesv2.send_email`` (and ``send_bulk_email``)."""
+        arguments: dict[str, Any] = {
             "ConfigurationSetName": self.configuration_set,
             "EmailTags": [{"Name": n, "Value": v} for n, v in self.tags.items()],
         }
+        if self.tenant is not None:
+            arguments["TenantName"] = self.tenant
+        return arguments
 
     def ses_v1_arguments(self) -> dict[str, Any]:
-        """``ConfigurationSetName`` and ``Tags`` for boto3 ``ses.send_email`` / ``send_raw_email``."""
+        """``ConfigurationSetName`` and ``Tags`` for boto3 ``ses.send_email`` / ``send_raw_email``.
+
+        :raises SesEventsValidationError: for mail of a tenant: the SES API v1 cannot name one
+            (use :meth:`sesv2_arguments`, or :meth:`smtp_headers` in a raw message).
+        """
+        if self.tenant is not None:
+            problems = Problems(f"sending with configuration set {self.configuration_set!r}")
+            problems.add(
+                "tenant",
+                self.tenant,
+                "the SES API v1 has no TenantName: send with the SES API v2 (sesv2_arguments),"
+                " or put smtp_headers() in a raw message",
+            )
+            problems.raise_if_any()
         return {
             "ConfigurationSetName": self.configuration_set,
             "Tags": [{"Name": n, "Value": v} for n, v in self.tags.items()],
@@ -150,6 +191,8 @@ class TaggedSending:
         """
         self._check()
         headers = {CONFIGURATION_SET_HEADER: self.configuration_set}
+        if self.tenant is not None:
+            headers[TENANT_HEADER] = self.tenant
         if self.tags:
             headers[MESSAGE_TAGS_HEADER] = ", ".join(f"{n}={v}" for n, v in self.tags.items())
         return headers

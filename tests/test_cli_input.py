@@ -284,6 +284,12 @@ BAD_ARGUMENTS: list[tuple[list[str], str, str, str]] = [
         "invalid choice: 'x'",
         "(choose from 'bounce', 'complaint', 'ooto', 'success', 'suppressionlist')",
     ),
+    (
+        ["send-test", "--configuration-set", "m", "--from", "a@example.com", "--tenant", "a b"],
+        "--tenant",
+        "'a b'",
+        "a tenant name must be 1 to 64 ASCII letters, digits, '_' or '-'",
+    ),
     # local-deploy
     (["local-deploy", "--port", "0"], "--port", "'0'", "from 1 to 65535"),
     (["local-deploy", "--port", "65536"], "--port", "'65536'", "from 1 to 65535"),

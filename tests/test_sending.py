@@ -329,3 +329,53 @@ def test_the_missing_tag_warning_points_at_the_callers_line() -> None:
         warnings.simplefilter("always", MissingDimensionTagWarning)
         TaggedSending("marketing").missing_dimension_tags(spec)
     assert caught and all(w.filename == __file__ for w in caught)
+
+
+# -- tenants (issue 21) ----------------------------------------------------------------------------
+
+
+def test_mail_for_a_tenant_names_it_and_is_tagged_with_it() -> None:
+    sending = TaggedSending("marketing", {"campaign": "spring"}, tenant="acme")
+    assert sending.sesv2_arguments() == {
+        "ConfigurationSetName": "marketing",
+        "EmailTags": [
+            {"Name": "campaign", "Value": "spring"},
+            {"Name": "tenant", "Value": "acme"},
+        ],
+        "TenantName": "acme",
+    }
+    assert sending.smtp_headers() == {
+        "X-SES-CONFIGURATION-SET": "marketing",
+        "X-SES-TENANT": "acme",
+        "X-SES-MESSAGE-TAGS": "campaign=spring, tenant=acme",
+    }
+    # the same tag given by the caller is fine; without a tenant nothing is added
+    assert TaggedSending("m", {"tenant": "acme"}, tenant="acme").tags == {"tenant": "acme"}
+    assert "TenantName" not in TaggedSending("m").sesv2_arguments()
+    assert "X-SES-TENANT" not in TaggedSending("m").smtp_headers()
+
+
+def test_a_tenant_tag_of_another_value_or_a_bad_tenant_name_is_refused() -> None:
+    with pytest.raises(SesEventsValidationError) as caught:
+        TaggedSending("m", {"tenant": "globex"}, tenant="acme")
+    assert [(p.field, p.value, p.rule) for p in caught.value.problems] == [
+        (
+            "tags['tenant']",
+            "globex",
+            "must be the tenant's name 'acme': the 'tenant' tag says which tenant a message's"
+            " events belong to",
+        )
+    ]
+    for name in ("", "a" * 65, "acme corp", "acme\n"):
+        with pytest.raises(SesEventsValidationError) as caught:
+            TaggedSending("m", tenant=name)
+        assert caught.value.problems[0].field == "tenant"
+    assert TaggedSending("m", tenant="a" * 64).tenant == "a" * 64
+
+
+def test_the_ses_v1_api_cannot_send_for_a_tenant() -> None:
+    with pytest.raises(SesEventsValidationError) as caught:
+        TaggedSending("m", tenant="acme").ses_v1_arguments()
+    assert [(p.field, p.value) for p in caught.value.problems] == [("tenant", "acme")]
+    assert "sesv2_arguments" in caught.value.problems[0].rule
+    assert TaggedSending("m").ses_v1_arguments() == {"ConfigurationSetName": "m", "Tags": []}

@@ -60,6 +60,7 @@ from ses_events.constructs.identities import IdentityDefaultConfigurationSet
 from ses_events.constructs.identity_ref import IdentityLike
 from ses_events.constructs.metrics import ConfigurationSetMetrics
 from ses_events.constructs.sns import SnsEventDestination, SnsEventTopic
+from ses_events.constructs.tenant import ReputationPolicy, Tenant, TenantSuppressionScope
 from ses_events.rules import DimensionSource, EventType
 
 __all__ = [
@@ -94,9 +95,12 @@ __all__ = [
     "IdentityLike",
     "PrefixedAlarmNaming",
     "RateThreshold",
+    "ReputationPolicy",
     "SesAlarm",
     "SnsEventDestination",
     "SnsEventTopic",
+    "Tenant",
+    "TenantSuppressionScope",
     "account_reputation_section",
     "archive_section",
     "configuration_set_section",

@@ -5,7 +5,8 @@ check lives in this package, with the source it comes from, one module per subje
 :mod:`~ses_events.rules.configuration_sets`, :mod:`~ses_events.rules.destinations`,
 :mod:`~ses_events.rules.event_types`, :mod:`~ses_events.rules.archive`,
 :mod:`~ses_events.rules.monitoring`, :mod:`~ses_events.rules.layout` (stacks and shared
-policies), :mod:`~ses_events.rules.analytics` (Glue and Athena) and :mod:`~ses_events.rules.tags`.
+policies), :mod:`~ses_events.rules.analytics` (Glue and Athena), :mod:`~ses_events.rules.tenants` and
+:mod:`~ses_events.rules.tags`.
 Every rule is also importable from ``ses_events.rules`` itself. Nothing here touches jsii or
 CloudFormation, so it is cheap to call and easy to test.
 
@@ -131,6 +132,19 @@ from ses_events.rules.tags import (
     TAG_VALUE,
     tag_problems,
 )
+from ses_events.rules.tenants import (
+    IDENTITY_NAME,
+    REPUTATION_POLICIES,
+    REPUTATION_POLICY_ARN,
+    SES_ARN,
+    TEMPLATE_NAME,
+    TENANT_NAME,
+    TENANT_SUPPRESSION_REASONS,
+    TENANT_SUPPRESSION_SCOPES,
+    TENANT_TAG,
+    resource_problems,
+    suppression_problems,
+)
 
 __all__ = [
     "ALARM_NAME_PREFIX",
@@ -161,6 +175,7 @@ __all__ = [
     "FIREHOSE_STREAM_NAME",
     "FORBIDDEN_HEADER_DIMENSIONS",
     "GLUE_NAME",
+    "IDENTITY_NAME",
     "KMS_KEY_POLICY_ARN_ROOM",
     "MAILMANAGER_ARCHIVE_ARN",
     "MAX_ALARMS_PER_ALARM_STATUS_WIDGET",
@@ -199,11 +214,19 @@ __all__ = [
     "REPUTATION_ALARMS",
     "REPUTATION_BOUNCE_RATE_METRIC",
     "REPUTATION_COMPLAINT_RATE_METRIC",
+    "REPUTATION_POLICIES",
+    "REPUTATION_POLICY_ARN",
+    "SES_ARN",
     "SES_AUTOMATIC_TAGS",
     "SES_METRIC_NAMESPACE",
     "SNS_TOPIC_POLICY_ARN_ROOM",
     "TAG_KEY",
     "TAG_VALUE",
+    "TEMPLATE_NAME",
+    "TENANT_NAME",
+    "TENANT_SUPPRESSION_REASONS",
+    "TENANT_SUPPRESSION_SCOPES",
+    "TENANT_TAG",
     "TRACKING_HTTPS_POLICIES",
     "TRUST_POLICY_ARN_ROOM",
     "ArchiveAlarm",
@@ -226,9 +249,11 @@ __all__ = [
     "new_destination_problem",
     "parse_event_type",
     "rate_threshold_problems",
+    "resource_problems",
     "retention_problems",
     "ses_dimension_name_problem",
     "set_option_problems",
     "source_arn_characters",
+    "suppression_problems",
     "tag_problems",
 ]

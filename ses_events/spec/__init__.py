@@ -10,7 +10,8 @@ reported with its place in the file, for example::
 One module per subject: :mod:`~ses_events.spec.configuration_sets`,
 :mod:`~ses_events.spec.destinations` (and the shared topics), :mod:`~ses_events.spec.archive`,
 :mod:`~ses_events.spec.monitoring`, :mod:`~ses_events.spec.layout`,
-:mod:`~ses_events.spec.analytics`, and :mod:`~ses_events.spec.document` (the whole spec, the
+:mod:`~ses_events.spec.analytics`, :mod:`~ses_events.spec.tenants`, and
+:mod:`~ses_events.spec.document` (the whole spec, the
 checks that span it, and reading it); :mod:`~ses_events.spec.base` holds what they share.
 Everything is importable from ``ses_events.spec`` itself.
 """
@@ -69,6 +70,10 @@ from ses_events.spec.monitoring import (
     RateThresholdSpec,
     ThresholdsSpec,
 )
+from ses_events.spec.tenants import (
+    TenantSpec,
+    TenantSuppressionSpec,
+)
 
 __all__ = [
     "EXAMPLE_SPEC",
@@ -97,6 +102,8 @@ __all__ = [
     "SnsDestinationSpec",
     "SpecError",
     "SuppressionSpec",
+    "TenantSpec",
+    "TenantSuppressionSpec",
     "ThresholdsSpec",
     "TopicSpec",
     "TrackingSpec",

@@ -26,6 +26,7 @@ from ses_events.spec.destinations import (
 )
 from ses_events.spec.layout import LayoutSpec
 from ses_events.spec.monitoring import MonitoringSpec
+from ses_events.spec.tenants import TenantSpec
 from ses_events.spec_yaml import MAX_SPEC_BYTES, PlainScalar, hint_for, location, read_yaml
 
 EXAMPLE_SPEC = Path(str(resources.files("ses_events") / "examples" / "ses-events.yaml"))
@@ -62,6 +63,9 @@ class EventPublishingSpec(_Spec):
     """Stacks for specs that outgrow one. Default: 450 resources per stack."""
     analytics: AnalyticsSpec = Field(default_factory=AnalyticsSpec)
     """Glue tables, Athena workgroup and named queries over the archives. Default: off."""
+    tenants: list[TenantSpec] = Field(default_factory=list)
+    """SES tenants: the platform's customers, each with its sets, identities and templates.
+    Default: none."""
 
 
 def _cross_checks(spec: EventPublishingSpec) -> list[Problem]:
@@ -157,6 +161,56 @@ def _cross_checks(spec: EventPublishingSpec) -> list[Problem]:
                 found += _dimension_problems(here, dest.dimensions)
         if spec.monitoring.enabled:
             found += _monitoring_problems(spec, where, cs)
+    found += _tenant_problems(spec)
+    return found
+
+
+def _tenant_problems(spec: EventPublishingSpec) -> list[Problem]:
+    """A tenant names sets of this spec, and resources SES can associate, each once; tenant
+    names are unique."""
+    found: list[Problem] = []
+    names = [t.name for t in spec.tenants]
+    for name in rules.duplicates(names):
+        found.append(
+            Problem(f"tenants[{names.index(name)}].name", name, "tenant names must be unique")
+        )
+    sets = [cs.name for cs in spec.configuration_sets]
+    for i, tenant in enumerate(spec.tenants):
+        where = f"tenants[{i}]"
+        for j, name in enumerate(tenant.configuration_sets):
+            if name not in sets:
+                found.append(
+                    Problem(
+                        f"{where}.configuration_sets[{j}]",
+                        name,
+                        "must name a configuration set of this spec"
+                        + (
+                            f" ({', '.join(sets[:5])}{', ...' if len(sets) > 5 else ''})"
+                            if sets
+                            else ""
+                        ),
+                    )
+                )
+        for name in rules.duplicates(tenant.configuration_sets):
+            found.append(
+                Problem(
+                    f"{where}.configuration_sets", name, "is listed twice in configuration_sets"
+                )
+            )
+        for field, values, rule in (
+            ("identities", tenant.identities, rules.IDENTITY_NAME),
+            ("templates", tenant.templates, rules.TEMPLATE_NAME),
+            ("resource_arns", tenant.resource_arns, rules.SES_ARN),
+        ):
+            found += [
+                Problem(f"{where}.{f}", v, r)
+                for f, v, r in rules.resource_problems(field, values, rule)
+            ]
+        inherited = len(set(spec.tags) - set(tenant.tags))
+        found += [
+            Problem(f"{where}.{f}", v, r)
+            for f, v, r in rules.tag_problems(tenant.tags, reserved=inherited)
+        ]
     return found
 
 

@@ -34,6 +34,7 @@ from ses_events.constructs import (
     RateThreshold,
     SnsEventDestination,
     SnsEventTopic,
+    Tenant,
 )
 from ses_events.constructs.analytics import (
     EventArchiveTable,
@@ -187,6 +188,11 @@ class SesEventPublishingStack(Stack):
         )
         """The plain sets' resources, added in one ``CfnInclude`` (see :mod:`.bulk`)."""
 
+        self.tenants: dict[str, Tenant] = {}
+        """The spec's tenants this stack holds (those whose first set it holds; the first stack
+        also those without a set), by name."""
+        self._tenants()
+
         self.analytics: EventQueryWorkgroup | EventNamedQueries | None = None
         """The Athena workgroup and named queries (spec ``analytics``); from the second stack of
         a spec on, only the named queries, in the first stack's workgroup."""
@@ -201,6 +207,57 @@ class SesEventPublishingStack(Stack):
             else None
         )
         """Dashboards and alarms (the spec's ``monitoring``), unless turned off."""
+
+    def _tenants(self) -> None:
+        hosted = {cs.name for cs in self.hosted}
+        problems: list[Problem] = []
+        for index, tenant in enumerate(self.spec.tenants):
+            sets = tenant.configuration_sets
+            if (sets[0] not in hosted) if sets else self.part != 1:
+                continue
+            for j, name in enumerate(sets):
+                if name not in hosted:
+                    problems.append(
+                        Problem(
+                            f"tenants[{index}].configuration_sets[{j}]",
+                            name,
+                            f"is in another stack than the tenant's first set {sets[0]!r}: a"
+                            " tenant is built in one stack with all its sets (list sets of one"
+                            " stack; the layout file says which stack holds which set)",
+                        )
+                    )
+            if problems:
+                continue
+            construct = Tenant(
+                self,
+                f"Tenant-{tenant.name}",
+                tenant_name=tenant.name,
+                configuration_sets=[self._set_for_tenant(name) for name in sets],
+                identities=[i for i in tenant.identities if not i.startswith("arn:")],
+                templates=tenant.templates,
+                resource_arns=[
+                    *(i for i in tenant.identities if i.startswith("arn:")),
+                    *tenant.resource_arns,
+                ],
+                reputation_policy=tenant.reputation_policy,
+                suppression_reasons=tenant.suppression.reasons if tenant.suppression else None,
+                suppression_scope=tenant.suppression.scope if tenant.suppression else None,
+                tags=tenant.tags,
+            )
+            for name in sets:
+                if name not in self.configuration_sets and self.plain_sets is not None:
+                    # a set built in bulk: the tenant is associated once the set exists
+                    construct.resource.add_dependency(
+                        self.plain_sets.get_resource(
+                            render.logical_id(render.configuration_set_path(name))
+                        )
+                    )
+            self.tenants[tenant.name] = construct
+        if problems:
+            raise SesEventsValidationError(self.node.path, problems)
+
+    def _set_for_tenant(self, name: str) -> EventPublishingConfigurationSet | str:
+        return self.configuration_sets.get(name, name)
 
     def _analytics(self, stack_name: str) -> None:
         analytics = self.spec.analytics

@@ -41,9 +41,11 @@ __all__ = [
     "ARCHIVE_RESOURCES",
     "MAX_RESOURCES_PER_STACK",
     "MAX_TEMPLATE_BYTES",
+    "TENANT_RESOURCES",
     "StackLayout",
     "plan_layout",
     "resources_of_set",
+    "tenant_homes",
 ]
 
 
@@ -61,6 +63,21 @@ _ACCOUNT_ALARMS = rules.alarm_resources(rules.REPUTATION_ALARMS, composite=False
 """Warning and critical alarms on the account's two reputation rates."""
 _FLEET = _ACCOUNT_ALARMS + 1  # the same four alarms over every set, and a dashboard
 _SETS_PER_DASHBOARD = 10  # a conservative guess: dashboards split by widgets, metrics and bytes
+
+
+TENANT_RESOURCES = 1
+"""A tenant: one ``AWS::SES::Tenant`` (its associations are properties)."""
+
+
+def tenant_homes(spec: EventPublishingSpec) -> dict[str | None, int]:
+    """How many tenants live with each configuration set: a tenant is built in the stack of its
+    first set (all its sets must share that stack); ``None`` counts the tenants without a set,
+    which the first stack holds."""
+    homes: dict[str | None, int] = {}
+    for tenant in spec.tenants:
+        home = tenant.configuration_sets[0] if tenant.configuration_sets else None
+        homes[home] = homes.get(home, 0) + TENANT_RESOURCES
+    return homes
 
 
 def resources_of_set(spec: EventPublishingSpec, cs: ConfigurationSetSpec) -> int:
@@ -82,6 +99,8 @@ class _Part:
         self.archives: set[str] = set()
         self.topics: set[str] = set()
         self.shown = 0
+        self.tenants = 0
+        """Tenants without a configuration set (the first stack holds them)."""
 
     def load(self, cs: ConfigurationSetSpec | None = None, size: int = 0) -> int:
         """Resources of the stack, with ``cs`` (of ``size`` resources) added if given."""
@@ -90,7 +109,8 @@ class _Part:
             archives = archives | _archives(cs)
             topics = topics | _topics(cs)
             shown += int(cs.monitoring.dashboard)
-        return self.own + size + _shared(self.spec, archives, topics, shown, self.number)
+        shared = _shared(self.spec, archives, topics, shown, self.number)
+        return self.own + size + shared + self.tenants
 
     def add(self, cs: ConfigurationSetSpec, size: int) -> None:
         self.sets.append(cs)
@@ -163,12 +183,18 @@ def plan_layout(spec: EventPublishingSpec, recorded: dict[str, int] | None = Non
     """Place the spec's sets in stacks: recorded sets stay, new ones go first-fit."""
     budget = spec.layout.max_resources_per_stack
     by_name = {cs.name: cs for cs in spec.configuration_sets}
-    sizes = {cs.name: resources_of_set(spec, cs) for cs in spec.configuration_sets}
+    homes = tenant_homes(spec)
+    sizes = {
+        cs.name: resources_of_set(spec, cs) + homes.get(cs.name, 0)
+        for cs in spec.configuration_sets
+    }
     parts: dict[int, _Part] = {}
 
     def part(number: int) -> _Part:
         if number not in parts:
             parts[number] = _Part(spec, number)
+            if number == 1:
+                parts[number].tenants = homes.get(None, 0)
         return parts[number]
 
     placed: set[str] = set()
@@ -202,6 +228,8 @@ def plan_layout(spec: EventPublishingSpec, recorded: dict[str, int] | None = Non
         while number in parts and parts[number].load(cs, size) > budget:
             number += 1
         part(number).add(cs, size)
+    if homes.get(None):
+        part(1)  # the tenants without a set are the first stack's, even with no set there
     for number, filled in sorted(parts.items()):
         total = filled.load()
         if total > budget:

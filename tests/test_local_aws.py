@@ -770,3 +770,31 @@ def test_an_update_that_changes_only_a_parameter_adds_what_its_condition_now_all
     assert "cond-named-2" in names() and "cond-named-1" not in names()
     cloudformation.delete_stack(StackName="Conditional")
     assert not {"cond-base", "cond-named-2"} & names()
+
+
+def test_a_stack_that_failed_has_the_outputs_of_what_it_rolled_back_to(aws: LocalAws) -> None:
+    """A create rolled back leaves no outputs (DescribeStacks answered 500: reading them tried
+    to create the resources again); an update rolled back shows the previous ones."""
+    cloudformation = _client(aws, "cloudformation")
+
+    def template(name: str) -> str:
+        return json.dumps(
+            {
+                "Resources": {
+                    "Set": {"Type": "AWS::SES::ConfigurationSet", "Properties": {"Name": name}}
+                },
+                "Outputs": {"SetName": {"Value": {"Ref": "Set"}}},
+            }
+        )
+
+    cloudformation.create_stack(StackName="FailedOutputs", TemplateBody=template("bad name"))
+    stack = cloudformation.describe_stacks(StackName="FailedOutputs")["Stacks"][0]
+    assert stack["StackStatus"] == "ROLLBACK_COMPLETE"
+    assert "Outputs" not in stack
+    cloudformation.delete_stack(StackName="FailedOutputs")
+    cloudformation.create_stack(StackName="KeptOutputs", TemplateBody=template("kept-outputs"))
+    cloudformation.update_stack(StackName="KeptOutputs", TemplateBody=template("bad name"))
+    stack = cloudformation.describe_stacks(StackName="KeptOutputs")["Stacks"][0]
+    assert stack["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
+    assert stack["Outputs"] == [{"OutputKey": "SetName", "OutputValue": "kept-outputs"}]
+    cloudformation.delete_stack(StackName="KeptOutputs")

@@ -863,12 +863,16 @@ def _apply(stack: Any, template: str, parameters: dict[str, Any], *, creating: b
                 stack.resource_map.delete()
                 # moto's resource map creates resources lazily when read: leave nothing to create
                 stack.resource_map._resource_json_map = {}
+                # nor outputs to read of it (a rolled-back stack has none; reading them would try
+                # to create the resources again: DescribeStacks failed)
+                stack.output_map = parsing.OutputMap(stack.resource_map, {}, stack.stack_id)
             else:
                 stack.template, stack.parameters = old_template, old_parameters
                 stack._parse_template()
                 # back to the previous template: what the update added goes, what it would have
                 # removed is still there
                 _update_resources(stack.resource_map, stack.template_dict, stack.parameters)
+                stack.output_map = stack._create_output_map()
             stack._add_stack_event(f"{rollback}_COMPLETE")
             stack.status = f"{rollback}_COMPLETE"
         except Exception as error:  # the rollback itself failed
@@ -940,6 +944,7 @@ def install() -> None:
         ConfigurationSetEventDestinationResource,
         ConfigurationSetResource,
     )
+    from ses_events.local_aws.tenants import TenantResource
 
     stock_models = parsing.get_model_list.__wrapped__
     ours = [
@@ -956,6 +961,7 @@ def install() -> None:
         AthenaNamedQuery,
         ConfigurationSetResource,
         ConfigurationSetEventDestinationResource,
+        TenantResource,
     ]
 
     @functools.lru_cache

@@ -42,9 +42,10 @@ REGION = "us-east-1"
 
 def install() -> None:
     """Extend moto with the local AWS's SES and CloudFormation support (once per process)."""
-    from ses_events.local_aws import athena, cloudformation, ses
+    from ses_events.local_aws import athena, cloudformation, ses, tenants
 
     ses.install()
+    tenants.install()  # after ses: it wraps ses's SendEmail
     cloudformation.install()
     athena.install()
     _requests_count_as_tls()

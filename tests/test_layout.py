@@ -320,3 +320,41 @@ def test_the_layout_counts_exactly_what_each_of_several_stacks_gets(
         template = assembly.get_stack_by_name(stack.stack_name).template
         counted.append((part.load(), len(template["Resources"])))
     assert [estimate for estimate, _ in counted] == [actual for _, actual in counted]
+
+
+def test_what_a_stack_shares_counts_every_set_not_only_the_last() -> None:
+    """A set without an archive or a topic, added after one with both, shares nothing new: the
+    stack's load grows by its own resources only."""
+    from ses_events.stacks.layout import _Part
+
+    data = _spec(["with-both", "metrics-only"])
+    data["configuration_sets"][1]["destinations"] = [{"name": "metrics", "type": "cloudwatch"}]
+    spec = parse_spec(data)
+    both, metrics = spec.configuration_sets
+    part = _Part(spec, 1)
+    part.add(both, resources_of_set(spec, both))
+    alone = part.load()
+    part.add(metrics, resources_of_set(spec, metrics))
+    assert part.load() == alone + resources_of_set(spec, metrics)
+
+
+def test_a_dashboard_per_environment_is_counted_only_for_sets_it_shows(tmp_path: Path) -> None:
+    from ses_events.stacks.layout import _Part
+
+    data = _spec(["hidden-a", "hidden-b"])
+    data["monitoring"] = {"dashboards": "per_environment", "account_alarms": False}
+    for cs in data["configuration_sets"]:
+        cs["monitoring"] = {**cs["monitoring"], "dashboard": False}
+    spec_path = tmp_path / "hidden.yaml"
+    spec_path.write_text(yaml.safe_dump(data))
+    spec = parse_spec(data)
+    part = _Part(spec, 1)
+    for cs in spec.configuration_sets:
+        part.add(cs, resources_of_set(spec, cs))
+    app = new_app(outdir=str(tmp_path / "out"), **{"ses-events:spec": str(spec_path)})
+    (stack,) = build_app(app)
+    template = app.synth().get_stack_by_name(stack.stack_name).template
+    assert not [
+        r for r in template["Resources"].values() if r["Type"] == "AWS::CloudWatch::Dashboard"
+    ]
+    assert part.load() == len(template["Resources"])

@@ -734,3 +734,51 @@ def test_a_file_that_cannot_be_read_or_parsed_is_named_with_its_fault(tmp_path: 
         "). The layout file records what is deployed: fix it by hand (see the README, 'Thousands"
         " of configuration sets'), or restore it from version control"
     )
+
+
+_FIX = (
+    ". The layout file records what is deployed: fix it by hand (see the README, 'Thousands of"
+    " configuration sets'), or restore it from version control"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value", "rule"),
+    [
+        (
+            '{"configuration_sets": {"a": 1, "a": 2}}',
+            "(file)",
+            None,
+            "is not valid JSON (the key 'a' appears twice)" + _FIX,
+        ),
+        ("[1]", "(file)", "list", "must be a JSON object" + _FIX),
+        (
+            '{"configuration_sets": {"a": 1}, "sets": {}}',
+            "(file)",
+            ["sets"],
+            "unknown keys: a layout file has only ['comment', 'configuration_sets']" + _FIX,
+        ),
+        (
+            '{"configuration_sets": [1]}',
+            "configuration_sets",
+            [1],
+            "must be an object of set name: stack number" + _FIX,
+        ),
+        (
+            '{"configuration_sets": {"bad name": 1}}',
+            "configuration_sets['bad name']",
+            "bad name",
+            "the set name " + str(rules.CONFIGURATION_SET_NAME.violation("bad name")) + _FIX,
+        ),
+    ],
+)
+def test_each_fault_of_a_layout_file_is_named_exactly(
+    tmp_path: Path, text: str, field: str, value: object, rule: str
+) -> None:
+    path = tmp_path / "l.json"
+    path.write_text(text)
+    with pytest.raises(SesEventsValidationError) as caught:
+        read_layout(path)
+    assert caught.value.where == str(path)
+    # a fault of the whole file names the file as its value
+    assert _problems(caught.value) == [(field, str(path) if value is None else value, rule)]

@@ -798,3 +798,123 @@ def test_a_stack_that_failed_has_the_outputs_of_what_it_rolled_back_to(aws: Loca
     assert stack["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
     assert stack["Outputs"] == [{"OutputKey": "SetName", "OutputValue": "kept-outputs"}]
     cloudformation.delete_stack(StackName="KeptOutputs")
+
+
+def _sns_destination(enabled: bool) -> dict[str, Any]:
+    return {
+        "Type": "AWS::SES::ConfigurationSetEventDestination",
+        "Properties": {
+            "ConfigurationSetName": {"Ref": "Set"},
+            "EventDestination": {
+                "Name": "alerts",
+                "Enabled": enabled,
+                "MatchingEventTypes": ["send"],
+                "SnsDestination": {"TopicARN": "arn:aws:sns:us-west-2:123456789012:t"},
+            },
+        },
+    }
+
+
+def test_an_update_changes_a_resource_after_what_it_refers_to(aws: LocalAws) -> None:
+    """The destination comes first in the template, its set (renamed: replaced) second: the
+    update goes in dependency order, so the destination lands on the new set, not on the old one
+    that the replacement deletes."""
+    cloudformation, sesv2 = _client(aws, "cloudformation"), _client(aws, "sesv2")
+
+    def template(set_name: str, enabled: bool) -> str:
+        return json.dumps(
+            {
+                "Resources": {
+                    "Destination": _sns_destination(enabled),
+                    "Set": {"Type": "AWS::SES::ConfigurationSet", "Properties": {"Name": set_name}},
+                }
+            }
+        )
+
+    cloudformation.create_stack(StackName="Ordered", TemplateBody=template("ordered-a", True))
+    cloudformation.update_stack(StackName="Ordered", TemplateBody=template("ordered-b", False))
+    stack = cloudformation.describe_stacks(StackName="Ordered")["Stacks"][0]
+    assert stack["StackStatus"] == "UPDATE_COMPLETE"
+    names = sesv2.list_configuration_sets()["ConfigurationSets"]
+    assert "ordered-b" in names and "ordered-a" not in names
+    (destination,) = sesv2.get_configuration_set_event_destinations(
+        ConfigurationSetName="ordered-b"
+    )["EventDestinations"]
+    assert (destination["Name"], destination["Enabled"]) == ("alerts", False)
+    cloudformation.delete_stack(StackName="Ordered")
+
+
+def test_removed_resources_go_and_one_that_cannot_is_left_without_failing_the_update(
+    aws: LocalAws,
+) -> None:
+    """A role with an inline policy, both removed: both go. A role with a managed policy that
+    stays attached (moto does not detach it): the role cannot be deleted (IAM's DeleteConflict),
+    is left and reported DELETE_FAILED, and the update still completes, as CloudFormation's
+    clean-up phase does (it answered UpdateStack with the IAM error instead)."""
+    cloudformation, iam = _client(aws, "cloudformation"), _client(aws, "iam")
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "firehose.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+    }
+    keep = {"Keep": {"Type": "AWS::SES::ConfigurationSet", "Properties": {"Name": "cleanup-keep"}}}
+
+    def role(name: str) -> dict[str, Any]:
+        return {
+            "Type": "AWS::IAM::Role",
+            "Properties": {"RoleName": name, "AssumeRolePolicyDocument": trust},
+        }
+
+    def roles() -> list[str]:
+        return [r["RoleName"] for r in iam.list_roles()["Roles"]]
+
+    inline = {
+        "Role": role("cleanup-inline"),
+        "Policy": {
+            "Type": "AWS::IAM::Policy",
+            "Properties": {
+                "PolicyName": "cleanup-policy",
+                "Roles": [{"Ref": "Role"}],
+                "PolicyDocument": document,
+            },
+        },
+    }
+    cloudformation.create_stack(
+        StackName="Cleanup", TemplateBody=json.dumps({"Resources": {**inline, **keep}})
+    )
+    assert iam.list_role_policies(RoleName="cleanup-inline")["PolicyNames"] == ["cleanup-policy"]
+    cloudformation.update_stack(StackName="Cleanup", TemplateBody=json.dumps({"Resources": keep}))
+    stack = cloudformation.describe_stacks(StackName="Cleanup")["Stacks"][0]
+    assert stack["StackStatus"] == "UPDATE_COMPLETE"
+    assert "cleanup-inline" not in roles()
+    managed = {
+        "Role": role("cleanup-managed"),
+        "Managed": {
+            "Type": "AWS::IAM::ManagedPolicy",
+            "Properties": {"Roles": [{"Ref": "Role"}], "PolicyDocument": document},
+        },
+    }
+    cloudformation.update_stack(
+        StackName="Cleanup", TemplateBody=json.dumps({"Resources": {**managed, **keep}})
+    )
+    cloudformation.update_stack(StackName="Cleanup", TemplateBody=json.dumps({"Resources": keep}))
+    stack = cloudformation.describe_stacks(StackName="Cleanup")["Stacks"][0]
+    assert stack["StackStatus"] == "UPDATE_COMPLETE"
+    assert "cleanup-managed" in roles()  # left, not lost silently
+    events = cloudformation.describe_stack_events(StackName="Cleanup")["StackEvents"]
+    (failed,) = [e for e in events if e["ResourceStatus"] == "DELETE_FAILED"]
+    assert failed["LogicalResourceId"] == "Role"
+    assert "DeleteConflict" in failed["ResourceStatusReason"]
+    assert "Managed" in [
+        e["LogicalResourceId"] for e in events if e["ResourceStatus"] == "DELETE_COMPLETE"
+    ]
+    cloudformation.delete_stack(StackName="Cleanup")

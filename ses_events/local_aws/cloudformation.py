@@ -734,6 +734,30 @@ def _references(node: Any) -> set[str]:
     return found
 
 
+def _dependency_order(names: list[str], resources: dict[str, Any]) -> list[str]:
+    """``names`` with each resource after those of ``names`` it refers to (``Ref``,
+    ``Fn::GetAtt``, ``DependsOn``), as CloudFormation orders an update; a cycle keeps its order."""
+    remaining = list(names)
+    ordered: list[str] = []
+    while remaining:
+        waiting = set(remaining)
+        ready = [
+            name
+            for name in remaining
+            if not (_needs(resources.get(name, {})) & (waiting - {name}))
+        ]
+        for name in ready or remaining:
+            ordered.append(name)
+            remaining.remove(name)
+    return ordered
+
+
+def _needs(body: Any) -> set[str]:
+    """What a resource needs first: the resources it refers to and those it depends on."""
+    depends = body.get("DependsOn", []) if isinstance(body, dict) else []
+    return _references(body) | set([depends] if isinstance(depends, str) else depends)
+
+
 def _update_resources(
     resource_map: Any, template: dict[str, Any], parameters: dict[str, Any] | None
 ) -> dict[str, list[str]]:
@@ -767,7 +791,7 @@ def _update_resources(
     for logical_name in diff["Add"]:
         _ = resource_map[logical_name]  # creates it (moto creates on first read)
     last_error: Exception | None = None
-    pending = list(diff["Modify"])
+    pending = _dependency_order(list(diff["Modify"]), template["Resources"])
     updated_names: set[str] = set()
     while pending:
         before = {name: _physical_id(resource_map, name) for name in pending}
@@ -805,7 +829,10 @@ def _update_resources(
             and _references(body) & replaced
         ]
     # clean-up: the removed resources go (dependents first: retried), and leave the cache
+    # A resource that cannot be deleted is left, and the update still completes (CloudFormation
+    # reports it DELETE_FAILED in the clean-up phase; the stack does not roll back for it).
     removing = [name for name in diff["Remove"] if name in resource_map._parsed_resources]
+    errors: dict[str, Exception] = {}
     for _attempt in range(parsing.MAX_UPDATE_ATTEMPTS):
         for logical_name in list(removing):
             try:
@@ -813,15 +840,16 @@ def _update_resources(
                     resource_map._parsed_resources[logical_name], old_json[logical_name]
                 )
             except Exception as error:  # something still depends on it: another pass
-                last_error = error
+                errors[logical_name] = error
             else:
                 del resource_map._parsed_resources[logical_name]
                 removing.remove(logical_name)
+                errors.pop(logical_name, None)
         if not removing:
             break
-    if removing and last_error is not None:
-        raise last_error
-    return {action: list(names) for action, names in diff.items()}
+    changes = {action: list(names) for action, names in diff.items()}
+    changes["RemoveFailed"] = [f"{name}: {_reason(errors[name])}" for name in removing]
+    return changes
 
 
 def _apply(stack: Any, template: str, parameters: dict[str, Any], *, creating: bool) -> bool:
@@ -883,12 +911,16 @@ def _apply(stack: Any, template: str, parameters: dict[str, Any], *, creating: b
         cfn_models.Stack.parse_template(old_template).get("Resources", {}) if (old_template) else {}
     )
     resources = stack.template_dict.get("Resources", {})
+    left = dict(entry.split(": ", 1) for entry in changes.get("RemoveFailed", []))
     for action, status in (("Add", "CREATE"), ("Modify", "UPDATE"), ("Remove", "DELETE")):
         for logical_id in changes.get(action, []):
             kind = (resources.get(logical_id) or old_resources.get(logical_id) or {}).get(
                 "Type", ""
             )
-            _resource_event(stack, logical_id, kind, f"{status}_COMPLETE")
+            if logical_id in left:
+                _resource_event(stack, logical_id, kind, f"{status}_FAILED", left[logical_id])
+            else:
+                _resource_event(stack, logical_id, kind, f"{status}_COMPLETE")
     stack.description = stack.template_dict.get("Description")
     stack.output_map = stack._create_output_map()
     stack._add_stack_event(f"{verb}_COMPLETE")

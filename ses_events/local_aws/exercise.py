@@ -99,15 +99,21 @@ def exercise(aws: LocalAws, templates: dict[str, dict[str, Any]]) -> tuple[str, 
                 }
             )
             before = len(published(aws.account, aws.region))
-            args = argparse.Namespace(
-                configuration_set=name,
-                sender=SENDER,
-                scenario=None,
-                tag=[(tag, "local-test") for tag in tags],
-                spec=None,
-                strict_tags=False,
-                region=aws.region,
-                endpoint_url=aws.endpoint_url,
+            # the command's own parser: its defaults are what a user's send-test gets
+            parser = argparse.ArgumentParser()
+            send_test.add_arguments(parser)
+            args = parser.parse_args(
+                [
+                    "--configuration-set",
+                    name,
+                    "--from",
+                    SENDER,
+                    "--region",
+                    aws.region,
+                    "--endpoint-url",
+                    aws.endpoint_url,
+                    *(f"--tag={tag}=local-test" for tag in tags),
+                ]
             )
             with _aws_environment(aws):  # send-test reads credentials as a user's shell has them
                 code = send_test.run(args, out=io.StringIO(), err=io.StringIO())

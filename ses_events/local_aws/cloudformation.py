@@ -742,9 +742,7 @@ def _dependency_order(names: list[str], resources: dict[str, Any]) -> list[str]:
     while remaining:
         waiting = set(remaining)
         ready = [
-            name
-            for name in remaining
-            if not (_needs(resources.get(name, {})) & (waiting - {name}))
+            name for name in remaining if not (_needs(resources.get(name, {})) & (waiting - {name}))
         ]
         for name in ready or remaining:
             ordered.append(name)

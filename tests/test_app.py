@@ -206,7 +206,9 @@ def test_every_acknowledgement_carries_a_reason(assembly: dict[str, Any]) -> Non
             if entry.type == key:
                 acknowledged.update(entry.data)
     rules = {rule.split("::", 1)[1].split("[")[0] for rule in acknowledged}
-    assert rules == {"AwsSolutions-S1", "AwsSolutions-IAM5", "AwsSolutions-SQS3"}
+    # F3002: aws-cdk-lib's template validation of the example's tenants (ses_events/constructs/
+    # tenant.py: its schema of AWS::SES::Tenant lacks properties CloudFormation has)
+    assert rules == {"AwsSolutions-S1", "AwsSolutions-IAM5", "AwsSolutions-SQS3", "F3002"}
     for rule, reason in acknowledged.items():
         assert len(reason) > 40, (rule, reason)
 

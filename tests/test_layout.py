@@ -197,13 +197,26 @@ def test_a_single_stack_spec_writes_no_layout_file(tmp_path: Path) -> None:
     assert not (tmp_path / "small.layout.json").exists()
 
 
+def _estimate(spec: Any, number: int, names: list[str]) -> Any:
+    """Stack ``number``'s estimate as planning makes it: its sets with their tenants, and in the
+    first stack the tenants without a set."""
+    from ses_events.stacks.layout import _Part, tenant_homes
+
+    homes = tenant_homes(spec)
+    by_name = {cs.name: cs for cs in spec.configuration_sets}
+    part = _Part(spec, number)
+    part.tenants = homes.get(None, 0) if number == 1 else 0
+    for name in names:
+        part.add(by_name[name], resources_of_set(spec, by_name[name]) + homes.get(name, 0))
+    return part
+
+
 @pytest.mark.parametrize("archive_format", ["json", "parquet"])
 def test_the_layout_counts_exactly_the_resources_a_stack_gets(
     tmp_path: Path, archive_format: str
 ) -> None:
     """The estimate that places sets is the template's resource count: archive alarms (four,
     five for a Parquet archive), analytics, dashboards and the sets' own resources."""
-    from ses_events.stacks.layout import _Part
 
     example = Path(__file__).parents[1] / "ses_events" / "examples" / "ses-events.yaml"
     data = yaml.safe_load(example.read_text())
@@ -211,9 +224,8 @@ def test_the_layout_counts_exactly_the_resources_a_stack_gets(
     spec_path = tmp_path / "spec.yaml"
     spec_path.write_text(yaml.safe_dump(data))
     spec = parse_spec(data)
-    part = _Part(spec, 1)
-    for cs in spec.configuration_sets:
-        part.add(cs, resources_of_set(spec, cs))
+    assert spec.tenants  # the example's tenants count too
+    part = _estimate(spec, 1, [cs.name for cs in spec.configuration_sets])
     app = new_app(outdir=str(tmp_path / "out"), **{"ses-events:spec": str(spec_path)})
     (stack,) = build_app(app)
     template = app.synth().get_stack_by_name(stack.stack_name).template
@@ -297,6 +309,10 @@ def test_the_layout_counts_exactly_what_each_of_several_stacks_gets(
     data["configuration_sets"] = [
         {**originals[n % len(originals)], "name": f"set-{n:02d}"} for n in range(14)
     ]
+    data["tenants"] = [
+        *({"name": f"tenant-{n}", "configuration_sets": [f"set-{n:02d}"]} for n in range(0, 14, 3)),
+        {"name": "no-set"},
+    ]
     data["monitoring"] = {**data["monitoring"], "dashboards": dashboards, "fleet": True}
     data["archives"][0]["encrypt_logs"] = True
     data["layout"] = {"max_resources_per_stack": 120}
@@ -311,12 +327,9 @@ def test_the_layout_counts_exactly_what_each_of_several_stacks_gets(
     )
     stacks = build_app(app)
     assembly = app.synth()
-    by_name = {cs.name: cs for cs in spec.configuration_sets}
     counted = []
     for number, (stack, names) in enumerate(zip(stacks, layout.parts, strict=True), start=1):
-        part = _Part(spec, number)
-        for name in names:
-            part.add(by_name[name], resources_of_set(spec, by_name[name]))
+        part = _estimate(spec, number, list(names))
         template = assembly.get_stack_by_name(stack.stack_name).template
         counted.append((part.load(), len(template["Resources"])))
     assert [estimate for estimate, _ in counted] == [actual for _, actual in counted]

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from ses_events import rules
 from ses_events.local_aws import LocalAws
 
 pytestmark = pytest.mark.local_aws
@@ -521,3 +522,93 @@ def test_v1_sends_through_an_unknown_or_a_paused_set_are_refused_with_the_v1_cod
     assert v1.send_email(ConfigurationSetName="v1-open", **message)["MessageId"]
     assert v1.send_raw_email(**raw("v1-open"))["MessageId"]
     ses.delete_configuration_set(ConfigurationSetName="v1-open")
+
+
+# -- found by the local SES mutation run (scripts/mutation.sh local-ses) ----------------------------
+
+
+def _status(call: Any, **arguments: Any) -> int:
+    with pytest.raises(ClientError) as caught:
+        call(**arguments)
+    status: int = caught.value.response["ResponseMetadata"]["HTTPStatusCode"]
+    return status
+
+
+def test_what_is_not_there_is_answered_404(ses: Any, a_set: str) -> None:
+    """NotFoundException is HTTP 404 in the SES API v2 reference (BadRequest 400)."""
+    assert (
+        _status(ses.get_configuration_set_event_destinations, ConfigurationSetName="nosuch") == 404
+    )
+    assert (
+        _status(
+            ses.update_configuration_set_event_destination,
+            ConfigurationSetName=a_set,
+            EventDestinationName="never-made",
+            EventDestination=_metrics(),
+        )
+        == 404
+    )
+    assert (
+        _status(
+            ses.delete_configuration_set_event_destination,
+            ConfigurationSetName=a_set,
+            EventDestinationName="never-made",
+        )
+        == 404
+    )
+
+
+def test_fields_left_out_are_read_as_ses_reads_them(aws: LocalAws, a_set: str) -> None:
+    """boto3 checks required fields itself; a client that does not (parameter validation off, as
+    other SDKs and raw HTTP are) gets SES's answers: a dimension without a name or a default is
+    refused, one without a source is a message tag, and a destination without Enabled is
+    disabled."""
+    import boto3
+    from botocore.config import Config
+
+    raw = boto3.client("sesv2", config=Config(parameter_validation=False), **aws.client_arguments())
+
+    def create(name: str, **destination: Any) -> Any:
+        return raw.create_configuration_set_event_destination(
+            ConfigurationSetName=a_set,
+            EventDestinationName=name,
+            EventDestination={"MatchingEventTypes": ["SEND"], **destination},
+        )
+
+    def dimension(**given: str) -> dict[str, Any]:
+        return {"CloudWatchDestination": {"DimensionConfigurations": [given]}}
+
+    assert _refused(
+        create,
+        name="no-name",
+        **dimension(DimensionValueSource="MESSAGE_TAG", DefaultDimensionValue="x"),
+    ) == ("BadRequestException", f"dimensions[0].name '' {rules.DIMENSION_NAME.violation('')}.")
+    assert _refused(
+        create,
+        name="no-default",
+        **dimension(DimensionName="campaign", DimensionValueSource="MESSAGE_TAG"),
+    ) == (
+        "BadRequestException",
+        f"dimensions[0].default_value '' {rules.DIMENSION_DEFAULT_VALUE.violation('')}.",
+    )
+    # "From" is refused as an email header only: without a source it is a message tag
+    create("no-source", **dimension(DimensionName="From", DefaultDimensionValue="x"))
+    found = {
+        d["Name"]: d
+        for d in raw.get_configuration_set_event_destinations(ConfigurationSetName=a_set)[
+            "EventDestinations"
+        ]
+    }
+    assert found["no-source"]["Enabled"] is False
+
+
+def test_deleting_a_set_drops_its_destinations_from_the_store(ses: Any, aws: LocalAws) -> None:
+    from ses_events.local_aws import ses as local_ses
+
+    ses.create_configuration_set(ConfigurationSetName="dropped")
+    ses.create_configuration_set_event_destination(
+        ConfigurationSetName="dropped", EventDestinationName="m", EventDestination=_metrics()
+    )
+    assert "dropped" in local_ses._DESTINATIONS[(aws.account, aws.region)]
+    ses.delete_configuration_set(ConfigurationSetName="dropped")
+    assert "dropped" not in local_ses._DESTINATIONS[(aws.account, aws.region)]

@@ -11,18 +11,23 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import duckdb
 import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
+from ses_events import rules
 from ses_events.analytics.engines import (
     AthenaEngine,
     DuckDBEngine,
     QueryFilter,
     QueryResult,
+    convert_to_parquet,
     download_archive,
     parse_instant,
 )
+from ses_events.analytics.generator import CorpusSpec, generate_events, write_archive
+from ses_events.analytics.queries import QUERIES
 from ses_events.errors import SesEventsValidationError
 
 # -- the filter ----------------------------------------------------------------------------------
@@ -311,3 +316,150 @@ def test_download_archive_copies_record_files_of_the_chosen_sets(tmp_path: Path)
         )
         assert files == 1 and size == len(keys["ses-events/configuration_set=b/year=2026/r3.gz"])
         assert [p.name for p in (tmp_path / "b").rglob("*.gz")] == ["r3.gz"]
+
+
+# -- what the mutation run of the engines showed untested --------------------------------------------
+
+
+def test_an_unknown_query_is_named_with_the_known_ones(tmp_path: Path) -> None:
+    known = f"must be one of {sorted(QUERIES)}"
+    for engine in (DuckDBEngine(tmp_path), AthenaEngine(database="d", table="t", workgroup="w")):
+        with pytest.raises(SesEventsValidationError) as caught:
+            engine.sql("nosuch")
+        assert caught.value.where == "query"
+        assert [(p.field, p.value, p.rule) for p in caught.value.problems] == [
+            ("name", "nosuch", known)
+        ]
+
+
+def test_a_bad_set_name_in_the_filter_says_the_rule() -> None:
+    with pytest.raises(SesEventsValidationError) as caught:
+        QueryFilter(("bad name",)).check()
+    ((problem,),) = [caught.value.problems]
+    assert problem.rule == rules.CONFIGURATION_SET_NAME.violation("bad name")
+    assert problem.rule  # a sentence, not empty
+
+
+def test_rows_of_another_width_than_the_columns_are_refused() -> None:
+    odd = QueryResult(["a", "b"], [("1", "2", "3")])
+    with pytest.raises(ValueError):
+        odd.records()
+    with pytest.raises(ValueError):
+        odd.table()
+
+
+def _small_archive(root: Path) -> Path:
+    records = generate_events(CorpusSpec(messages=40, seed=3))
+    write_archive(records, root)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("compression", "codec"),
+    [("snappy", "SNAPPY"), ("gzip", "GZIP"), ("uncompressed", "UNCOMPRESSED")],
+)
+def test_parquet_is_written_with_the_chosen_compression(
+    tmp_path: Path, compression: str, codec: str
+) -> None:
+    archive = _small_archive(tmp_path / "json")
+    written = convert_to_parquet(archive, tmp_path / "parquet", compression=compression)
+    files = sorted((tmp_path / "parquet").rglob("*.parquet"))
+    assert written == len(files) and written > 1  # a file per partition, counted once each
+    codecs = duckdb.sql(  # as the files say, read by DuckDB's own Parquet reader
+        f"SELECT DISTINCT compression FROM parquet_metadata('{tmp_path}/parquet/**/*.parquet')"
+    ).fetchall()
+    assert codecs == [(codec,)]
+    parquet = DuckDBEngine(tmp_path / "parquet", storage_format="parquet")
+    assert parquet.run("funnel").rows == DuckDBEngine(archive).run("funnel").rows
+
+
+def test_parquet_refuses_another_compression(tmp_path: Path) -> None:
+    with pytest.raises(SesEventsValidationError) as caught:
+        convert_to_parquet(tmp_path, tmp_path / "out", compression="zstd")
+    assert caught.value.where == "Parquet"
+    assert [(p.field, p.value, p.rule) for p in caught.value.problems] == [
+        ("compression", "zstd", "must be snappy, gzip or uncompressed")
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+def test_duckdb_runs_report_their_time_and_read_sql_as_a_person_would(tmp_path: Path) -> None:
+    engine = DuckDBEngine(_small_archive(tmp_path))
+    progress = engine.connection.execute("SELECT current_setting('enable_progress_bar')")
+    assert progress.fetchone() == (False,)  # no progress bar in a library's output unless asked
+    result = engine.run("funnel")
+    assert set(result.statistics) == {"seconds"}
+    seconds = result.statistics["seconds"]
+    assert 0 <= seconds < 60 and round(seconds, 3) == seconds  # to the millisecond
+    text = engine.sql("funnel", QueryFilter(("marketing",)))
+    assert text.count("\n") > 5  # pretty: a clause a line, as `ses-events query --sql` shows it
+
+
+def test_download_archive_under_a_prefix_with_a_slash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in (
+        ("AWS_DEFAULT_REGION", "us-east-1"),
+        ("AWS_ACCESS_KEY_ID", "x"),
+        ("AWS_SECRET_ACCESS_KEY", "x"),
+    ):
+        monkeypatch.setenv(name, value)
+    with mock_aws():
+        s3 = boto3.client("s3")
+        s3.create_bucket(Bucket="ses-archive")
+        key = "ses-events/configuration_set=b/year=2026/r.gz"
+        s3.put_object(Bucket="ses-archive", Key=key, Body=b"abc")
+        # no client: boto3's default one, from the environment
+        got = download_archive(
+            "s3://ses-archive/ses-events/", tmp_path / "b", where=QueryFilter(("b",))
+        )
+        assert got == (1, 3)
+        assert (tmp_path / "b" / key).read_bytes() == b"abc"
+        # a set with no records: nothing copied, no error
+        assert download_archive(
+            "s3://ses-archive/ses-events/", tmp_path / "none", where=QueryFilter(("c",))
+        ) == (0, 0)
+    with pytest.raises(SesEventsValidationError) as caught:
+        download_archive("ses-archive/x", tmp_path)
+    assert caught.value.where == "archive"
+    assert [(p.field, p.value) for p in caught.value.problems] == [("url", "ses-archive/x")]
+
+
+def test_athena_sends_the_filter_and_parameters_and_reads_missing_fields_as_athena_means() -> None:
+    client, stubber = _athena()
+    engine = AthenaEngine(database="db", table="events", workgroup="wg", client=client)
+    where = QueryFilter(("marketing",), "2026-11-01")
+    text = engine.sql("funnel", where, tag="team")
+    assert "configuration_set IN ('marketing')" in text and "'team'" in text
+    assert text != engine.sql("funnel", where) and text != engine.sql("funnel", tag="team")
+    stubber.add_response(
+        "start_query_execution",
+        {"QueryExecutionId": "q-1"},
+        {"QueryString": text, "QueryExecutionContext": {"Database": "db"}, "WorkGroup": "wg"},
+    )
+    # Statistics is optional in GetQueryExecution's answer: no bytes known is 0 scanned
+    stubber.add_response(
+        "get_query_execution",
+        {"QueryExecution": {"QueryExecutionId": "q-1", "Status": {"State": "SUCCEEDED"}}},
+    )
+    metadata = {"ColumnInfo": [{"Name": "a", "Type": "varchar"}]}
+    stubber.add_response(
+        "get_query_results",
+        {"ResultSet": {"Rows": _rows(("a",), ("1",)), "ResultSetMetadata": metadata}},
+    )
+    with stubber:
+        result = engine.run("funnel", where, tag="team")
+    stubber.assert_no_pending_responses()
+    assert result.rows == [("1",)] and result.statistics == {"bytes_scanned": 0}
+
+
+def test_an_athena_failure_without_a_reason_says_the_state() -> None:
+    client, stubber = _athena()
+    engine = AthenaEngine(database="db", table="events", workgroup="wg", client=client)
+    stubber.add_response("start_query_execution", {"QueryExecutionId": "q-1"})
+    stubber.add_response("get_query_execution", _execution("CANCELLED", 0))
+    with stubber, pytest.raises(SesEventsValidationError) as caught:
+        engine.run("funnel")
+    assert [(p.field, p.value, p.rule) for p in caught.value.problems] == [
+        ("state", "CANCELLED", "CANCELLED")
+    ]

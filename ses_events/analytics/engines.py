@@ -52,7 +52,7 @@ def parse_instant(text: str) -> datetime | None:
     """``text`` (ISO 8601: ``2026-11-01``, ``2026-11-01T12:00:00Z``) as an aware datetime, a
     time without an offset read as UTC (as the queries read it); ``None`` when it is not one."""
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(text)  # reads a "Z" offset since Python 3.11
     except ValueError:
         return None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
@@ -279,7 +279,7 @@ def convert_to_parquet(
     """Write the GZIP JSON archive at ``archive`` again as Parquet under ``destination``, in
     the same partition layout, with the schema's columns: what Firehose record format conversion
     writes (for measurements and tests; the stream converts in AWS), with its compression
-    (``snappy``, Firehose's default, or ``gzip``). Returns the files written."""
+    (``snappy``, Firehose's default, ``gzip`` or ``uncompressed``). Returns the files written."""
     if compression not in ("snappy", "gzip", "uncompressed"):
         raise SesEventsValidationError(
             "Parquet", [Problem("compression", compression, "must be snappy, gzip or uncompressed")]

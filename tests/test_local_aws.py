@@ -918,3 +918,232 @@ def test_removed_resources_go_and_one_that_cannot_is_left_without_failing_the_up
         e["LogicalResourceId"] for e in events if e["ResourceStatus"] == "DELETE_COMPLETE"
     ]
     cloudformation.delete_stack(StackName="Cleanup")
+
+
+def _history(cloudformation: Any, stack: str, since: int = 0) -> list[tuple[Any, ...]]:
+    """The stack's events oldest first (DescribeStackEvents answers newest first), from the
+    ``since``-th on: who, its type, its status and the reason."""
+    events = cloudformation.describe_stack_events(StackName=stack)["StackEvents"][::-1]
+    return [
+        (
+            e["LogicalResourceId"],
+            e["ResourceType"],
+            e["ResourceStatus"],
+            e.get("ResourceStatusReason"),
+        )
+        for e in events[since:]
+    ]
+
+
+def test_the_stack_events_say_what_happened_to_each_resource(aws: LocalAws) -> None:
+    """What `cdk deploy` prints while it waits, and what it shows of a failure, comes from the
+    stack events: each resource created, updated or deleted, with its type, and the stack's own
+    begin and end, "User Initiated" first, as CloudFormation writes them."""
+    cloudformation = _client(aws, "cloudformation")
+    set_type = "AWS::SES::ConfigurationSet"
+    stack_type = "AWS::CloudFormation::Stack"
+
+    def sets(description: str, **names: dict[str, Any]) -> str:
+        resources = {
+            logical: {
+                "Type": set_type,
+                "Properties": {"Name": f"history-{logical.lower()}", **props},
+            }
+            for logical, props in names.items()
+        }
+        return json.dumps({"Description": description, "Resources": resources})
+
+    cloudformation.create_stack(StackName="History", TemplateBody=sets("first", A={}, B={}))
+    assert _history(cloudformation, "History") == [
+        ("History", stack_type, "CREATE_IN_PROGRESS", "User Initiated"),
+        ("A", set_type, "CREATE_COMPLETE", None),
+        ("B", set_type, "CREATE_COMPLETE", None),
+        ("History", stack_type, "CREATE_COMPLETE", None),
+    ]
+    stack = cloudformation.describe_stacks(StackName="History")["Stacks"][0]
+    assert stack["Description"] == "first"
+    seen = len(_history(cloudformation, "History"))
+    paused = {"SendingOptions": {"SendingEnabled": False}}
+    cloudformation.update_stack(StackName="History", TemplateBody=sets("second", A=paused, C={}))
+    assert _history(cloudformation, "History", seen) == [
+        ("History", stack_type, "UPDATE_IN_PROGRESS", "User Initiated"),
+        ("C", set_type, "CREATE_COMPLETE", None),
+        ("A", set_type, "UPDATE_COMPLETE", None),
+        ("B", set_type, "DELETE_COMPLETE", None),  # its type from the template it left
+        ("History", stack_type, "UPDATE_COMPLETE", None),
+    ]
+    stack = cloudformation.describe_stacks(StackName="History")["Stacks"][0]
+    assert (stack["Description"], stack["StackStatus"]) == ("second", "UPDATE_COMPLETE")
+    seen = len(_history(cloudformation, "History"))
+    doomed = json.loads(sets("third", A=paused, C={}))
+    doomed["Resources"]["Pipe"] = {"Type": "AWS::Pipes::Pipe", "Properties": {}}
+    cloudformation.update_stack(StackName="History", TemplateBody=json.dumps(doomed))
+    history = _history(cloudformation, "History", seen)
+    reason = history[1][3]
+    assert "AWS::Pipes::Pipe is not supported by the local AWS" in reason
+    assert history == [
+        ("History", stack_type, "UPDATE_IN_PROGRESS", "User Initiated"),
+        ("Pipe", "AWS::Pipes::Pipe", "UPDATE_FAILED", reason),
+        (
+            "History",
+            stack_type,
+            "UPDATE_ROLLBACK_IN_PROGRESS",
+            f"The following resource(s) failed to update: [Pipe]. {reason}",
+        ),
+        ("History", stack_type, "UPDATE_ROLLBACK_COMPLETE", None),
+    ]
+    stack = cloudformation.describe_stacks(StackName="History")["Stacks"][0]
+    assert (stack["Description"], stack["StackStatus"]) == ("second", "UPDATE_ROLLBACK_COMPLETE")
+    cloudformation.delete_stack(StackName="History")
+    doomed["Resources"] = {"Pipe": doomed["Resources"]["Pipe"]}
+    cloudformation.create_stack(StackName="HistoryFails", TemplateBody=json.dumps(doomed))
+    history = _history(cloudformation, "HistoryFails")
+    reason = history[1][3]
+    assert history == [
+        ("HistoryFails", stack_type, "CREATE_IN_PROGRESS", "User Initiated"),
+        ("Pipe", "AWS::Pipes::Pipe", "CREATE_FAILED", reason),
+        (
+            "HistoryFails",
+            stack_type,
+            "ROLLBACK_IN_PROGRESS",
+            f"The following resource(s) failed to create: [Pipe]. {reason}",
+        ),
+        ("HistoryFails", stack_type, "ROLLBACK_COMPLETE", None),
+    ]
+    cloudformation.delete_stack(StackName="HistoryFails")
+
+
+def test_a_change_set_says_whether_it_ran_and_a_failed_update_keeps_the_tags(
+    aws: LocalAws,
+) -> None:
+    """ExecutionStatus is what the CDK CLI waits on; a failed UpdateStack changes nothing of the
+    stack, its tags included, and a created stack keeps the parameters it was given."""
+    cloudformation = _client(aws, "cloudformation")
+    template = {
+        "Parameters": {"Name": {"Type": "String"}},
+        "Resources": {
+            "Set": {"Type": "AWS::SES::ConfigurationSet", "Properties": {"Name": {"Ref": "Name"}}}
+        },
+    }
+    created = cloudformation.create_change_set(
+        StackName="Runs",
+        ChangeSetName="first",
+        ChangeSetType="CREATE",
+        TemplateBody=json.dumps(template),
+        Parameters=[{"ParameterKey": "Name", "ParameterValue": "runs-a"}],
+    )
+    cloudformation.execute_change_set(ChangeSetName=created["Id"])
+    change_set = cloudformation.describe_change_set(ChangeSetName=created["Id"])
+    assert change_set["ExecutionStatus"] == "EXECUTE_COMPLETE"
+    stack = cloudformation.describe_stacks(StackName="Runs")["Stacks"][0]
+    assert stack["Parameters"] == [{"ParameterKey": "Name", "ParameterValue": "runs-a"}]
+    failing = json.loads(json.dumps(template))
+    failing["Resources"]["Pipe"] = {"Type": "AWS::Pipes::Pipe", "Properties": {}}
+    updated = cloudformation.create_change_set(
+        StackName="Runs",
+        ChangeSetName="second",
+        ChangeSetType="UPDATE",
+        TemplateBody=json.dumps(failing),
+        Parameters=[{"ParameterKey": "Name", "UsePreviousValue": True}],
+    )
+    cloudformation.execute_change_set(ChangeSetName=updated["Id"])
+    change_set = cloudformation.describe_change_set(ChangeSetName=updated["Id"])
+    assert change_set["ExecutionStatus"] == "EXECUTE_FAILED"
+    tags = [{"Key": "team", "Value": "mail"}]
+    described = {**template, "Description": "tagged"}  # moto refuses a tags-only update
+    cloudformation.update_stack(
+        StackName="Runs",
+        TemplateBody=json.dumps(described),
+        Parameters=[{"ParameterKey": "Name", "UsePreviousValue": True}],
+        Tags=tags,
+    )
+    assert cloudformation.describe_stacks(StackName="Runs")["Stacks"][0]["Tags"] == tags
+    cloudformation.update_stack(
+        StackName="Runs",
+        TemplateBody=json.dumps(failing),
+        Parameters=[{"ParameterKey": "Name", "UsePreviousValue": True}],
+        Tags=[{"Key": "team", "Value": "other"}],
+    )
+    stack = cloudformation.describe_stacks(StackName="Runs")["Stacks"][0]
+    assert (stack["StackStatus"], stack["Tags"]) == ("UPDATE_ROLLBACK_COMPLETE", tags)
+    cloudformation.delete_stack(StackName="Runs")
+
+
+def test_removed_resources_go_dependents_first(aws: LocalAws) -> None:
+    """CloudFormation deletes in the reverse of the creation order: a destination before its
+    set, a subscription before its topic (the stack events show the order)."""
+    cloudformation = _client(aws, "cloudformation")
+    keep = {"Keep": {"Type": "AWS::SES::ConfigurationSet", "Properties": {"Name": "rm-keep"}}}
+    removed = {
+        "Set": {"Type": "AWS::SES::ConfigurationSet", "Properties": {"Name": "rm-set"}},
+        "Dest": {
+            "Type": "AWS::SES::ConfigurationSetEventDestination",
+            "Properties": {
+                "ConfigurationSetName": {"Ref": "Set"},
+                "EventDestination": {
+                    "Name": "d",
+                    "Enabled": True,
+                    "MatchingEventTypes": ["send"],
+                    "SnsDestination": {"TopicARN": {"Ref": "Topic"}},
+                },
+            },
+        },
+        "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "rm-topic"}},
+        "Sub": {
+            "Type": "AWS::SNS::Subscription",
+            "Properties": {
+                "TopicArn": {"Ref": "Topic"},
+                "Protocol": "sqs",
+                "Endpoint": "arn:aws:sqs:us-west-2:123456789012:q",
+            },
+        },
+    }
+    cloudformation.create_stack(
+        StackName="Removal", TemplateBody=json.dumps({"Resources": {**removed, **keep}})
+    )
+    seen = len(_history(cloudformation, "Removal"))
+    cloudformation.update_stack(StackName="Removal", TemplateBody=json.dumps({"Resources": keep}))
+    deleted = [
+        logical
+        for logical, _, status, _ in _history(cloudformation, "Removal", seen)
+        if status == "DELETE_COMPLETE"
+    ]
+    assert sorted(deleted) == sorted(removed)
+    order = {name: deleted.index(name) for name in deleted}
+    assert order["Dest"] < order["Set"] and order["Dest"] < order["Topic"]
+    assert order["Sub"] < order["Topic"]
+    sesv2 = _client(aws, "sesv2")
+    assert "rm-set" not in sesv2.list_configuration_sets()["ConfigurationSets"]
+    cloudformation.delete_stack(StackName="Removal")
+
+
+def test_a_failed_update_rolls_back_with_the_previous_parameters(aws: LocalAws) -> None:
+    """An update that turns a resource's condition on with new parameters, and fails: the
+    rollback reads the old template with the old parameters, so the resource is not there."""
+    cloudformation, sesv2 = _client(aws, "cloudformation"), _client(aws, "sesv2")
+    template: dict[str, Any] = {
+        "Parameters": {"Extra": {"Type": "String", "Default": "off"}},
+        "Conditions": {"WithExtra": {"Fn::Equals": [{"Ref": "Extra"}, "on"]}},
+        "Resources": {
+            "Base": {"Type": "AWS::SES::ConfigurationSet", "Properties": {"Name": "rb-base"}},
+            "More": {
+                "Type": "AWS::SES::ConfigurationSet",
+                "Condition": "WithExtra",
+                "Properties": {"Name": "rb-extra"},
+            },
+        },
+    }
+    cloudformation.create_stack(StackName="Rollback", TemplateBody=json.dumps(template))
+    failing = json.loads(json.dumps(template))
+    failing["Resources"]["Pipe"] = {"Type": "AWS::Pipes::Pipe", "Properties": {}}
+    cloudformation.update_stack(
+        StackName="Rollback",
+        TemplateBody=json.dumps(failing),
+        Parameters=[{"ParameterKey": "Extra", "ParameterValue": "on"}],
+    )
+    stack = cloudformation.describe_stacks(StackName="Rollback")["Stacks"][0]
+    assert stack["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
+    assert stack["Parameters"] == [{"ParameterKey": "Extra", "ParameterValue": "off"}]
+    names = sesv2.list_configuration_sets()["ConfigurationSets"]
+    assert "rb-base" in names and "rb-extra" not in names
+    cloudformation.delete_stack(StackName="Rollback")

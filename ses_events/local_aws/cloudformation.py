@@ -768,7 +768,7 @@ def _update_resources(
     diff = resource_map.build_resource_diff(template, parameters)
     old_json = dict(resource_map._resource_json_map)
     resource_map._template = template
-    if parameters:
+    if parameters is not None:  # {} too: a rollback to a stack made with the defaults
         resource_map.input_parameters = parameters
     resource_map.load_mapping()
     resource_map.load_parameters()
@@ -826,9 +826,11 @@ def _update_resources(
             and name in resource_map._parsed_resources
             and _references(body) & replaced
         ]
-    # clean-up: the removed resources go (dependents first: retried), and leave the cache
-    # A resource that cannot be deleted is left, and the update still completes (CloudFormation
-    # reports it DELETE_FAILED in the clean-up phase; the stack does not roll back for it).
+    # clean-up: the removed resources go, dependents first (the reverse of the order they were
+    # created in, as CloudFormation deletes; what no Ref or DependsOn says is retried), and leave
+    # the cache. A resource that cannot be deleted is left, and the update still completes
+    # (CloudFormation reports it DELETE_FAILED in the clean-up phase; it does not roll back).
+    diff["Remove"] = _dependency_order(list(diff["Remove"]), old_json)[::-1]
     removing = [name for name in diff["Remove"] if name in resource_map._parsed_resources]
     errors: dict[str, Exception] = {}
     for _attempt in range(parsing.MAX_UPDATE_ATTEMPTS):
@@ -842,7 +844,6 @@ def _update_resources(
             else:
                 del resource_map._parsed_resources[logical_name]
                 removing.remove(logical_name)
-                errors.pop(logical_name, None)
         if not removing:
             break
     changes = {action: list(names) for action, names in diff.items()}
@@ -850,13 +851,23 @@ def _update_resources(
     return changes
 
 
-def _apply(stack: Any, template: str, parameters: dict[str, Any], *, creating: bool) -> bool:
+def _apply(
+    stack: Any,
+    template: str,
+    parameters: dict[str, Any],
+    *,
+    creating: bool,
+    begun: bool = False,
+) -> bool:
     """Create or update ``stack`` to ``template``; on a failure, record it and roll back.
+    ``begun``: the stack's ``*_IN_PROGRESS`` event is written already (moto's CreateStack
+    writes it before it creates the resources).
 
     Returns whether the stack reached ``CREATE_COMPLETE`` / ``UPDATE_COMPLETE``.
     """
     verb = "CREATE" if creating else "UPDATE"
-    stack._add_stack_event(f"{verb}_IN_PROGRESS", resource_status_reason="User Initiated")
+    if not begun:
+        stack._add_stack_event(f"{verb}_IN_PROGRESS", resource_status_reason="User Initiated")
     stack.status = f"{verb}_IN_PROGRESS"
     old_template, old_parameters = stack.template, stack.parameters
     new_dict = cfn_models.Stack.parse_template(template)
@@ -942,7 +953,8 @@ def _execute_change_set(self: Any, change_set_name: str, stack_name: str | None 
 def _create_resources(self: Any) -> None:
     """``CreateStack``: as a change set would, failures rolled back."""
     template, self.template = self.template, {}
-    _apply(self, template, self.parameters, creating=True)
+    # moto's create_stack wrote CREATE_IN_PROGRESS just before: once, as CloudFormation does
+    _apply(self, template, self.parameters, creating=True, begun=True)
 
 
 def _update(

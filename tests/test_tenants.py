@@ -83,13 +83,11 @@ def test_a_resource_list_takes_names_or_ses_arns_each_once() -> None:
         ("identities[2]", "arn:aws:s3:::bucket", rules.SES_ARN.violation("arn:aws:s3:::bucket")),
         ("identities[3]", "news@example.com", "is listed twice in identities"),
     ]
-    # a token is left to CloudFormation
-    assert (
-        rules.resource_problems(
-            "templates", ["${Token[X.1]}"], rules.TEMPLATE_NAME, undecided=lambda v: True
-        )
-        == []
-    )
+    # a token is left to CloudFormation, and what follows it is still checked
+    token = "${Token[X.1]}"
+    assert rules.resource_problems(
+        "templates", [token, "bad name", token], rules.TEMPLATE_NAME, undecided=lambda v: v == token
+    ) == [("templates[1]", "bad name", rules.TEMPLATE_NAME.violation("bad name"))]
 
 
 def test_suppression_reasons_and_scopes_are_sess() -> None:

@@ -912,7 +912,7 @@ def test_removed_resources_go_and_one_that_cannot_is_left_without_failing_the_up
     assert "cleanup-managed" in roles()  # left, not lost silently
     events = cloudformation.describe_stack_events(StackName="Cleanup")["StackEvents"]
     (failed,) = [e for e in events if e["ResourceStatus"] == "DELETE_FAILED"]
-    assert failed["LogicalResourceId"] == "Role"
+    assert (failed["LogicalResourceId"], failed["ResourceType"]) == ("Role", "AWS::IAM::Role")
     assert "DeleteConflict" in failed["ResourceStatusReason"]
     assert "Managed" in [
         e["LogicalResourceId"] for e in events if e["ResourceStatus"] == "DELETE_COMPLETE"
@@ -1147,3 +1147,169 @@ def test_a_failed_update_rolls_back_with_the_previous_parameters(aws: LocalAws) 
     names = sesv2.list_configuration_sets()["ConfigurationSets"]
     assert "rb-base" in names and "rb-extra" not in names
     cloudformation.delete_stack(StackName="Rollback")
+
+
+def test_depends_on_orders_the_removal_too_and_what_nothing_declares_is_retried(
+    aws: LocalAws,
+) -> None:
+    """``DependsOn`` (a name or a list) counts as a Ref does: a dependent goes first. A
+    dependency no template states (an inline policy naming its role) is found by trying again:
+    the role's first delete fails while the policy is attached, and succeeds after it."""
+    cloudformation, iam = _client(aws, "cloudformation"), _client(aws, "iam")
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "firehose.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+    }
+    keep = {"Keep": {"Type": "AWS::SES::ConfigurationSet", "Properties": {"Name": "dep-keep"}}}
+
+    def a_set(name: str, depends: Any = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"Type": "AWS::SES::ConfigurationSet", "Properties": {"Name": name}}
+        if depends is not None:
+            body["DependsOn"] = depends
+        return body
+
+    role = {
+        "Type": "AWS::IAM::Role",
+        "Properties": {"RoleName": "dep-role", "AssumeRolePolicyDocument": trust},
+    }
+    sets = {
+        "Base": a_set("dep-base"),
+        "One": a_set("dep-one", "Base"),  # a name
+        "Many": a_set("dep-many", ["Base", "One"]),  # a list
+    }
+    cloudformation.create_stack(
+        StackName="Depends", TemplateBody=json.dumps({"Resources": {**sets, "Role": role, **keep}})
+    )
+    # the policy names its role by a literal name (no Ref), and comes first in the template
+    policy = {
+        "Type": "AWS::IAM::Policy",
+        "Properties": {
+            "PolicyName": "dep-policy",
+            "Roles": ["dep-role"],
+            "PolicyDocument": document,
+        },
+    }
+    cloudformation.update_stack(
+        StackName="Depends",
+        TemplateBody=json.dumps({"Resources": {"Policy": policy, **sets, "Role": role, **keep}}),
+    )
+    assert iam.list_role_policies(RoleName="dep-role")["PolicyNames"] == ["dep-policy"]
+    seen = len(_history(cloudformation, "Depends"))
+    cloudformation.update_stack(StackName="Depends", TemplateBody=json.dumps({"Resources": keep}))
+    history = _history(cloudformation, "Depends", seen)
+    deleted = [logical for logical, _, status, _ in history if status == "DELETE_COMPLETE"]
+    assert [status for _, _, status, _ in history if status.endswith("FAILED")] == []
+    assert sorted(deleted) == ["Base", "Many", "One", "Policy", "Role"]
+    assert deleted.index("Many") < deleted.index("One") < deleted.index("Base")
+    assert "dep-role" not in [r["RoleName"] for r in iam.list_roles()["Roles"]]
+    cloudformation.delete_stack(StackName="Depends")
+
+
+def test_a_conditional_resource_is_updated_and_one_switched_off_with_new_text_goes(
+    aws: LocalAws,
+) -> None:
+    cloudformation, sesv2 = _client(aws, "cloudformation"), _client(aws, "sesv2")
+
+    def template(paused: bool) -> str:
+        return json.dumps(
+            {
+                "Parameters": {"Extra": {"Type": "String", "Default": "on"}},
+                "Conditions": {"WithExtra": {"Fn::Equals": [{"Ref": "Extra"}, "on"]}},
+                "Resources": {
+                    "Base": {
+                        "Type": "AWS::SES::ConfigurationSet",
+                        "Properties": {"Name": "cu-base"},
+                    },
+                    "More": {
+                        "Type": "AWS::SES::ConfigurationSet",
+                        "Condition": "WithExtra",
+                        "Properties": {
+                            "Name": "cu-more",
+                            "SendingOptions": {"SendingEnabled": not paused},
+                        },
+                    },
+                },
+            }
+        )
+
+    def sending(name: str) -> bool:
+        found = sesv2.get_configuration_set(ConfigurationSetName=name)
+        return bool(found["SendingOptions"]["SendingEnabled"])
+
+    cloudformation.create_stack(StackName="CondUpdate", TemplateBody=template(paused=False))
+    assert sending("cu-more") is True
+    # its condition still holds and its text changed: updated in place
+    cloudformation.update_stack(StackName="CondUpdate", TemplateBody=template(paused=True))
+    stack = cloudformation.describe_stacks(StackName="CondUpdate")["Stacks"][0]
+    assert stack["StackStatus"] == "UPDATE_COMPLETE"
+    assert sending("cu-more") is False
+    # its condition turned off, and its text changed too: removed, not updated
+    cloudformation.update_stack(
+        StackName="CondUpdate",
+        TemplateBody=template(paused=False),
+        Parameters=[{"ParameterKey": "Extra", "ParameterValue": "off"}],
+    )
+    stack = cloudformation.describe_stacks(StackName="CondUpdate")["Stacks"][0]
+    assert stack["StackStatus"] == "UPDATE_COMPLETE"
+    assert "cu-more" not in sesv2.list_configuration_sets()["ConfigurationSets"]
+    cloudformation.delete_stack(StackName="CondUpdate")
+
+
+def test_a_rollback_that_fails_leaves_the_stack_update_rollback_failed(
+    aws: LocalAws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A service that refuses the update of a resource, and refuses it again when the rollback
+    puts the old properties back: the stack is UPDATE_ROLLBACK_FAILED, and its last event says
+    why, as CloudFormation leaves it for an operator (the refusal is made to happen here: the
+    local services do not refuse a change they accepted before)."""
+    from moto.cloudformation import parsing
+
+    from ses_events.local_aws.cloudformation import ResourceFailed
+
+    cloudformation = _client(aws, "cloudformation")
+
+    def template(paused: bool) -> str:
+        return json.dumps(
+            {
+                "Resources": {
+                    "Stuck": {
+                        "Type": "AWS::SES::ConfigurationSet",
+                        "Properties": {
+                            "Name": "rbf-stuck",
+                            "SendingOptions": {"SendingEnabled": not paused},
+                        },
+                    }
+                }
+            }
+        )
+
+    cloudformation.create_stack(StackName="RollbackFails", TemplateBody=template(paused=False))
+
+    def refuse(logical_id: str, *args: Any, **kwargs: Any) -> Any:
+        raise ResourceFailed(logical_id, "AWS::SES::ConfigurationSet", "Throttling: slow down")
+
+    monkeypatch.setattr(parsing, "parse_and_update_resource", refuse)
+    seen = len(_history(cloudformation, "RollbackFails"))
+    cloudformation.update_stack(StackName="RollbackFails", TemplateBody=template(paused=True))
+    history = _history(cloudformation, "RollbackFails", seen)
+    stack_type = "AWS::CloudFormation::Stack"
+    assert history[-1] == (
+        "RollbackFails",
+        stack_type,
+        "UPDATE_ROLLBACK_FAILED",
+        "ResourceFailed: Stuck (AWS::SES::ConfigurationSet): Throttling: slow down",
+    )
+    stack = cloudformation.describe_stacks(StackName="RollbackFails")["Stacks"][0]
+    assert stack["StackStatus"] == "UPDATE_ROLLBACK_FAILED"
+    monkeypatch.undo()
+    cloudformation.delete_stack(StackName="RollbackFails")

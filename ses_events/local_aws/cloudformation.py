@@ -788,33 +788,21 @@ def _update_resources(
             diff["Add" if wanted else "Remove"].append(logical_name)
     for logical_name in diff["Add"]:
         _ = resource_map[logical_name]  # creates it (moto creates on first read)
-    last_error: Exception | None = None
+    # In dependency order, each once: no retries (every failure is a ResourceFailed, see
+    # install, and fails the update).
     pending = _dependency_order(list(diff["Modify"]), template["Resources"])
     updated_names: set[str] = set()
     while pending:
         before = {name: _physical_id(resource_map, name) for name in pending}
-        for _attempt in range(parsing.MAX_UPDATE_ATTEMPTS):
-            for logical_name in list(pending):
-                try:
-                    updated = parsing.parse_and_update_resource(
-                        logical_name,
-                        resource_map._resource_json_map[logical_name],
-                        resource_map,
-                        account_id=resource_map._account_id,
-                        region_name=resource_map._region_name,
-                    )
-                except ResourceFailed:
-                    raise
-                except Exception as error:  # a dependency not ready yet: another pass
-                    last_error = error
-                else:
-                    resource_map._parsed_resources[logical_name] = updated
-                    pending.remove(logical_name)
-                    updated_names.add(logical_name)
-            if not pending:
-                break
-        if pending and last_error is not None:
-            raise last_error
+        for logical_name in pending:
+            resource_map._parsed_resources[logical_name] = parsing.parse_and_update_resource(
+                logical_name,
+                resource_map._resource_json_map[logical_name],
+                resource_map,
+                account_id=resource_map._account_id,
+                region_name=resource_map._region_name,
+            )
+            updated_names.add(logical_name)
         # A replaced resource has a new physical ID: what refers to it (Ref, Fn::GetAtt) is
         # updated too, though its own text did not change, as CloudFormation does.
         replaced = {n for n, old in before.items() if _physical_id(resource_map, n) != old}

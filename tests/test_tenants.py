@@ -22,7 +22,7 @@ from ses_events.constructs import (
 from ses_events.constructs import tenant as tenant_module
 from ses_events.spec import EXAMPLE_SPEC, SpecError, parse_spec
 from ses_events.stacks import SesEventPublishingStack
-from ses_events.stacks.layout import plan_layout
+from ses_events.stacks.layout import TENANT_RESOURCES, plan_layout, tenant_homes
 from tests.test_layout import _spec
 
 EXAMPLE: dict[str, Any] = yaml.safe_load(EXAMPLE_SPEC.read_text())
@@ -435,6 +435,35 @@ def test_tenants_without_a_set_count_in_the_first_stack() -> None:
     assert len(plan_layout(parse_spec(document)).parts) == 1
     document["tenants"] = [{"name": f"bare-{n}"} for n in range(30)]
     assert len(plan_layout(parse_spec(document)).parts) == 2
+
+
+def test_tenants_sharing_a_first_set_each_count_with_it() -> None:
+    document = _spec(["set-a", "set-b"])
+    document["tenants"] = [
+        {"name": "one", "configuration_sets": ["set-a"]},
+        {"name": "two", "configuration_sets": ["set-a", "set-b"]},
+        {"name": "three", "configuration_sets": ["set-b"]},
+        {"name": "bare"},
+    ]
+    assert tenant_homes(parse_spec(document)) == {
+        "set-a": 2 * TENANT_RESOURCES,
+        "set-b": TENANT_RESOURCES,
+        None: TENANT_RESOURCES,
+    }
+
+
+def test_set_less_tenants_load_the_first_stack_when_every_set_is_recorded_elsewhere() -> None:
+    """The first stack holds the tenants without a set even when the layout file put every set
+    in another stack: they count against its budget there."""
+    document = _spec(["set-a"])
+    document["tenants"] = [{"name": f"bare-{n}"} for n in range(10)]
+    assert plan_layout(parse_spec(document), {"set-a": 2}).parts == ((), ("set-a",))
+    budget = parse_spec(document).layout.max_resources_per_stack
+    document["tenants"] = [{"name": f"bare-{n}"} for n in range(budget + 1)]
+    with pytest.raises(SesEventsValidationError) as caught:
+        plan_layout(parse_spec(document), {"set-a": 2})
+    ((field, value),) = [(p.field, p.value) for p in caught.value.problems]
+    assert field == "layout" and value.startswith("stack 1: ")
 
 
 def test_a_tenant_whose_sets_are_in_two_stacks_is_refused() -> None:

@@ -376,6 +376,13 @@ def test_a_tenant_tag_of_another_value_or_a_bad_tenant_name_is_refused() -> None
 def test_the_ses_v1_api_cannot_send_for_a_tenant() -> None:
     with pytest.raises(SesEventsValidationError) as caught:
         TaggedSending("m", tenant="acme").ses_v1_arguments()
-    assert [(p.field, p.value) for p in caught.value.problems] == [("tenant", "acme")]
-    assert "sesv2_arguments" in caught.value.problems[0].rule
+    assert caught.value.where == "sending with configuration set 'm'"
+    assert [(p.field, p.value, p.rule) for p in caught.value.problems] == [
+        (
+            "tenant",
+            "acme",
+            "the SES API v1 has no TenantName: send with the SES API v2 (sesv2_arguments), or put"
+            " smtp_headers() in a raw message",
+        )
+    ]
     assert TaggedSending("m").ses_v1_arguments() == {"ConfigurationSetName": "m", "Tags": []}

@@ -986,7 +986,7 @@ def install() -> None:
         ConfigurationSetEventDestinationResource,
         ConfigurationSetResource,
     )
-    from ses_events.local_aws.tenants import TenantResource
+    from ses_events.local_aws.ses.tenants import TenantResource
 
     stock_models = parsing.get_model_list.__wrapped__
     ours = [

@@ -35,7 +35,7 @@ from moto.sesv2.models import sesv2_backends
 from moto.sesv2.responses import SESV2Response
 
 from ses_events import rules
-from ses_events.local_aws.ses import SesError
+from ses_events.local_aws.ses.store import SesError
 
 __all__ = ["LocalTenant", "TenantResource", "check_tenant_sending", "install", "tenants_of"]
 

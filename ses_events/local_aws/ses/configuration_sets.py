@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from moto.core.common_models import CloudFormationModel
 from moto.sesv2.models import sesv2_backends
 from moto.sesv2.responses import SESV2Response
 
 from ses_events import rules
+from ses_events.local_aws.ses.resource import SesResource
 from ses_events.local_aws.ses.store import _LOCK, SesError, _bool, _config_sets, _forget_set
 
 _stock_delete_configuration_set = SESV2Response.delete_configuration_set
@@ -59,8 +59,11 @@ def _v2_options(props: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-class ConfigurationSetResource(CloudFormationModel):
+class ConfigurationSetResource(SesResource):
     """``AWS::SES::ConfigurationSet``: ``Ref`` is the name."""
+
+    TYPE = "AWS::SES::ConfigurationSet"
+    NAME_TYPE = "Name"
 
     def __init__(self, account_id: str, region_name: str, name: str) -> None:
         self.account_id = account_id
@@ -70,18 +73,6 @@ class ConfigurationSetResource(CloudFormationModel):
     @property
     def physical_resource_id(self) -> str:
         return self.name
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "Name"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::SES::ConfigurationSet"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return False
 
     @classmethod
     def _create(

@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from moto.core.common_models import CloudFormationModel
 from moto.sesv2.responses import SESV2Response
 
 from ses_events import rules
+from ses_events.local_aws.ses.resource import SesResource
 from ses_events.local_aws.ses.store import (
     _DESTINATIONS,
     _LOCK,
@@ -230,8 +230,11 @@ def _v2_destination(event_destination: Mapping[str, Any]) -> dict[str, Any]:
     return definition
 
 
-class ConfigurationSetEventDestinationResource(CloudFormationModel):
+class ConfigurationSetEventDestinationResource(SesResource):
     """``AWS::SES::ConfigurationSetEventDestination``; a new set or name replaces it."""
+
+    TYPE = "AWS::SES::ConfigurationSetEventDestination"
+    ATTRIBUTES = frozenset({"Id"})
 
     def __init__(self, account_id: str, region_name: str, configuration_set: str, name: str):
         self.account_id = account_id
@@ -242,18 +245,6 @@ class ConfigurationSetEventDestinationResource(CloudFormationModel):
     @property
     def physical_resource_id(self) -> str:
         return f"{self.configuration_set}|{self.name}"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::SES::ConfigurationSetEventDestination"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Id"
 
     def get_cfn_attribute(self, attribute_name: str) -> str:
         return self.physical_resource_id

@@ -1,7 +1,7 @@
 """The local SES on its own (no CDK): what it refuses as SES would, with SES's error codes, at
 each limit and one past it; and the CloudFormation resources for sets and destinations
 (create, update in place, replace on a new name, delete). Written from a mutmut run over
-ses_events/local_aws/ses.py (scripts/mutation.sh local-ses)."""
+ses_events/local_aws/ses/ (scripts/mutation.sh local-ses)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from ses_events.local_aws import LocalAws
-from ses_events.local_aws.tenants import tenants_of
+from ses_events.local_aws.ses.tenants import tenants_of
 
 pytestmark = pytest.mark.local_aws
 

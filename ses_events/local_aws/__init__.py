@@ -42,10 +42,9 @@ REGION = "us-east-1"
 
 def install() -> None:
     """Extend moto with the local AWS's SES and CloudFormation support (once per process)."""
-    from ses_events.local_aws import athena, cloudformation, ses, tenants
+    from ses_events.local_aws import athena, cloudformation, ses
 
     ses.install()
-    tenants.install()  # after ses: it wraps ses's SendEmail
     cloudformation.install()
     athena.install()
     _requests_count_as_tls()

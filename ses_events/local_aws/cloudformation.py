@@ -974,7 +974,8 @@ def install() -> None:
         ConfigurationSetEventDestinationResource,
         ConfigurationSetResource,
     )
-    from ses_events.local_aws.tenants import TenantResource
+    from ses_events.local_aws.ses.resource import SesResource
+    from ses_events.local_aws.ses.tenants import TenantResource
 
     stock_models = parsing.get_model_list.__wrapped__
     ours = [
@@ -996,7 +997,8 @@ def install() -> None:
 
     @functools.lru_cache
     def get_model_list() -> list[type[CloudFormationModel]]:
-        models = [m for m in stock_models() if m not in ours and m is not _Simple]
+        # the bases are not resources: moto would ask them for a type
+        models = [m for m in stock_models() if m not in ours and m not in (_Simple, SesResource)]
         return models + ours
 
     parsing.get_model_list = get_model_list

@@ -29,13 +29,13 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
-from moto.core.common_models import CloudFormationModel
 from moto.ses.models import ses_backends
 from moto.sesv2.models import sesv2_backends
 from moto.sesv2.responses import SESV2Response
 
 from ses_events import rules
-from ses_events.local_aws.ses import SesError
+from ses_events.local_aws.ses.resource import SesResource
+from ses_events.local_aws.ses.store import SesError
 
 __all__ = ["LocalTenant", "TenantResource", "check_tenant_sending", "install", "tenants_of"]
 
@@ -312,8 +312,12 @@ def _update_customer_managed_status(self: SESV2Response) -> str:
 # -- CloudFormation ---------------------------------------------------------------------------------
 
 
-class TenantResource(CloudFormationModel):
+class TenantResource(SesResource):
     """``AWS::SES::Tenant``: ``Fn::GetAtt Arn`` is the tenant's ARN."""
+
+    TYPE = "AWS::SES::Tenant"
+    NAME_TYPE = "TenantName"
+    ATTRIBUTES = frozenset({"Arn"})
 
     def __init__(self, account_id: str, region_name: str, name: str, arn: str) -> None:
         self.account_id = account_id
@@ -324,18 +328,6 @@ class TenantResource(CloudFormationModel):
     @property
     def physical_resource_id(self) -> str:
         return self.name
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "TenantName"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::SES::Tenant"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Arn"
 
     def get_cfn_attribute(self, attribute_name: str) -> str:
         return self.arn

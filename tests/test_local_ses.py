@@ -459,6 +459,55 @@ def test_cloudformation_refuses_what_ses_refuses(
             cloudformation.delete_stack(StackName=stack)
 
 
+def test_an_eventbridge_destination_without_a_bus_is_refused_not_a_crash(aws: LocalAws) -> None:
+    import boto3
+
+    cloudformation = boto3.client("cloudformation", **aws.client_arguments())
+    template = {
+        "Resources": {
+            "Set": {"Type": "AWS::SES::ConfigurationSet", "Properties": {"Name": "no-bus"}},
+            "Bus": {
+                "Type": "AWS::SES::ConfigurationSetEventDestination",
+                "Properties": {
+                    "ConfigurationSetName": {"Ref": "Set"},
+                    "EventDestination": {
+                        "Name": "bus",
+                        "Enabled": True,
+                        "MatchingEventTypes": ["send"],
+                        "EventBridgeDestination": {},
+                    },
+                },
+            },
+        }
+    }
+    cloudformation.create_stack(StackName="NoBus", TemplateBody=json.dumps(template))
+    assert _stack(cloudformation, "NoBus")["StackStatus"] == "ROLLBACK_COMPLETE"
+    events = cloudformation.describe_stack_events(StackName="NoBus")["StackEvents"]
+    (failed,) = [e for e in events if e["ResourceStatus"] == "CREATE_FAILED"]
+    assert failed["LogicalResourceId"] == "Bus"
+    assert failed["ResourceStatusReason"] == (
+        "BadRequestException: SES publishes only to the default event bus, not None."
+    )
+    cloudformation.delete_stack(StackName="NoBus")
+
+
+def test_deleting_a_destination_where_none_was_ever_made_is_not_found() -> None:
+    """An account and Region where no destination was ever stored: the set's destination is
+    not found (404), as anywhere else."""
+    from moto.ses.models import ses_backends
+
+    from ses_events.local_aws.ses import SesError, delete_destination
+
+    account, region = "111122223333", "af-south-1"
+    ses_backends[account][region].create_configuration_set("lonely")
+    with pytest.raises(SesError) as caught:
+        delete_destination(account, region, "lonely", "d")
+    assert (caught.value.error_type, caught.value.code) == ("NotFoundException", 404)
+    assert caught.value.message == (
+        "Event destination d does not exist in configuration set lonely."
+    )
+
+
 def test_a_set_made_again_after_moto_resets_has_no_old_destinations() -> None:
     """moto's state goes with each ``mock_aws``; the destinations the local SES keeps must not
     outlive it (they did: a later test's set of the same name had another test's archive)."""

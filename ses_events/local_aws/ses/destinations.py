@@ -69,7 +69,7 @@ def _check_definition(name: str, definition: Mapping[str, Any]) -> None:
                     d.get("DimensionName", ""),
                     rules.DimensionSource(
                         {v: k for k, v in _SOURCES_V2.items()}.get(
-                            d.get("DimensionValueSource", ""), "messageTag"
+                            d.get("DimensionValueSource"), "messageTag"
                         )
                     ),
                     d.get("DefaultDimensionValue", ""),
@@ -81,8 +81,11 @@ def _check_definition(name: str, definition: Mapping[str, Any]) -> None:
             field_name, value, rule = problems[0]
             raise SesError("BadRequestException", f"{field_name} {value!r} {rule}.")
     if kinds[0] == "EventBridgeDestination":
-        bus = definition["EventBridgeDestination"].get("EventBusArn", "")
-        if not bus.endswith(f":event-bus/{rules.DEFAULT_EVENT_BUS_NAME}"):
+        # a template may leave EventBusArn out (None here): refused as SES refuses it, not a crash
+        bus = definition["EventBridgeDestination"].get("EventBusArn")
+        if not isinstance(bus, str) or not bus.endswith(
+            f":event-bus/{rules.DEFAULT_EVENT_BUS_NAME}"
+        ):
             raise SesError(
                 "BadRequestException", f"SES publishes only to the default event bus, not {bus}."
             )

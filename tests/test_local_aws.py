@@ -556,6 +556,23 @@ def test_direct_updates_apply_and_a_failing_one_rolls_back(aws: LocalAws) -> Non
     assert "direct" not in sesv2.list_configuration_sets()["ConfigurationSets"]
 
 
+_FIREHOSE_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "firehose.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
+}
+_S3_READ = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+}
+"""A role's trust policy and a policy document, for the IAM resources of the clean-up tests."""
+
+
 def _sets_template(*names: str) -> str:
     return json.dumps(
         {
@@ -852,20 +869,7 @@ def test_removed_resources_go_and_one_that_cannot_is_left_without_failing_the_up
     is left and reported DELETE_FAILED, and the update still completes, as CloudFormation's
     clean-up phase does (it answered UpdateStack with the IAM error instead)."""
     cloudformation, iam = _client(aws, "cloudformation"), _client(aws, "iam")
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "firehose.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-    document = {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
-    }
+    trust, document = _FIREHOSE_TRUST, _S3_READ
     keep = {"Keep": {"Type": "AWS::SES::ConfigurationSet", "Properties": {"Name": "cleanup-keep"}}}
 
     def role(name: str) -> dict[str, Any]:
@@ -1156,20 +1160,7 @@ def test_depends_on_orders_the_removal_too_and_what_nothing_declares_is_retried(
     dependency no template states (an inline policy naming its role) is found by trying again:
     the role's first delete fails while the policy is attached, and succeeds after it."""
     cloudformation, iam = _client(aws, "cloudformation"), _client(aws, "iam")
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "firehose.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-    document = {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
-    }
+    trust, document = _FIREHOSE_TRUST, _S3_READ
     keep = {"Keep": {"Type": "AWS::SES::ConfigurationSet", "Properties": {"Name": "dep-keep"}}}
 
     def a_set(name: str, depends: Any = None) -> dict[str, Any]:

@@ -815,27 +815,24 @@ def _update_resources(
             and _references(body) & replaced
         ]
     # clean-up: the removed resources go, dependents first (the reverse of the order they were
-    # created in, as CloudFormation deletes; what no Ref or DependsOn says is retried), and leave
-    # the cache. A resource that cannot be deleted is left, and the update still completes
-    # (CloudFormation reports it DELETE_FAILED in the clean-up phase; it does not roll back).
+    # created in, as CloudFormation deletes), each once, and leave the cache. A resource that
+    # cannot be deleted is left, and the update still completes (CloudFormation reports it
+    # DELETE_FAILED in the clean-up phase, and does not roll back or try again).
     diff["Remove"] = _dependency_order(list(diff["Remove"]), old_json)[::-1]
-    removing = [name for name in diff["Remove"] if name in resource_map._parsed_resources]
     errors: dict[str, Exception] = {}
-    for _attempt in range(parsing.MAX_UPDATE_ATTEMPTS):
-        for logical_name in list(removing):
-            try:
-                resource_map._delete_resource(
-                    resource_map._parsed_resources[logical_name], old_json[logical_name]
-                )
-            except Exception as error:  # something still depends on it: another pass
-                errors[logical_name] = error
-            else:
-                del resource_map._parsed_resources[logical_name]
-                removing.remove(logical_name)
-        if not removing:
-            break
+    for logical_name in diff["Remove"]:
+        if logical_name not in resource_map._parsed_resources:
+            continue
+        try:
+            resource_map._delete_resource(
+                resource_map._parsed_resources[logical_name], old_json[logical_name]
+            )
+        except Exception as error:  # left in place, reported
+            errors[logical_name] = error
+        else:
+            del resource_map._parsed_resources[logical_name]
     changes = {action: list(names) for action, names in diff.items()}
-    changes["RemoveFailed"] = [f"{name}: {_reason(errors[name])}" for name in removing]
+    changes["RemoveFailed"] = [f"{name}: {_reason(error)}" for name, error in errors.items()]
     return changes
 
 

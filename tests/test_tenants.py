@@ -477,9 +477,9 @@ def test_a_tenant_whose_sets_are_in_two_stacks_is_refused() -> None:
         (
             "tenants[0].configuration_sets[1]",
             "set-b",
-            "is in another stack than the tenant's first set 'set-a': a tenant is built in one"
-            " stack with all its sets (list sets of one stack; the layout file says which stack"
-            " holds which set)",
+            "is in another stack than the tenant 'acme': a tenant is built in one stack with all"
+            " its sets (list sets of one stack; the layout file says which stack holds which set"
+            " and tenant)",
         )
     ]
     second = SesEventPublishingStack(

@@ -56,14 +56,18 @@ def build_app(
         app.node.try_get_context(NEW_LAYOUT_CONTEXT_KEY),
     )
     layout = resolve_layout(spec, layout_path(spec_path, spec.layout.file), mode)
-    parts = [names for number, names in enumerate(layout.parts, 1) if names or number == 1]
+    parts = [
+        names
+        for number, names in enumerate(layout.parts, 1)
+        if names or number == 1 or layout.tenants_of(number)
+    ]
     say(
         f"spec {spec_path}: {len(spec.configuration_sets)} configuration sets in"
         f" {len(parts)} stack{'s' if len(parts) != 1 else ''}"
     )
     stacks: list[SesEventPublishingStack] = []
     for number, names in enumerate(layout.parts, start=1):
-        if not names and number > 1:
+        if not names and number > 1 and not layout.tenants_of(number):
             continue  # every set of this stack was removed; its stack is no longer synthesized
         name = stack_name if number == 1 else f"{stack_name}-{number}"
         stacks.append(
@@ -72,6 +76,7 @@ def build_app(
                 name,
                 spec=spec,
                 configuration_sets=names,
+                tenants=layout.tenants_of(number),
                 part=number,
                 env=env,
                 stack_name=name,

@@ -80,6 +80,9 @@ class SesEventPublishingStack(Stack):
     :param bulk: build plain sets (no per-set options, alarms or dashboard section) in one
         ``CfnInclude`` rather than a construct each: the same resources and logical ids, many
         fewer jsii round trips (see :mod:`ses_events.stacks.bulk`). Default: ``True``.
+    :param tenants: names of the spec's tenants this stack holds. Default: those whose first set
+        it holds, and in the first stack those without a set (the layout file records where each
+        tenant is: :mod:`ses_events.stacks.layout`).
     :param part: the stack's number when the spec spans several stacks (see
         :mod:`ses_events.stacks.layout`); part 1 also holds the account-level alarms. Default: 1.
     :param kwargs: passed to ``Stack`` (``env``, ``stack_name``, ``synthesizer``, ...).
@@ -92,6 +95,7 @@ class SesEventPublishingStack(Stack):
         *,
         spec: EventPublishingSpec,
         configuration_sets: Sequence[str] | None = None,
+        tenants: Sequence[str] | None = None,
         part: int = 1,
         bulk: bool = True,
         **kwargs: Any,
@@ -189,9 +193,8 @@ class SesEventPublishingStack(Stack):
         """The plain sets' resources, added in one ``CfnInclude`` (see :mod:`.bulk`)."""
 
         self.tenants: dict[str, Tenant] = {}
-        """The spec's tenants this stack holds (those whose first set it holds; the first stack
-        also those without a set), by name."""
-        self._tenants()
+        """The spec's tenants this stack holds, by name."""
+        self._tenants(None if tenants is None else set(tenants))
 
         self.analytics: EventQueryWorkgroup | EventNamedQueries | None = None
         """The Athena workgroup and named queries (spec ``analytics``); from the second stack of
@@ -208,12 +211,20 @@ class SesEventPublishingStack(Stack):
         )
         """Dashboards and alarms (the spec's ``monitoring``), unless turned off."""
 
-    def _tenants(self) -> None:
+    def _tenants(self, chosen: set[str] | None) -> None:
         hosted = {cs.name for cs in self.hosted}
         problems: list[Problem] = []
+        known = {t.name for t in self.spec.tenants}
+        problems += [
+            Problem("tenants", name, "is not a tenant of the spec")
+            for name in sorted((chosen or set()) - known)
+        ]
         for index, tenant in enumerate(self.spec.tenants):
             sets = tenant.configuration_sets
-            if (sets[0] not in hosted) if sets else self.part != 1:
+            if chosen is not None:
+                if tenant.name not in chosen:
+                    continue
+            elif (sets[0] not in hosted) if sets else self.part != 1:
                 continue
             for j, name in enumerate(sets):
                 if name not in hosted:
@@ -221,9 +232,9 @@ class SesEventPublishingStack(Stack):
                         Problem(
                             f"tenants[{index}].configuration_sets[{j}]",
                             name,
-                            f"is in another stack than the tenant's first set {sets[0]!r}: a"
-                            " tenant is built in one stack with all its sets (list sets of one"
-                            " stack; the layout file says which stack holds which set)",
+                            f"is in another stack than the tenant {tenant.name!r}: a tenant is"
+                            " built in one stack with all its sets (list sets of one stack; the"
+                            " layout file says which stack holds which set and tenant)",
                         )
                     )
             if problems:

@@ -14,7 +14,11 @@ When a spec's sets need more, the app spreads them over stacks ``<stack_name>``,
 - a recorded set never moves; a new set goes to the first stack with room, in spec order, else
   to a new stack; a removed set just leaves its stack;
 - a spec that needs several stacks and has no layout file is refused unless a new layout is
-  asked for: planning anew could move deployed sets.
+  asked for: planning anew could move deployed sets;
+- tenants are recorded too (a tenant's name is its physical id: moved to another stack, it is
+  deleted there and fails to be created here). A recorded tenant stays in its stack, and new
+  sets it lists go there; a new tenant goes to the stack of its first set (the first stack when
+  it has none); every set of a tenant must be in the tenant's stack.
 
 Room is counted from the spec, before anything is built: each set's resources (the set, its
 destinations, its alarms) and what each stack shares (archives, topics, alarm topic and
@@ -24,6 +28,7 @@ are built.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ses_events import rules
@@ -165,9 +170,11 @@ def _shared(
 
 @dataclass(frozen=True)
 class StackLayout:
-    """The parts (stacks) of a spec: ``parts[n]`` lists the set names of stack number ``n + 1``."""
+    """The parts (stacks) of a spec: ``parts[n]`` lists the set names of stack number ``n + 1``;
+    ``tenants`` pairs each tenant of the spec with its stack number, in spec order."""
 
     parts: tuple[tuple[str, ...], ...]
+    tenants: tuple[tuple[str, int], ...] = ()
 
     def part_of(self, name: str) -> int:
         for number, names in enumerate(self.parts, start=1):
@@ -175,17 +182,54 @@ class StackLayout:
                 return number
         raise KeyError(name)
 
+    def tenants_of(self, number: int) -> tuple[str, ...]:
+        """The tenants stack ``number`` holds, in spec order."""
+        return tuple(name for name, part in self.tenants if part == number)
+
     def as_record(self) -> dict[str, int]:
         return {name: number for number, names in enumerate(self.parts, 1) for name in names}
 
+    def tenant_record(self) -> dict[str, int]:
+        return dict(self.tenants)
 
-def plan_layout(spec: EventPublishingSpec, recorded: dict[str, int] | None = None) -> StackLayout:
-    """Place the spec's sets in stacks: recorded sets stay, new ones go first-fit."""
+
+def plan_layout(
+    spec: EventPublishingSpec,
+    recorded: Mapping[str, int] | None = None,
+    recorded_tenants: Mapping[str, int] | None = None,
+) -> StackLayout:
+    """Place the spec's sets and tenants in stacks: recorded ones stay, new ones go first-fit
+    (a new set a recorded tenant lists goes to that tenant's stack)."""
     budget = spec.layout.max_resources_per_stack
     by_name = {cs.name: cs for cs in spec.configuration_sets}
-    homes = tenant_homes(spec)
+    kept_sets = {n: s for n, s in (recorded or {}).items() if n in by_name}
+    kept = {
+        t.name: recorded_tenants[t.name]
+        for t in spec.tenants
+        if recorded_tenants and t.name in recorded_tenants
+    }
+    # Tenant resources: in a known stack (recorded; the first stack for a tenant without a set;
+    # a new tenant whose first set is recorded), or travelling with a new first set.
+    fixed: dict[int, int] = {}
+    travelling: dict[str, int] = {}
+    pins: dict[str, int] = {}
+    for tenant in spec.tenants:
+        sets = tenant.configuration_sets
+        if tenant.name in kept:
+            home: int | None = kept[tenant.name]
+            for name in sets:
+                if name not in kept_sets:
+                    pins.setdefault(name, kept[tenant.name])
+        elif not sets:
+            home = 1
+        else:
+            home = kept_sets.get(sets[0])
+        if home is None:
+            travelling[sets[0]] = travelling.get(sets[0], 0) + TENANT_RESOURCES
+        else:
+            fixed[home] = fixed.get(home, 0) + TENANT_RESOURCES
     sizes = {
-        cs.name: resources_of_set(spec, cs) + homes.get(cs.name, 0)
+        cs.name: resources_of_set(spec, cs) + travelling.get(cs.name, 0)
         for cs in spec.configuration_sets
     }
     parts: dict[int, _Part] = {}
@@ -193,15 +237,13 @@ def plan_layout(spec: EventPublishingSpec, recorded: dict[str, int] | None = Non
     def part(number: int) -> _Part:
         if number not in parts:
             parts[number] = _Part(spec, number)
-            if number == 1:
-                parts[number].tenants = homes.get(None, 0)
+            parts[number].tenants = fixed.get(number, 0)
         return parts[number]
 
-    placed: set[str] = set()
-    for name, number in sorted((recorded or {}).items(), key=lambda item: item[1]):
-        if name in by_name:
-            part(number).add(by_name[name], sizes[name])
-            placed.add(name)
+    for name, number in sorted(kept_sets.items(), key=lambda item: item[1]):
+        part(number).add(by_name[name], sizes[name])
+    for number in fixed:
+        part(number)  # a stack holding tenants is kept, even with no set there
     problems: list[Problem] = []
     # First fit, without asking the stacks that are full: a set adds at least its own resources
     # (no fewer than the smallest set's) and what it shares only grows, so a stack without room
@@ -209,9 +251,26 @@ def plan_layout(spec: EventPublishingSpec, recorded: dict[str, int] | None = Non
     smallest = min(sizes.values(), default=1)
     first_open = 1
     for index, cs in enumerate(spec.configuration_sets):
-        if cs.name in placed:
+        if cs.name in kept_sets:
             continue
         size = sizes[cs.name]
+        if cs.name in pins:
+            number = pins[cs.name]
+            if part(number).load(cs, size) > budget:
+                problems.append(
+                    Problem(
+                        f"configuration_sets[{index}]",
+                        cs.name,
+                        f"belongs to a tenant recorded in stack {number}, which has no room for"
+                        f" it ({part(number).load(cs, size)} resources, more than"
+                        f" layout.max_resources_per_stack, {budget}): raise the budget, or give"
+                        " the tenant a set of another stack only after moving the tenant (README,"
+                        " 'Moving a set to another stack')",
+                    )
+                )
+                continue
+            part(number).add(cs, size)
+            continue
         if _Part(spec, 1).load(cs, size) > budget:
             problems.append(
                 Problem(
@@ -228,8 +287,26 @@ def plan_layout(spec: EventPublishingSpec, recorded: dict[str, int] | None = Non
         while number in parts and parts[number].load(cs, size) > budget:
             number += 1
         part(number).add(cs, size)
-    if homes.get(None):
-        part(1)  # the tenants without a set are the first stack's, even with no set there
+    placed = {cs.name: number for number, p in parts.items() for cs in p.sets}
+    tenants: list[tuple[str, int]] = []
+    for index, tenant in enumerate(spec.tenants):
+        sets = tenant.configuration_sets
+        home = kept.get(tenant.name) or (placed.get(sets[0]) if sets else 1)
+        if home is None:
+            continue  # its first set did not fit: reported above
+        tenants.append((tenant.name, home))
+        for j, name in enumerate(sets):
+            if name in placed and placed[name] != home:
+                problems.append(
+                    Problem(
+                        f"tenants[{index}].configuration_sets[{j}]",
+                        name,
+                        f"is in stack {placed[name]}, the tenant {tenant.name!r} in stack {home}:"
+                        " a tenant is built in one stack with all its sets (the layout file"
+                        " records both). List sets of the tenant's stack, or move the set first"
+                        " (README, 'Moving a set to another stack')",
+                    )
+                )
     for number, filled in sorted(parts.items()):
         total = filled.load()
         if total > budget:
@@ -251,5 +328,6 @@ def plan_layout(spec: EventPublishingSpec, recorded: dict[str, int] | None = Non
     return StackLayout(
         tuple(
             tuple(cs.name for cs in parts[n].sets) if n in parts else () for n in range(1, top + 1)
-        )
+        ),
+        tuple(tenants),
     )

@@ -4,9 +4,10 @@ The layout file records which stack holds which configuration set (see
 :mod:`ses_events.stacks.layout`). It is *state*, like a Terraform state file: what it says is
 what is deployed, so
 
-- it is read strictly: a JSON object with ``comment`` and ``configuration_sets``, each set name a
-  valid configuration set name (once), each stack number an integer from 1 (not ``"2"``, ``true``
-  or ``1.9``); anything else is an error naming the set and the value;
+- it is read strictly: a JSON object with ``comment``, ``configuration_sets`` and, once the spec
+  has tenants, ``tenants``; each set name a valid configuration set name and each tenant name a
+  valid tenant name (once), each stack number an integer from 1 (not ``"2"``, ``true`` or
+  ``1.9``); anything else is an error naming the set or tenant and the value;
 - it is written atomically (a temporary file in the same directory, then ``os.replace``), under
   a lock on the directory, so a concurrent synth or a synth killed mid-write never leaves a
   half-written file;
@@ -16,7 +17,11 @@ what is deployed, so
   asked (``-c ses-events:new-layout=true``, or ``ses-events layout --new``);
 - in frozen mode (``-c ses-events:layout=frozen``, for CI) a synth that would change the file
   fails instead;
-- sets that left the spec are reported, one line each, when the file is rewritten.
+- sets and tenants that left the spec are reported, one line each, when the file is rewritten.
+
+A spec without tenants writes no ``tenants`` key, so the files written before tenants were
+recorded stay as they are. A file from before then, for a spec with tenants, gains the tenants
+where they are deployed (a tenant was built in the stack of its first set) on the next synth.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +48,11 @@ __all__ = [
     "NEW_LAYOUT_CONTEXT_KEY",
     "LayoutChange",
     "LayoutMode",
+    "LayoutState",
     "layout_mode_from_context",
     "layout_path",
     "read_layout",
+    "read_layout_state",
     "resolve_layout",
     "write_layout",
 ]
@@ -63,7 +71,7 @@ _COMMENT = (
     "Which stack holds which configuration set (ses-events). Commit this file: a set that"
     " changes stack is deleted and recreated. Move a set only as the README says."
 )
-_KEYS = frozenset({"comment", "configuration_sets"})
+_KEYS = frozenset({"comment", "configuration_sets", "tenants"})
 
 
 class LayoutMode(enum.Enum):
@@ -172,6 +180,21 @@ def read_layout(path: Path) -> dict[str, int] | None:
 
     Strict: see the module documentation. Raises :class:`SesEventsValidationError`.
     """
+    state = read_layout_state(path)
+    return None if state is None else state.configuration_sets
+
+
+@dataclass(frozen=True)
+class LayoutState:
+    """What a layout file records: the stack of each configuration set and of each tenant."""
+
+    configuration_sets: dict[str, int]
+    tenants: dict[str, int] = field(default_factory=dict)
+
+
+def read_layout_state(path: Path) -> LayoutState | None:
+    """The recorded sets and tenants, or ``None`` when there is no file (read once, strictly:
+    see the module documentation). Raises :class:`SesEventsValidationError`."""
     where = str(path)
     try:
         if path.stat().st_size > MAX_LAYOUT_FILE_BYTES:
@@ -228,7 +251,19 @@ def read_layout(path: Path) -> dict[str, int] | None:
         if wrong is not None:
             raise broken(f"configuration_sets[{name!r}]", number, wrong)
         record[name] = number
-    return record
+    tenants = data.get("tenants", {})
+    if not isinstance(tenants, dict):
+        raise broken("tenants", tenants, "must be an object of tenant name: stack number")
+    tenant_record: dict[str, int] = {}
+    for name, number in tenants.items():
+        violation = rules.TENANT_NAME.violation(name)
+        if violation is not None:
+            raise broken(f"tenants[{name!r}]", name, f"the tenant name {violation}")
+        wrong = _stack_number_problem(number)
+        if wrong is not None:
+            raise broken(f"tenants[{name!r}]", number, wrong)
+        tenant_record[name] = number
+    return LayoutState(record, tenant_record)
 
 
 def _stack_number_problem(number: object) -> str | None:
@@ -243,9 +278,10 @@ def _stack_number_problem(number: object) -> str | None:
 
 
 def _layout_text(layout: StackLayout) -> str:
-    return (
-        json.dumps({"comment": _COMMENT, "configuration_sets": layout.as_record()}, indent=2) + "\n"
-    )
+    data: dict[str, Any] = {"comment": _COMMENT, "configuration_sets": layout.as_record()}
+    if layout.tenants:  # (a spec without tenants keeps the file it had)
+        data["tenants"] = layout.tenant_record()
+    return json.dumps(data, indent=2) + "\n"
 
 
 def write_layout(path: Path, layout: StackLayout) -> bool:
@@ -309,12 +345,23 @@ def _locked(directory: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[
 
 
 class LayoutChange:
-    """What a synth changed in the layout file: sets added (with their stack) and removed."""
+    """What a synth changed in the layout file: sets and tenants added (with their stack) and
+    removed."""
 
-    def __init__(self, before: dict[str, int], after: dict[str, int]) -> None:
+    def __init__(
+        self,
+        before: dict[str, int],
+        after: dict[str, int],
+        tenants_before: dict[str, int] | None = None,
+        tenants_after: dict[str, int] | None = None,
+    ) -> None:
         self.added = {n: s for n, s in after.items() if n not in before}
         self.removed = {n: s for n, s in before.items() if n not in after}
-        # (no "moved": planning never moves a recorded set, and check_complete holds it to that)
+        old, new = tenants_before or {}, tenants_after or {}
+        self.tenants_added = {n: s for n, s in new.items() if n not in old}
+        self.tenants_removed = {n: s for n, s in old.items() if n not in new}
+        # (no "moved": planning never moves a recorded set or tenant, and check_complete holds
+        # it to that)
 
     def lines(self) -> list[str]:
         return [
@@ -323,10 +370,15 @@ class LayoutChange:
                 for n, s in self.removed.items()
             ),
             *(f"configuration set {n!r} placed in stack {s}" for n, s in self.added.items()),
+            *(
+                f"tenant {n!r} left the spec (was in stack {s})"
+                for n, s in self.tenants_removed.items()
+            ),
+            *(f"tenant {n!r} placed in stack {s}" for n, s in self.tenants_added.items()),
         ]
 
     def __bool__(self) -> bool:
-        return bool(self.added or self.removed)
+        return bool(self.added or self.removed or self.tenants_added or self.tenants_removed)
 
 
 def _problem(path: Path, value: object, rule: str) -> SesEventsValidationError:
@@ -350,7 +402,9 @@ def resolve_layout(
     """
     say = report or (lambda line: print(f"ses-events: {line}", file=sys.stderr))
     with _locked(path.parent):
-        original = read_layout(path)
+        state = read_layout_state(path)
+        original = None if state is None else state.configuration_sets
+        original_tenants = {} if state is None else state.tenants
         recorded = original
         missing = original is None
         if missing is False and mode is LayoutMode.NEW:
@@ -362,8 +416,8 @@ def resolve_layout(
             )
         if placements:
             recorded = _place(spec, path, recorded, placements)
-        layout = plan_layout(spec, recorded or {})
-        check_complete(spec, layout, recorded or {})
+        layout = plan_layout(spec, recorded or {}, original_tenants)
+        check_complete(spec, layout, recorded or {}, original_tenants)
         if missing and len(layout.parts) <= 1 and not placements:
             return layout  # one stack, no file: nothing to record
         if missing and mode is not LayoutMode.NEW and len(layout.parts) > 1:
@@ -379,7 +433,7 @@ def resolve_layout(
             )
         before = original or {}
         after = layout.as_record()
-        change = LayoutChange(before, after)
+        change = LayoutChange(before, after, original_tenants, layout.tenant_record())
         if not change and not missing:
             return layout
         if mode is LayoutMode.FROZEN:
@@ -432,9 +486,13 @@ def _place(
 
 
 def check_complete(
-    spec: EventPublishingSpec, layout: StackLayout, recorded: dict[str, int]
+    spec: EventPublishingSpec,
+    layout: StackLayout,
+    recorded: dict[str, int],
+    recorded_tenants: dict[str, int] | None = None,
 ) -> None:
-    """Every set of the spec in exactly one stack, recorded sets where they were recorded."""
+    """Every set and tenant of the spec in exactly one stack, recorded ones where they were
+    recorded."""
     where: dict[str, list[int]] = {}
     for number, names in enumerate(layout.parts, start=1):
         for name in names:
@@ -448,6 +506,25 @@ def check_complete(
         Problem("layout", name, f"recorded in stack {recorded[name]} but planned in {stacks[0]}")
         for name, stacks in where.items()
         if name in recorded and stacks and stacks[0] != recorded[name]
+    ]
+    tenant_parts: dict[str, list[int]] = {}
+    for name, number in layout.tenants:
+        tenant_parts.setdefault(name, []).append(number)
+    problems += [
+        Problem(
+            "layout", t.name, f"tenant in stacks {tenant_parts.get(t.name, [])}: must be in one"
+        )
+        for t in spec.tenants
+        if len(tenant_parts.get(t.name, [])) != 1
+    ]
+    problems += [
+        Problem(
+            "layout",
+            name,
+            f"tenant recorded in stack {(recorded_tenants or {})[name]} but planned in {parts[0]}",
+        )
+        for name, parts in tenant_parts.items()
+        if name in (recorded_tenants or {}) and parts[0] != (recorded_tenants or {})[name]
     ]
     if problems:  # a bug in planning, never a user error: refuse rather than deploy it
         raise SesEventsValidationError("layout (internal check)", problems)

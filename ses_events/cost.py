@@ -34,7 +34,14 @@ from typing import Any
 
 from ses_events import rules
 
-__all__ = ["CostLine", "CostReport", "estimate_analytics_cost", "estimate_cost"]
+__all__ = [
+    "CostLine",
+    "CostReport",
+    "estimate_analytics_cost",
+    "estimate_cost",
+    "estimate_tenant_cost",
+    "tenant_metric_count",
+]
 
 METRIC_TIERS = ((10_000, 0.30), (240_000, 0.10), (750_000, 0.05), (float("inf"), 0.02))
 ALARM_METRIC_MONTH = 0.10
@@ -102,10 +109,13 @@ def _analyzed(
     values_per_dimension: int,
     reputation_sets: int,
     link_tags: frozenset[str] = frozenset(),
+    tenants: int = 0,
 ) -> int:
-    """Metrics a Metrics Insights query reads: per set for GROUP BY set, else the combinations
-    of the other dimensions of its SCHEMA (a link tag's only for click metrics: the other event
-    types publish its default)."""
+    """Metrics a Metrics Insights query reads: per tenant for GROUP BY tenant, per set for
+    GROUP BY set, else the combinations of the other dimensions of its SCHEMA (a link tag's only
+    for click metrics: the other event types publish its default)."""
+    if f'GROUP BY "{rules.TENANT_TAG}"' in expression:
+        return max(1, tenants)
     if "GROUP BY" in expression:
         return max(1, reputation_sets)
     schema = re.search(r"SCHEMA\(([^)]*)\)", expression)
@@ -118,6 +128,19 @@ def _analyzed(
         if n != rules.CONFIGURATION_SET_DIMENSION and (clicks or n not in link_tags)
     ]
     return int(values_per_dimension ** len(others))
+
+
+def _tenant_only(destination: dict[str, Any]) -> bool:
+    """Whether the destination's one dimension is the tenant tag: its metrics are the same
+    metrics for every set (``tenant=acme``), counted once per tenant, not per destination."""
+    dimensions = destination["CloudWatchDestination"].get("DimensionConfigurations", [])
+    return [d["DimensionName"] for d in dimensions] == [rules.TENANT_TAG]
+
+
+def tenant_metric_count(tenants: int) -> int:
+    """Custom metrics of per-tenant event metrics: each event type the tenant metrics
+    destination publishes, for each tenant and for untagged mail."""
+    return len(rules.TENANT_METRIC_EVENT_TYPES) * (tenants + 1)
 
 
 def _metrics_of_destination(destination: dict[str, Any], values_per_dimension: int) -> int:
@@ -216,6 +239,13 @@ def estimate_cost(templates: list[dict[str, Any]], *, values_per_dimension: int 
         .get("DimensionConfigurations", [])
         if dimension.get("DimensionValueSource") == rules.DimensionSource.LINK_TAG.value
     )
+    tenants = sum(
+        1
+        for template in templates
+        for resource in template.get("Resources", {}).values()
+        if resource["Type"] == "AWS::SES::Tenant"
+    )
+    tenant_event_types: set[str] = set()
     for template in templates:
         for resource in template.get("Resources", {}).values():
             kind, props = resource["Type"], resource.get("Properties", {})
@@ -224,7 +254,11 @@ def estimate_cost(templates: list[dict[str, Any]], *, values_per_dimension: int 
                 insights = [q for q in queries if str(q.get("Expression", "")).startswith("SELECT")]
                 if insights:
                     insights_alarm_metrics += _analyzed(
-                        insights[0]["Expression"], values_per_dimension, reputation_sets, link_tags
+                        insights[0]["Expression"],
+                        values_per_dimension,
+                        reputation_sets,
+                        link_tags,
+                        tenants,
                     )
                 else:
                     stats = sum(1 for q in queries if "MetricStat" in q)
@@ -238,7 +272,11 @@ def estimate_cost(templates: list[dict[str, Any]], *, values_per_dimension: int 
             elif kind == "AWS::SES::ConfigurationSetEventDestination":
                 destination = props.get("EventDestination", {})
                 if "CloudWatchDestination" in destination and destination.get("Enabled", False):
-                    metrics += _metrics_of_destination(destination, values_per_dimension)
+                    if _tenant_only(destination):
+                        tenant_event_types |= set(destination.get("MatchingEventTypes", []))
+                    else:
+                        metrics += _metrics_of_destination(destination, values_per_dimension)
+    metrics += len(tenant_event_types) * (tenants + 1)  # once per tenant, and untagged mail
     billable_alarm_metrics = max(0, metric_alarm_metrics - FREE_ALARM_METRICS)
     billable_dashboards = dashboards - min(FREE_DASHBOARDS, free_eligible_dashboards)
     lines = (
@@ -274,8 +312,10 @@ def estimate_cost(templates: list[dict[str, Any]], *, values_per_dimension: int 
         f" {rules.CONFIGURATION_SET_DIMENSION}, every combination seen each month (a link tag"
         " only on click events: the others publish its default)",
         f"a dashboard's SEARCH finds {values_per_dimension} values per dimension too",
-        "a Metrics Insights alarm analyzes every set with reputation metrics (GROUP BY set) or"
-        " every combination of its other dimensions",
+        "a Metrics Insights alarm analyzes every set with reputation metrics (GROUP BY set),"
+        " every tenant (GROUP BY tenant), or every combination of its other dimensions",
+        "each tenant's mail seen each month (its tenant metrics: one per event type, shared by"
+        " all its sets)",
         "traffic-driven costs (SES, Firehose, S3, SNS, API calls) not included",
         "the account's free tier counted once, against these resources only",
     )
@@ -368,3 +408,56 @@ def estimate_analytics_cost(
         "Glue Data Catalog storage and requests within its free tier",
     )
     return CostReport(tuple(lines), assumptions, title="Analytics, per month")
+
+
+# -- watching tenants: per tenant or fleet only ---------------------------------------------------
+
+
+def estimate_tenant_cost(tenants: int, *, per_tenant: bool) -> CostReport:
+    """Monthly CloudWatch cost of watching ``tenants`` tenants (``monitoring.tenants``), with the
+    prices above and no free tier (an account that watches many tenants has used it up):
+
+    - both: the tenant metrics (one per event type the tenant metrics destination publishes, per
+      tenant and for untagged mail) and the fleet view (two Metrics Insights alarms, each
+      analyzing every tenant's metric, and one dashboard);
+    - ``per_tenant`` adds four alarms per tenant (two metrics each: events and sends) and a
+      dashboard per :data:`~ses_events.stacks.layout.TENANTS_PER_DASHBOARD` tenants.
+    """
+    from ses_events.stacks.layout import TENANT_ALARMS, TENANTS_PER_DASHBOARD
+
+    _check_counts("tenant cost estimate", tenants=(tenants, 0))
+    metrics = tenant_metric_count(tenants)
+    fleet_analyzed = 2 * max(1, tenants)
+    lines = [
+        CostLine("tenant metrics", metrics, "metric-months", _tiered(metrics)),
+        CostLine(
+            "fleet Metrics Insights alarms",
+            fleet_analyzed,
+            "metrics analyzed",
+            fleet_analyzed * INSIGHTS_ALARM_METRIC_MONTH,
+        ),
+        CostLine("fleet dashboard", 1, "dashboards", DASHBOARD_MONTH),
+    ]
+    if per_tenant:
+        alarm_metrics = TENANT_ALARMS * 2 * tenants
+        dashboards = -(-tenants // TENANTS_PER_DASHBOARD)
+        lines += [
+            CostLine(
+                "per-tenant alarms",
+                alarm_metrics,
+                "alarm metrics",
+                alarm_metrics * ALARM_METRIC_MONTH,
+            ),
+            CostLine(
+                "per-tenant dashboards", dashboards, "dashboards", dashboards * DASHBOARD_MONTH
+            ),
+        ]
+    return CostReport(
+        tuple(lines),
+        (
+            "US East (N. Virginia) list prices of 2026",
+            "every tenant sends each month",
+            "no free tier",
+        ),
+        title=f"{tenants:,} tenants, {'per tenant' if per_tenant else 'fleet only'}, per month",
+    )

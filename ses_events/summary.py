@@ -130,8 +130,20 @@ def summarize_template(template: dict[str, Any]) -> list[str]:
     if alarm_names:
         set_names = sorted((p.get("Name", "") for p in sets.values()), key=len, reverse=True)
         per_scope: Counter[str] = Counter()
+        tenant_prefixes = {n.split("-tenant-")[0] for n in alarm_names if "-tenant-" in n} | {
+            n.split("-tenants-")[0] for n in alarm_names if "-tenants-" in n
+        }
         for name in alarm_names:
-            scope = next((n for n in set_names if f"-{n}-" in name), None)
+            # a tenant's alarms and the fleet's first (a tenant may share a set's name)
+            scope = next(
+                (
+                    "tenants"
+                    for p in tenant_prefixes
+                    if name.startswith((f"{p}-tenant-", f"{p}-tenants-"))
+                ),
+                None,
+            )
+            scope = scope or next((n for n in set_names if f"-{n}-" in name), None)
             if scope is None:
                 scope = next((w for w in ("account", "archive") if f"-{w}-" in name), "other")
             per_scope[scope] += 1

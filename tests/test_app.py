@@ -117,7 +117,8 @@ def test_example_stack_holds_what_the_spec_says(assembly: dict[str, Any]) -> Non
     assert isinstance(stack, SesEventPublishingStack)
     template = Template.from_json(_template(assembly, "SesEvents"))
     template.resource_count_is("AWS::SES::ConfigurationSet", 2)
-    template.resource_count_is("AWS::SES::ConfigurationSetEventDestination", 7)
+    # 7 of the spec's, and the tenant metrics destination of each set (both are tenants' sets)
+    template.resource_count_is("AWS::SES::ConfigurationSetEventDestination", 9)
     # one shared archive and one shared topic for both configuration sets
     template.resource_count_is("AWS::KinesisFirehose::DeliveryStream", 1)
     # the shared event topic, and the alarm topic of the monitoring
@@ -142,7 +143,14 @@ def test_example_stack_holds_what_the_spec_says(assembly: dict[str, Any]) -> Non
         for d in template.find_resources("AWS::SES::ConfigurationSetEventDestination").values()
     )
     assert [n for _, n in names].count("metrics") == 2
-    assert {n for _, n in names} == {"metrics", "archive", "deliverability", "bus"}
+    assert {n for _, n in names} == {
+        "metrics",
+        "archive",
+        "deliverability",
+        "bus",
+        "tenant-metrics",
+    }
+    assert [n for _, n in names].count("tenant-metrics") == 2
     tagged = [
         r for r in template.to_json()["Resources"].values() if "Tags" in r.get("Properties", {})
     ]

@@ -49,7 +49,9 @@ def test_cdk_synth_writes_the_example_templates(cli_assembly: Path) -> None:
     template = json.loads((cli_assembly / "SesEvents.template.json").read_text())
     types = [r["Type"] for r in template["Resources"].values()]
     assert types.count("AWS::SES::ConfigurationSet") == 2
-    assert types.count("AWS::SES::ConfigurationSetEventDestination") == 7
+    assert (
+        types.count("AWS::SES::ConfigurationSetEventDestination") == 9
+    )  # with the tenant metrics destination of each set
 
 
 def test_cli_and_unit_tests_see_the_same_template(cli_assembly: Path) -> None:
@@ -102,7 +104,7 @@ def test_summary_command_describes_the_templates(
     assert "deletion policy Retain" in out
     assert "dashboard ses-events: 20 widgets" in out
     assert (
-        "22 alarms (account 4, archive 4, marketing 8, transactional 6),"
+        "32 alarms (account 4, archive 4, marketing 8, tenants 10, transactional 6),"
         " for example ses-events-account-bounce-rate-critical" in out
     )
     assert len(out.splitlines()) < 25  # one screen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from aws_cdk.assertions import Template
 
 from ses_events.cost import estimate_cost
@@ -273,3 +274,78 @@ def test_analytics_cost_of_a_tebibyte_month() -> None:
         "runs",
         5.00,
     )
+
+
+# -- tenants -------------------------------------------------------------------------------------
+
+WITH_TENANTS = {
+    "monitoring": {"account_alarms": False, "archive_alarms": False, "dashboards": "none"},
+    "configuration_sets": [
+        {"name": name, "destinations": [{"name": "m", "type": "cloudwatch"}]}
+        for name in ("a", "b", "c")
+    ],
+    "tenants": [
+        {"name": "one", "configuration_sets": ["a", "b"]},
+        {"name": "two", "configuration_sets": ["b"]},
+        {"name": "three", "configuration_sets": ["c"]},
+    ],
+}
+
+
+def test_cost_of_watched_tenants_by_hand() -> None:
+    report = estimate_cost(_templates(WITH_TENANTS), values_per_dimension=10)
+    lines = {line.item: line for line in report.lines}
+    # each set's own destination: 10 event types x 1 (only ses:configuration-set) = 30; the three
+    # tenant metrics destinations publish the same metrics (tenant=one, ...): 4 event types x
+    # (3 tenants + untagged mail) = 16, not 3 x 4 x 10
+    assert lines["custom metrics from event publishing"].quantity == 30 + 16
+    # the per-tenant rate alarms: 3 tenants x 4 alarms x 2 metrics (events, sends); each set's
+    # own: 4 reputation-rate alarms and 3 count alarms (rendering failures, rejects, delays),
+    # 1 metric each
+    assert lines["standard alarms"].quantity == 3 * 4 * 2 + 3 * 7
+    # the two fleet alarms, GROUP BY tenant: each analyzes the 3 tenants' metrics
+    assert lines["Metrics Insights alarms"].quantity == 2 * 3
+    assert lines["Metrics Insights alarms"].monthly_usd == pytest.approx(0.6)
+
+
+def test_watching_tenants_one_by_one_or_fleet_only() -> None:
+    from ses_events.cost import estimate_tenant_cost
+
+    fleet = {line.item: line for line in estimate_tenant_cost(1000, per_tenant=False).lines}
+    assert fleet["tenant metrics"].quantity == 4 * 1001
+    assert fleet["tenant metrics"].monthly_usd == 4004 * 0.30
+    assert fleet["fleet Metrics Insights alarms"].monthly_usd == 2 * 1000 * 0.10
+    assert "per-tenant alarms" not in fleet
+    one_by_one = {line.item: line for line in estimate_tenant_cost(1000, per_tenant=True).lines}
+    assert one_by_one["per-tenant alarms"].quantity == 1000 * 4 * 2
+    assert one_by_one["per-tenant alarms"].monthly_usd == 800.0
+    assert one_by_one["per-tenant dashboards"].quantity == 50
+    report = estimate_tenant_cost(1000, per_tenant=True)
+    assert report.total_usd == round(4004 * 0.30 + 200 + 3 + 800 + 150, 2)
+    assert "1,000 tenants, per tenant" in report.table()
+
+
+def test_tenant_cost_boundaries() -> None:
+    """2,499 tenants and untagged mail make 10,000 metrics, all in the first price tier; one
+    tenant more puts 4 metrics in the second. 20 tenants fill one dashboard; 21 need two."""
+    from ses_events.cost import estimate_tenant_cost
+
+    def line(tenants: int, item: str) -> tuple[int, float]:
+        found = {x.item: x for x in estimate_tenant_cost(tenants, per_tenant=True).lines}[item]
+        return found.quantity, found.monthly_usd
+
+    assert line(2499, "tenant metrics") == (10_000, 3000.0)
+    assert line(2500, "tenant metrics") == (10_004, round(3000 + 4 * 0.10, 2))
+    assert line(20, "per-tenant dashboards") == (1, 3.0)
+    assert line(21, "per-tenant dashboards") == (2, 6.0)
+    assert line(0, "per-tenant alarms") == (0, 0.0)
+
+
+def test_a_tenant_count_below_zero_is_refused() -> None:
+    import pytest
+
+    from ses_events import SesEventsValidationError
+    from ses_events.cost import estimate_tenant_cost
+
+    with pytest.raises(SesEventsValidationError, match="tenants"):
+        estimate_tenant_cost(-1, per_tenant=True)

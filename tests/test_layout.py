@@ -207,7 +207,7 @@ def _estimate(spec: Any, number: int, names: list[str]) -> Any:
     part = _Part(spec, number)
     part.tenants = homes.get(None, 0) if number == 1 else 0
     for name in names:
-        part.add(by_name[name], resources_of_set(spec, by_name[name]) + homes.get(name, 0))
+        part.add(by_name[name], resources_of_set(spec, by_name[name]), homes.get(name, 0))
     return part
 
 

@@ -756,7 +756,8 @@ _FIX = (
             '{"configuration_sets": {"a": 1}, "sets": {}}',
             "(file)",
             ["sets"],
-            "unknown keys: a layout file has only ['comment', 'configuration_sets', 'tenants']" + _FIX,
+            "unknown keys: a layout file has only ['comment', 'configuration_sets', 'tenants']"
+            + _FIX,
         ),
         (
             '{"configuration_sets": [1]}',

@@ -27,7 +27,11 @@ NAMES = [f"set-{n:03d}" for n in range(40)]  # three stacks at 120 resources eac
 
 
 def _document(tenants: list[dict[str, Any]], names: list[str] = NAMES) -> dict[str, Any]:
-    return {**_spec(names), "tenants": tenants}
+    """Tenants that are one resource each (not watched): these tests are about where they go;
+    what watching adds is counted in tests/test_tenant_monitoring.py."""
+    document = {**_spec(names), "tenants": tenants}
+    document["monitoring"] = {**document["monitoring"], "tenants": "none"}
+    return document
 
 
 def _write(tmp_path: Path, document: dict[str, Any]) -> tuple[Any, Path]:

@@ -247,7 +247,11 @@ def test_deploy_creates_what_the_templates_say(aws: LocalAws, deployed: dict[str
             "EventDestinations"
         ]
     }
-    assert sorted(destinations) == ["archive", "bus", "deliverability", "metrics"]
+    assert sorted(destinations) == ["archive", "bus", "deliverability", "metrics", "tenant-metrics"]
+    tenant = destinations["tenant-metrics"]["CloudWatchDestination"]["DimensionConfigurations"]
+    assert [(d["DimensionName"], d["DimensionValueSource"]) for d in tenant] == [
+        ("tenant", "MESSAGE_TAG")
+    ]
     metrics = destinations["metrics"]["CloudWatchDestination"]["DimensionConfigurations"]
     assert [(d["DimensionName"], d["DimensionValueSource"]) for d in metrics] == [
         ("ses:configuration-set", "MESSAGE_TAG"),
@@ -300,10 +304,12 @@ def test_deploy_creates_what_the_templates_say(aws: LocalAws, deployed: dict[str
     # dashboards and alarms
     cloudwatch = _client(aws, "cloudwatch")
     dashboards = [d["DashboardName"] for d in cloudwatch.list_dashboards()["DashboardEntries"]]
-    assert dashboards == ["ses-events"]
+    assert sorted(dashboards) == ["ses-events", "ses-events-tenant-health", "ses-events-tenants"]
     alarms = cloudwatch.describe_alarms(MaxRecords=100)
     names = {a["AlarmName"] for a in alarms["MetricAlarms"]}
-    assert len(names) == 20 and "ses-events-marketing-bounce-rate-critical" in names
+    # 20 of the sets, account and archive; 4 per tenant (2 tenants) and the 2 tenant fleet alarms
+    assert len(names) == 20 + 2 * 4 + 2 and "ses-events-marketing-bounce-rate-critical" in names
+    assert "ses-events-tenant-acme-bounce-rate-critical" in names
     assert {a["AlarmName"] for a in alarms["CompositeAlarms"]} == {
         "ses-events-marketing-health",
         "ses-events-transactional-health",
@@ -323,7 +329,8 @@ def test_the_query_layer_is_deployed_and_checked(aws: LocalAws, deployed: dict[s
     assert group["Configuration"]["EnforceWorkGroupConfiguration"] is True
     ids = athena.list_named_queries(WorkGroup="ses-events")["NamedQueryIds"]
     names = {athena.get_named_query(NamedQueryId=i)["NamedQuery"]["Name"] for i in ids}
-    assert names == {f"events-{name}" for name in QUERIES}
+    # the named queries, and the funnel by the tenant tag (a dimension of the tenant metrics)
+    assert names == {f"events-{name}" for name in QUERIES} | {"events-funnel-by-tenant"}
     # the check compares them with the template, and would see a difference
     (template,) = [t for t in _templates(deployed["outdir"]).values() if "Resources" in t][:1]
     wrong = json.loads(json.dumps(template))

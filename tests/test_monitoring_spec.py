@@ -164,7 +164,8 @@ def test_example_stack_alarms_follow_the_spec() -> None:
 
 def test_example_dashboard_breaks_down_by_the_chosen_dimensions() -> None:
     bodies = dashboard_bodies(_template(EXAMPLE))
-    assert list(bodies) == ["ses-events"]
+    # the sets' dashboard, and the example's two tenants: the fleet view and their sections
+    assert sorted(bodies) == ["ses-events", "ses-events-tenant-health", "ses-events-tenants"]
     titles = [w["properties"].get("title") for w in bodies["ses-events"]["widgets"]]
     assert "marketing: per campaign" in titles
     assert "marketing: per ses:from-domain" in titles
@@ -175,7 +176,11 @@ def test_example_dashboard_breaks_down_by_the_chosen_dimensions() -> None:
 def test_dashboard_per_configuration_set() -> None:
     data = _with(lambda d: _monitoring(d).update(dashboards="per_configuration_set"))
     data["configuration_sets"][1]["monitoring"]["dashboard"] = False
-    assert list(dashboard_bodies(_template(data))) == ["ses-events-marketing"]
+    assert sorted(dashboard_bodies(_template(data))) == [
+        "ses-events-marketing",
+        "ses-events-tenant-health",
+        "ses-events-tenants",
+    ]
 
 
 def test_monitoring_can_be_turned_off_or_pointed_at_an_existing_topic() -> None:

@@ -14,7 +14,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from ses_events import SesEventsValidationError
+from ses_events import SesEventsValidationError, rules
 from ses_events.cli import main as ses_events_main
 from ses_events.sending import MissingDimensionTagWarning, TaggedSending, dimension_tags
 from ses_events.spec import EXAMPLE_SPEC, load_spec
@@ -85,15 +85,21 @@ def test_a_tag_of_256_characters_is_accepted() -> None:
 def test_dimension_tag_check_warns_or_fails() -> None:
     spec = load_spec(EXAMPLE_SPEC)
     # marketing's metrics read the message tag campaign; headers, link tags and ses: tags are not
-    # message tags
-    assert dimension_tags(spec, "marketing") == {"campaign": "none"}
-    assert dimension_tags(spec, "transactional") == {}
+    # message tags. Both sets are tenants' sets, so their tenant metrics read the tenant tag.
+    tenant = {rules.TENANT_TAG: rules.TENANT_DIMENSION_DEFAULT}
+    assert dimension_tags(spec, "marketing") == {"campaign": "none", **tenant}
+    assert dimension_tags(spec, "transactional") == tenant
     sending = TaggedSending("marketing", {"team": "growth"})
     with pytest.warns(MissingDimensionTagWarning, match="SES publishes the default value 'none'"):
-        assert sending.missing_dimension_tags(spec) == {"campaign": "none"}
+        assert sending.missing_dimension_tags(spec) == {"campaign": "none", **tenant}
+    assert (
+        TaggedSending("marketing", {"campaign": "x"}, tenant="acme").missing_dimension_tags(spec)
+        == {}
+    )  # the tenant's mail carries its tag
     with pytest.raises(SesEventsValidationError, match=r"tags\['campaign'\] = '\(missing\)'"):
         sending.missing_dimension_tags(spec, strict=True)
-    assert TaggedSending("marketing", {"campaign": "x"}).missing_dimension_tags(spec) == {}
+    with pytest.warns(MissingDimensionTagWarning, match="default value 'no-tenant'"):
+        assert TaggedSending("marketing", {"campaign": "x"}).missing_dimension_tags(spec) == tenant
     with pytest.raises(SesEventsValidationError, match="must be a configuration set of the spec"):
         dimension_tags(spec, "nope")
 

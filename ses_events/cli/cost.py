@@ -26,6 +26,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="how often each named query runs a month (default: 30)",
     )
     parser.add_argument(
+        "--tenants",
+        type=whole_number(0),
+        default=None,
+        help="also compare watching this many tenants one by one and fleet only"
+        " (monitoring.tenants: per_tenant or fleet)",
+    )
+    parser.add_argument(
         "--values-per-dimension",
         type=whole_number(1),
         default=10,
@@ -50,4 +57,10 @@ def run(args: argparse.Namespace) -> int:
     if analytics is not None:
         print()
         print(analytics.table())
+    if args.tenants is not None:
+        from ses_events.cost import estimate_tenant_cost
+
+        for per_tenant in (True, False):
+            print()
+            print(estimate_tenant_cost(args.tenants, per_tenant=per_tenant).table())
     return 0

@@ -61,6 +61,12 @@ from ses_events.constructs.identity_ref import IdentityLike
 from ses_events.constructs.metrics import ConfigurationSetMetrics
 from ses_events.constructs.sns import SnsEventDestination, SnsEventTopic
 from ses_events.constructs.tenant import ReputationPolicy, Tenant, TenantSuppressionScope
+from ses_events.constructs.tenant_monitoring import (
+    TenantAlarms,
+    TenantFleetMonitoring,
+    tenant_metric,
+    tenant_rate,
+)
 from ses_events.rules import DimensionSource, EventType
 
 __all__ = [
@@ -100,8 +106,12 @@ __all__ = [
     "SnsEventDestination",
     "SnsEventTopic",
     "Tenant",
+    "TenantAlarms",
+    "TenantFleetMonitoring",
     "TenantSuppressionScope",
     "account_reputation_section",
     "archive_section",
     "configuration_set_section",
+    "tenant_metric",
+    "tenant_rate",
 ]

@@ -121,3 +121,36 @@ def suppression_problems(
             )
         )
     return found
+
+
+# -- watching tenants ----------------------------------------------------------------------------
+
+TENANT_METRICS_DESTINATION = "tenant-metrics"
+"""The CloudWatch event destination that per-tenant monitoring adds to each set a tenant sends
+with (unless the set has one like it): its only dimension is :data:`TENANT_TAG`. SES publishes
+each event with all the dimensions of its destination, and CloudWatch tells metrics apart by
+their exact dimensions ("Set up a CloudWatch event destination", SES Developer Guide,
+https://docs.aws.amazon.com/ses/latest/dg/event-publishing-add-event-destination-cloudwatch.html),
+so ``Bounce`` with the one dimension ``tenant=acme`` counts acme's bounces over every set that
+sends for it: a plain metric, which a standard alarm and metric math can read (a Metrics
+Insights query could not be divided by another in one alarm: an alarm watches one expression,
+and CloudWatch does not document math over two Metrics Insights queries)."""
+TENANT_METRIC_EVENT_TYPES = ("SEND", "DELIVERY", "BOUNCE", "COMPLAINT")
+"""What the tenant metrics destination publishes: what the rates and the dashboard read."""
+TENANT_REQUIRED_EVENT_TYPES = frozenset({"SEND", "BOUNCE", "COMPLAINT"})
+"""What a destination must publish to serve as the tenant metrics destination."""
+TENANT_DIMENSION_DEFAULT = "no-tenant"
+"""The value of the tenant dimension for mail without the tag. CloudFormation allows only
+``^[a-zA-Z0-9_-]{1,256}$`` here (``DefaultDimensionValue``), which every tenant name matches, so
+a spec that watches tenants refuses a tenant of this name."""
+TENANT_RATE_PERIOD_SECONDS = 3600
+"""Tenant rates are computed per hour: bounces and complaints arrive minutes to days after the
+send, and an hour holds enough mail for a rate to mean something."""
+TENANT_MINIMUM_SENDS = 100
+"""Default: below this many sends in the hour a tenant's rate reads 0 (a tenant that sends two
+messages, one of which bounces, is not at 50%: SES also judges rates over a representative
+volume, "Reputation metrics", https://docs.aws.amazon.com/ses/latest/dg/reputation-dashboard-dg.html)."""
+MAX_METRICS_INSIGHTS_SERIES = 500
+"""A Metrics Insights alarm evaluates at most 500 time series (PARTIAL_DATA beyond) and names at
+most 100 contributors in ALARM ("Limits", CloudWatch alarms,
+https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-limits.html)."""

@@ -19,6 +19,7 @@ from ses_events.spec.base import SPEC_FILE_HEADLINE, SpecError, _Spec, _unreadab
 from ses_events.spec.configuration_sets import _SPEC_FIELDS, ConfigurationSetSpec
 from ses_events.spec.destinations import (
     CloudWatchDestinationSpec,
+    DimensionSpec,
     FirehoseDestinationSpec,
     SnsDestinationSpec,
     TopicSpec,
@@ -341,10 +342,97 @@ def parse_spec(
                 Problem(place, e.get("input"), rule + hint_for(plain or {}, place, e.get("input")))
             )
         raise SpecError(source, problems) from None
-    cross = _cross_checks(spec)
+    spec, added = _with_tenant_metrics(spec)
+    cross = added + _cross_checks(spec)
     if cross:
         raise SpecError(source, cross)
     return spec
+
+
+def tenant_metrics_destination() -> CloudWatchDestinationSpec:
+    """The CloudWatch destination per-tenant monitoring adds to a tenant's set
+    (:data:`ses_events.rules.TENANT_METRICS_DESTINATION`)."""
+    return CloudWatchDestinationSpec(
+        name=rules.TENANT_METRICS_DESTINATION,
+        type="cloudwatch",
+        event_types=[t.lower() for t in rules.TENANT_METRIC_EVENT_TYPES],
+        dimensions=[
+            DimensionSpec(
+                name=rules.TENANT_TAG,
+                source=rules.DimensionSource.MESSAGE_TAG,
+                default_value=rules.TENANT_DIMENSION_DEFAULT,
+            )
+        ],
+    )
+
+
+def publishes_tenant_metrics(dest: object) -> bool:
+    """Whether ``dest`` gives the per-tenant metrics: an enabled CloudWatch destination whose only
+    dimension is the tenant tag, publishing sends, bounces and complaints."""
+    return (
+        isinstance(dest, CloudWatchDestinationSpec)
+        and dest.enabled
+        and dest.dimension_names == (rules.TENANT_TAG,)
+        and dest.dimensions[0].source is rules.DimensionSource.MESSAGE_TAG
+        and {t.name for t in dest.published_event_types} >= rules.TENANT_REQUIRED_EVENT_TYPES
+    )
+
+
+def _with_tenant_metrics(spec: EventPublishingSpec) -> tuple[EventPublishingSpec, list[Problem]]:
+    """The spec with the tenant metrics destination added to each set a tenant sends with, when
+    tenants are watched (``monitoring.tenants``) and the set has no destination like it."""
+    monitoring = spec.monitoring
+    if not spec.tenants or not monitoring.enabled or monitoring.tenants == "none":
+        return spec, []
+    used = {name for t in spec.tenants for name in t.configuration_sets}
+    problems: list[Problem] = [
+        Problem(
+            f"tenants[{i}].name",
+            t.name,
+            f"is the value the tenant dimension takes for mail without a {rules.TENANT_TAG!r} tag:"
+            " its alarms would count every untagged message. Rename the tenant, or set"
+            " monitoring.tenants: none",
+        )
+        for i, t in enumerate(spec.tenants)
+        if t.name == rules.TENANT_DIMENSION_DEFAULT
+    ]
+    sets = list(spec.configuration_sets)
+    for i, cs in enumerate(sets):
+        if cs.name not in used or any(publishes_tenant_metrics(d) for d in cs.destinations):
+            continue
+        names = [d.name for d in cs.destinations]
+        why = (
+            f" (monitoring.tenants is {monitoring.tenants!r}: each set a tenant sends with gets the"
+            f" {rules.TENANT_METRICS_DESTINATION!r} CloudWatch destination, whose only dimension"
+            f" is the {rules.TENANT_TAG!r} message tag)"
+        )
+        if rules.TENANT_METRICS_DESTINATION in names:
+            j = names.index(rules.TENANT_METRICS_DESTINATION)
+            problems.append(
+                Problem(
+                    f"configuration_sets[{i}].destinations[{j}].name",
+                    rules.TENANT_METRICS_DESTINATION,
+                    "is the name of the destination per-tenant monitoring adds, and this one does"
+                    f" not publish sends, bounces and complaints with the {rules.TENANT_TAG!r}"
+                    " dimension alone: rename it, or make it such a destination" + why,
+                )
+            )
+            continue
+        if len(names) >= rules.MAX_DESTINATIONS_PER_CONFIGURATION_SET:
+            problems.append(
+                Problem(
+                    f"configuration_sets[{i}].destinations",
+                    f"{len(names)} destinations",
+                    f"leaves no room for the tenant metrics destination: SES allows at most"
+                    f" {rules.MAX_DESTINATIONS_PER_CONFIGURATION_SET} per set; remove one, or set"
+                    " monitoring.tenants: none" + why,
+                )
+            )
+            continue
+        sets[i] = cs.model_copy(
+            update={"destinations": [*cs.destinations, tenant_metrics_destination()]}
+        )
+    return spec.model_copy(update={"configuration_sets": sets}), problems
 
 
 def load_spec(path: str | Path) -> EventPublishingSpec:

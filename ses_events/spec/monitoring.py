@@ -112,6 +112,16 @@ class MonitoringSpec(_Spec):
     fleet: Bool = False
     """Fleet alarms and a fleet dashboard covering every set with Metrics Insights queries
     (4 alarms and 1 dashboard whatever the number of sets). Default: ``false``."""
+    tenants: Literal["per_tenant", "fleet", "none"] = "per_tenant"
+    """How the spec's tenants are watched: ``per_tenant`` (a warning and a critical alarm on each
+    tenant's bounce and complaint rate, a dashboard section per tenant, and the fleet view),
+    ``fleet`` (only the fleet view: Metrics Insights widgets and alarms that rank the worst
+    tenants, whatever their number), or ``none``. Either of the first two adds the
+    ``tenant-metrics`` CloudWatch destination to each set a tenant sends with. Default:
+    ``per_tenant``."""
+    tenant_minimum_sends: Annotated[Int, Field(ge=1)] = rules.TENANT_MINIMUM_SENDS
+    """Sends in an hour below which a tenant's rate reads 0 (too little mail to judge).
+    Default: 100."""
     thresholds: ThresholdsSpec = Field(default_factory=ThresholdsSpec)
     notifications: NotificationsSpec = Field(default_factory=NotificationsSpec)
 

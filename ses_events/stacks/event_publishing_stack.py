@@ -35,12 +35,15 @@ from ses_events.constructs import (
     SnsEventDestination,
     SnsEventTopic,
     Tenant,
+    TenantAlarms,
+    TenantFleetMonitoring,
 )
 from ses_events.constructs.analytics import (
     EventArchiveTable,
     EventNamedQueries,
     EventQueryWorkgroup,
 )
+from ses_events.constructs.tenant_monitoring import tenant_section
 from ses_events.errors import Problem, SesEventsValidationError
 from ses_events.model import DestinationKind
 from ses_events.spec import (
@@ -53,6 +56,7 @@ from ses_events.spec import (
     workgroup_name,
 )
 from ses_events.stacks.bulk import add_plain_sets, is_plain
+from ses_events.stacks.layout import TENANTS_PER_DASHBOARD
 
 __all__ = ["SesEventPublishingStack"]
 
@@ -461,6 +465,34 @@ class Monitoring(Construct):
             self.set_alarms[cs.name] = alarms
         if self.fleet is not None:
             insights += len(self.fleet.alarms)
+        watched = spec.tenants and monitoring.tenants != "none"
+        self.tenant_fleet: TenantFleetMonitoring | None = (
+            TenantFleetMonitoring(
+                self,
+                "Tenants",
+                prefix=prefix,
+                alarm_topic=self.alarm_topic,
+                dashboard=monitoring.dashboards != "none",
+            )
+            if watched and stack.part == 1
+            else None
+        )
+        """Metrics Insights alarms and a dashboard over every tenant (``monitoring.tenants``)."""
+        if self.tenant_fleet is not None:
+            insights += len(self.tenant_fleet.alarms)
+        self.tenant_alarms: dict[str, TenantAlarms] = {}
+        """Each tenant's rate alarms, by tenant name (``monitoring.tenants: per_tenant``)."""
+        if monitoring.tenants == "per_tenant":
+            for name in stack.tenants:
+                self.tenant_alarms[name] = TenantAlarms(
+                    self,
+                    f"Tenant-{name}",
+                    tenant_name=name,
+                    prefix=prefix,
+                    alarm_topic=self.alarm_topic,
+                    thresholds=_thresholds(monitoring.thresholds),
+                    minimum_sends=monitoring.tenant_minimum_sends,
+                )
         if insights > rules.MAX_METRICS_INSIGHTS_ALARMS:
             raise SesEventsValidationError(
                 f"{self.node.path} (monitoring)",
@@ -528,3 +560,21 @@ class Monitoring(Construct):
                     account_section=stack.part == 1,
                 )
             )
+        self.tenant_dashboards: list[cloudwatch.Dashboard] = []
+        """The tenants' sections, ``TENANTS_PER_DASHBOARD`` to a dashboard
+        (``<prefix>-tenant-health``, ``-2``, ...)."""
+        watched_here = list(self.tenant_alarms.values())
+        if monitoring.dashboards != "none":
+            for k in range(0, len(watched_here), TENANTS_PER_DASHBOARD):
+                number = k // TENANTS_PER_DASHBOARD + 1
+                dashboard = cloudwatch.Dashboard(
+                    self,
+                    f"TenantHealth-{number}",
+                    dashboard_name=f"{prefix}-tenant-health{suffix}"
+                    + (f"-{number}" if number > 1 else ""),
+                    default_interval=Duration.days(1),
+                )
+                for tenant_alarms in watched_here[k : k + TENANTS_PER_DASHBOARD]:
+                    for row in tenant_section(tenant_alarms):
+                        dashboard.add_widgets(*row)
+                self.tenant_dashboards.append(dashboard)

@@ -46,10 +46,13 @@ __all__ = [
     "ARCHIVE_RESOURCES",
     "MAX_RESOURCES_PER_STACK",
     "MAX_TEMPLATE_BYTES",
+    "TENANTS_PER_DASHBOARD",
+    "TENANT_ALARMS",
     "TENANT_RESOURCES",
     "StackLayout",
     "plan_layout",
     "resources_of_set",
+    "resources_of_tenant",
     "tenant_homes",
 ]
 
@@ -72,6 +75,28 @@ _SETS_PER_DASHBOARD = 10  # a conservative guess: dashboards split by widgets, m
 
 TENANT_RESOURCES = 1
 """A tenant: one ``AWS::SES::Tenant`` (its associations are properties)."""
+TENANT_ALARMS = 4
+"""Per-tenant monitoring: warning and critical alarms on the bounce and complaint rates."""
+TENANTS_PER_DASHBOARD = 20
+"""Tenant sections on one dashboard (4 widgets each; a dashboard holds at most 500)."""
+_TENANT_FLEET_ALARMS = 2  # bounces and complaints, Metrics Insights
+
+
+def resources_of_tenant(spec: EventPublishingSpec) -> int:
+    """Resources one tenant adds to its stack: the tenant, and its alarms when watched one by
+    one (``monitoring.tenants: per_tenant``)."""
+    return TENANT_RESOURCES + (TENANT_ALARMS if _per_tenant(spec) else 0)
+
+
+def _per_tenant(spec: EventPublishingSpec) -> bool:
+    return spec.monitoring.enabled and spec.monitoring.tenants == "per_tenant"
+
+
+def tenant_dashboards(spec: EventPublishingSpec, tenants: int) -> int:
+    """Dashboards of the tenant sections of a stack holding ``tenants`` tenants."""
+    if not _per_tenant(spec) or spec.monitoring.dashboards == "none" or not tenants:
+        return 0
+    return -(-tenants // TENANTS_PER_DASHBOARD)
 
 
 def tenant_homes(spec: EventPublishingSpec) -> dict[str | None, int]:
@@ -81,7 +106,7 @@ def tenant_homes(spec: EventPublishingSpec) -> dict[str | None, int]:
     homes: dict[str | None, int] = {}
     for tenant in spec.tenants:
         home = tenant.configuration_sets[0] if tenant.configuration_sets else None
-        homes[home] = homes.get(home, 0) + TENANT_RESOURCES
+        homes[home] = homes.get(home, 0) + 1
     return homes
 
 
@@ -105,21 +130,30 @@ class _Part:
         self.topics: set[str] = set()
         self.shown = 0
         self.tenants = 0
-        """Tenants without a configuration set (the first stack holds them)."""
+        """Tenants of the stack (placed with it, or travelling with its sets)."""
 
-    def load(self, cs: ConfigurationSetSpec | None = None, size: int = 0) -> int:
-        """Resources of the stack, with ``cs`` (of ``size`` resources) added if given."""
+    def load(self, cs: ConfigurationSetSpec | None = None, size: int = 0, tenants: int = 0) -> int:
+        """Resources of the stack, with ``cs`` (of ``size`` resources of its own, bringing
+        ``tenants`` new tenants) added if given."""
         archives, topics, shown = self.archives, self.topics, self.shown
         if cs is not None:
             archives = archives | _archives(cs)
             topics = topics | _topics(cs)
             shown += int(cs.monitoring.dashboard)
         shared = _shared(self.spec, archives, topics, shown, self.number)
-        return self.own + size + shared + self.tenants
+        count = self.tenants + tenants
+        return (
+            self.own
+            + size
+            + shared
+            + count * resources_of_tenant(self.spec)
+            + tenant_dashboards(self.spec, count)
+        )
 
-    def add(self, cs: ConfigurationSetSpec, size: int) -> None:
+    def add(self, cs: ConfigurationSetSpec, size: int, tenants: int = 0) -> None:
         self.sets.append(cs)
         self.own += size
+        self.tenants += tenants
         self.archives |= _archives(cs)
         self.topics |= _topics(cs)
         self.shown += int(cs.monitoring.dashboard)
@@ -161,6 +195,8 @@ def _shared(
             count += _ACCOUNT_ALARMS
         if monitoring.fleet and part == 1:
             count += _FLEET
+        if spec.tenants and monitoring.tenants != "none" and part == 1:
+            count += _TENANT_FLEET_ALARMS + int(monitoring.dashboards != "none")
         if monitoring.dashboards == "per_environment":
             count += -(-shown // _SETS_PER_DASHBOARD) if shown else 0
         elif monitoring.dashboards == "per_configuration_set":
@@ -225,13 +261,10 @@ def plan_layout(
         else:
             home = kept_sets.get(sets[0])
         if home is None:
-            travelling[sets[0]] = travelling.get(sets[0], 0) + TENANT_RESOURCES
+            travelling[sets[0]] = travelling.get(sets[0], 0) + 1
         else:
-            fixed[home] = fixed.get(home, 0) + TENANT_RESOURCES
-    sizes = {
-        cs.name: resources_of_set(spec, cs) + travelling.get(cs.name, 0)
-        for cs in spec.configuration_sets
-    }
+            fixed[home] = fixed.get(home, 0) + 1
+    sizes = {cs.name: resources_of_set(spec, cs) for cs in spec.configuration_sets}
     parts: dict[int, _Part] = {}
 
     def part(number: int) -> _Part:
@@ -241,52 +274,52 @@ def plan_layout(
         return parts[number]
 
     for name, number in sorted(kept_sets.items(), key=lambda item: item[1]):
-        part(number).add(by_name[name], sizes[name])
+        part(number).add(by_name[name], sizes[name], travelling.get(name, 0))
     for number in fixed:
         part(number)  # a stack holding tenants is kept, even with no set there
     problems: list[Problem] = []
     # First fit, without asking the stacks that are full: a set adds at least its own resources
     # (no fewer than the smallest set's) and what it shares only grows, so a stack without room
     # for the smallest set takes no set again.
-    smallest = min(sizes.values(), default=1)
+    smallest = min(sizes.values(), default=1)  # (tenants only add to a set's load)
     first_open = 1
     for index, cs in enumerate(spec.configuration_sets):
         if cs.name in kept_sets:
             continue
-        size = sizes[cs.name]
+        size, brings = sizes[cs.name], travelling.get(cs.name, 0)
         if cs.name in pins:
             number = pins[cs.name]
-            if part(number).load(cs, size) > budget:
+            if part(number).load(cs, size, brings) > budget:
                 problems.append(
                     Problem(
                         f"configuration_sets[{index}]",
                         cs.name,
                         f"belongs to a tenant recorded in stack {number}, which has no room for"
-                        f" it ({part(number).load(cs, size)} resources, more than"
+                        f" it ({part(number).load(cs, size, brings)} resources, more than"
                         f" layout.max_resources_per_stack, {budget}): raise the budget, or give"
                         " the tenant a set of another stack only after moving the tenant (README,"
                         " 'Moving a set to another stack')",
                     )
                 )
                 continue
-            part(number).add(cs, size)
+            part(number).add(cs, size, brings)
             continue
-        if _Part(spec, 1).load(cs, size) > budget:
+        if _Part(spec, 1).load(cs, size, brings) > budget:
             problems.append(
                 Problem(
                     f"configuration_sets[{index}]",
                     cs.name,
-                    f"needs {_Part(spec, 1).load(cs, size)} resources with what it shares, more"
-                    f" than layout.max_resources_per_stack ({budget})",
+                    f"needs {_Part(spec, 1).load(cs, size, brings)} resources with what it"
+                    f" shares, more than layout.max_resources_per_stack ({budget})",
                 )
             )
             continue
         while first_open in parts and parts[first_open].load() + smallest > budget:
             first_open += 1
         number = first_open
-        while number in parts and parts[number].load(cs, size) > budget:
+        while number in parts and parts[number].load(cs, size, brings) > budget:
             number += 1
-        part(number).add(cs, size)
+        part(number).add(cs, size, brings)
     placed = {cs.name: number for number, p in parts.items() for cs in p.sets}
     tenants: list[tuple[str, int]] = []
     for index, tenant in enumerate(spec.tenants):

@@ -179,8 +179,10 @@ def test_the_queries_are_the_ones_mail_teams_ask_first() -> None:
         "delivery_delays",
         "rendering_failures",
         "message_status",
+        "tenant_health",
     }
     assert QUERIES["funnel"].parameters == {"tag": "campaign"}
+    assert QUERIES["tenant_health"].parameters == {"tenant": rules.TENANT_TAG}
 
 
 def test_parameters_are_literals_and_checked() -> None:
@@ -566,3 +568,95 @@ def test_an_aws_error_is_one_line_not_a_traceback(
     assert capsys.readouterr().err.startswith(
         "ses-events: AWS call failed: athena: You must specify a region."
     )
+
+
+# -- tenants ---------------------------------------------------------------------------------
+
+TENANTS = ("acme", "globex", "initech")
+
+
+@pytest.fixture(scope="module")
+def tenant_records() -> list[dict[str, Any]]:
+    # a high bounce rate so the order by bounce rate is tested on real differences
+    return list(generate_events(CorpusSpec(messages=3_000, seed=5, tenants=TENANTS)))
+
+
+@pytest.fixture(scope="module")
+def tenant_engine(
+    tenant_records: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
+) -> DuckDBEngine:
+    root = tmp_path_factory.mktemp("tenant-archive")
+    write_archive(tenant_records, root)
+    return DuckDBEngine(root)
+
+
+def test_the_generator_tags_each_message_with_its_tenant_in_turn(
+    tenant_records: list[dict[str, Any]],
+) -> None:
+    tags = {r["mail"]["messageId"]: r["mail"]["tags"][rules.TENANT_TAG] for r in tenant_records}
+    assert {value[0] for value in tags.values()} == set(TENANTS)
+    assert "tenant" not in next(generate_events(CorpusSpec(messages=1)))["mail"]["tags"]
+    with pytest.raises(SesEventsValidationError, match="tenants"):
+        CorpusSpec(tenants=("bad name",))
+
+
+def test_tenant_health_matches_python(
+    tenant_engine: DuckDBEngine, tenant_records: list[dict[str, Any]]
+) -> None:
+    """Counted here from the records, message by message, independently of the SQL."""
+    messages: dict[str, dict[str, Any]] = {}
+    for r in tenant_records:
+        m = messages.setdefault(
+            r["mail"]["messageId"],
+            {
+                "tenant": r["mail"]["tags"]["tenant"][0],
+                "types": set(),
+                "at": r["mail"]["timestamp"],
+            },
+        )
+        m["types"].add(r["eventType"])
+    expected = []
+    for tenant in TENANTS:
+        mine = [m for m in messages.values() if m["tenant"] == tenant]
+        counts = {
+            t: sum(1 for m in mine if t in m["types"])
+            for t in ("Send", "Delivery", "Bounce", "Complaint")
+        }
+        sends = counts["Send"]
+        sent_at = sorted(m["at"] for m in mine)
+        expected.append(
+            (
+                tenant,
+                sends,
+                counts["Delivery"],
+                counts["Bounce"],
+                counts["Complaint"],
+                round(counts["Bounce"] / sends, 4),
+                round(counts["Complaint"] / sends, 4),
+                sent_at[0],
+                sent_at[-1],
+            )
+        )
+    expected.sort(key=lambda row: (-row[5], -row[6], row[0]))
+    result = tenant_engine.run("tenant_health")
+    assert result.columns[:7] == [
+        "tenant",
+        "sends",
+        "deliveries",
+        "bounces",
+        "complaints",
+        "bounce_rate",
+        "complaint_rate",
+    ]
+    assert _rows(result) == expected
+    assert len({row[5] for row in expected}) > 1  # the order is by real differences
+
+
+def test_mail_without_a_tenant_tag_is_its_own_row(engine: DuckDBEngine) -> None:
+    rows = _rows(engine.run("tenant_health"))
+    assert [row[0] for row in rows] == ["(none)"]
+
+
+def test_the_funnel_by_tenant(tenant_engine: DuckDBEngine) -> None:
+    rows = _rows(tenant_engine.run("funnel", tag=rules.TENANT_TAG))
+    assert {row[1] for row in rows} == set(TENANTS)

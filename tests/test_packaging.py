@@ -25,7 +25,7 @@ assert EXAMPLE_SPEC.is_file()
 assert (EXAMPLE_SPEC.parent / "ses-events.schema.json").is_file()
 # the CI recipe the README points at ships too
 assert "cdk diff --app cdk.out" in (EXAMPLE_SPEC.parent / "github-actions.yml").read_text()
-assert len(list((here / "analytics" / "queries").glob("*.sql"))) == 7  # the named queries
+assert len(list((here / "analytics" / "queries").glob("*.sql"))) == 8  # the named queries
 stack = Stack(App(), "TheirStack")
 cs = EventPublishingConfigurationSet(stack, "Theirs", configuration_set_name="theirs")
 CloudWatchEventDestination(stack, "Metrics", configuration_set=cs)

@@ -30,6 +30,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ses_events import rules
+
 __all__ = ["CorpusSpec", "event_time", "generate_events", "partition_of", "write_archive"]
 
 ACCOUNT = "123456789012"
@@ -79,6 +81,9 @@ class CorpusSpec:
     click_rate: float = 0.3
     """Of opened messages."""
     unsubscribe_rate: float = 0.005
+    tenants: Sequence[str] = ()
+    """SES tenants the mail is sent for, in turn (message ``n`` for ``tenants[n % len]``), each
+    message tagged ``tenant`` as the sender helpers tag it. Default: none (no tenant tag)."""
 
     def __post_init__(self) -> None:
         from dataclasses import fields
@@ -97,6 +102,10 @@ class CorpusSpec:
             violation = rules.CONFIGURATION_SET_NAME.violation(name)
             if violation is not None:
                 problems.append(Problem("configuration_sets", name, violation))
+        for name in self.tenants:
+            violation = rules.TENANT_NAME.violation(name)
+            if violation is not None:
+                problems.append(Problem("tenants", name, violation))
         problems += [
             Problem(each.name, getattr(self, each.name), "must be a share from 0 to 1")
             for each in fields(self)
@@ -255,6 +264,11 @@ def _message(rng: random.Random, spec: CorpusSpec, number: int) -> Iterator[dict
             "ses:source-ip": ["192.0.2.10"],
             "ses:outgoing-ip": [f"198.51.100.{number % 8 + 1}"],
             "campaign": [campaign],
+            **(
+                {rules.TENANT_TAG: [spec.tenants[number % len(spec.tenants)]]}
+                if spec.tenants
+                else {}
+            ),
         },
         extra_headers=(
             ("MIME-Version", "1.0"),

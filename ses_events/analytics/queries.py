@@ -120,8 +120,9 @@ def _load() -> dict[str, NamedQuery]:
     return found
 
 
-_DEFAULTS = {"tag": "campaign"}
-"""Defaults of the queries' parameters: ``tag`` is the message tag the funnel groups by."""
+_DEFAULTS = {"tag": "campaign", "tenant": rules.TENANT_TAG}
+"""Defaults of the queries' parameters: ``tag`` is the message tag the funnel groups by,
+``tenant`` the tag that names a message's tenant (:data:`ses_events.rules.TENANT_TAG`)."""
 
 QUERIES: dict[str, NamedQuery] = _load()
 """Every named query, by name (the file name in ``ses_events/analytics/queries``)."""

@@ -239,31 +239,24 @@ def read_layout_state(path: Path) -> LayoutState | None:
     unknown = sorted(set(data) - _KEYS)
     if unknown:
         raise broken("(file)", unknown, f"unknown keys: a layout file has only {sorted(_KEYS)}")
-    sets = data.get("configuration_sets")
-    if not isinstance(sets, dict):
-        raise broken("configuration_sets", sets, "must be an object of set name: stack number")
-    record: dict[str, int] = {}
-    for name, number in sets.items():
-        violation = rules.CONFIGURATION_SET_NAME.violation(name)
-        if violation is not None:
-            raise broken(f"configuration_sets[{name!r}]", name, f"the set name {violation}")
-        wrong = _stack_number_problem(number)
-        if wrong is not None:
-            raise broken(f"configuration_sets[{name!r}]", number, wrong)
-        record[name] = number
-    tenants = data.get("tenants", {})
-    if not isinstance(tenants, dict):
-        raise broken("tenants", tenants, "must be an object of tenant name: stack number")
-    tenant_record: dict[str, int] = {}
-    for name, number in tenants.items():
-        violation = rules.TENANT_NAME.violation(name)
-        if violation is not None:
-            raise broken(f"tenants[{name!r}]", name, f"the tenant name {violation}")
-        wrong = _stack_number_problem(number)
-        if wrong is not None:
-            raise broken(f"tenants[{name!r}]", number, wrong)
-        tenant_record[name] = number
-    return LayoutState(record, tenant_record)
+
+    def placements(key: str, what: str, rule: rules.PatternRule, default: object) -> dict[str, int]:
+        entries = data.get(key, default)
+        if not isinstance(entries, dict):
+            raise broken(key, entries, f"must be an object of {what} name: stack number")
+        for name, number in entries.items():
+            violation = rule.violation(name)
+            if violation is not None:
+                raise broken(f"{key}[{name!r}]", name, f"the {what} name {violation}")
+            wrong = _stack_number_problem(number)
+            if wrong is not None:
+                raise broken(f"{key}[{name!r}]", number, wrong)
+        return dict(entries)
+
+    return LayoutState(
+        placements("configuration_sets", "set", rules.CONFIGURATION_SET_NAME, None),
+        placements("tenants", "tenant", rules.TENANT_NAME, {}),
+    )
 
 
 def _stack_number_problem(number: object) -> str | None:

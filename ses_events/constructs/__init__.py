@@ -35,6 +35,12 @@ from ses_events.constructs.alarms import (
     SesAlarm,
 )
 from ses_events.constructs.analytics import EventArchiveTable, EventQueryWorkgroup
+from ses_events.constructs.breaker import (
+    BreakerGuard,
+    GuardedKind,
+    ReputationBreaker,
+    SesSendingStatusNotifications,
+)
 from ses_events.constructs.cloudwatch import CloudWatchDimension, CloudWatchEventDestination
 from ses_events.constructs.configuration_set import (
     ConfigurationSetLike,
@@ -78,6 +84,7 @@ __all__ = [
     "AlarmTopic",
     "ArchiveCompression",
     "ArchiveStorageFormat",
+    "BreakerGuard",
     "CloudWatchDimension",
     "CloudWatchEventDestination",
     "ConfigurationSetAlarms",
@@ -97,12 +104,15 @@ __all__ = [
     "FirehoseEventArchive",
     "FirehoseEventDestination",
     "FleetMonitoring",
+    "GuardedKind",
     "IdentityDefaultConfigurationSet",
     "IdentityLike",
     "PrefixedAlarmNaming",
     "RateThreshold",
+    "ReputationBreaker",
     "ReputationPolicy",
     "SesAlarm",
+    "SesSendingStatusNotifications",
     "SnsEventDestination",
     "SnsEventTopic",
     "Tenant",

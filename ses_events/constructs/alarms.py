@@ -250,6 +250,9 @@ class ConfigurationSetAlarms(Construct):
         """The alarms, by alarm name."""
         critical: list[cloudwatch.IAlarm] = list(related_alarms)
         metrics = configuration_set.metrics
+        self.reputation_critical: list[cloudwatch.Alarm] = []
+        """The critical bounce and complaint rate alarms, where the set has them (the breaker
+        watches them)."""
 
         def add(alarm: cloudwatch.Alarm, level: AlarmLevel) -> None:
             if level is AlarmLevel.CRITICAL:
@@ -275,6 +278,7 @@ class ConfigurationSetAlarms(Construct):
             )
             for level, alarm in created.items():
                 add(alarm, level)
+            self.reputation_critical.append(created[AlarmLevel.CRITICAL])
         for kind, event_type, threshold, level, periods in (
             (
                 SesAlarm.RENDERING_FAILURES,

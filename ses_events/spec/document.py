@@ -163,6 +163,82 @@ def _cross_checks(spec: EventPublishingSpec) -> list[Problem]:
         if spec.monitoring.enabled:
             found += _monitoring_problems(spec, where, cs)
     found += _tenant_problems(spec)
+    found += _breaker_problems(spec)
+    return found
+
+
+def guarded_tenants(spec: EventPublishingSpec) -> list[str]:
+    """The tenants the breaker pauses: each tenant's ``breaker``, else ``monitoring.breaker``."""
+    default = spec.monitoring.breaker
+    return [t.name for t in spec.tenants if (default if t.breaker is None else t.breaker)]
+
+
+def guarded_sets(spec: EventPublishingSpec) -> list[str]:
+    """The configuration sets the breaker pauses: each set's ``monitoring.breaker``, else
+    ``monitoring.breaker`` in a spec without tenants."""
+    default = spec.monitoring.breaker and not spec.tenants
+    return [
+        cs.name
+        for cs in spec.configuration_sets
+        if (default if cs.monitoring.breaker is None else cs.monitoring.breaker)
+    ]
+
+
+def breaker_alarms(cs: ConfigurationSetSpec) -> list[rules.SesAlarm]:
+    """The set's alarms the breaker watches (their critical level): its bounce and complaint
+    rate alarms, where it has them."""
+    support = cs.to_model().alarm_support()
+    chosen = (
+        [rules.SesAlarm(a) for a in cs.monitoring.alarms]
+        if cs.monitoring.alarms is not None
+        else [kind for kind, reason in support.items() if not reason]
+    )
+    return [k for k in rules.REPUTATION_ALARMS if k in chosen and not support[k]]
+
+
+def _breaker_problems(spec: EventPublishingSpec) -> list[Problem]:
+    """A guarded tenant needs its own alarms; a guarded set needs a rate alarm to watch."""
+    found: list[Problem] = []
+    tenants = set(guarded_tenants(spec))
+    sets = set(guarded_sets(spec))
+
+    if (tenants or sets) and not spec.monitoring.enabled:
+        found.append(
+            Problem(
+                "monitoring.enabled",
+                False,
+                "the breaker needs the alarms it watches: enable monitoring, or turn the"
+                " breaker off",
+            )
+        )
+        return found
+    for i, tenant in enumerate(spec.tenants):
+        if tenant.name in tenants and spec.monitoring.tenants != "per_tenant":
+            field = "monitoring.breaker" if tenant.breaker is None else f"tenants[{i}].breaker"
+            found.append(
+                Problem(
+                    field,
+                    True,
+                    f"pausing tenant {tenant.name!r} needs its own critical alarms:"
+                    f" monitoring.tenants must be per_tenant, not {spec.monitoring.tenants}",
+                )
+            )
+    for i, cs in enumerate(spec.configuration_sets):
+        if cs.name in sets and not breaker_alarms(cs):
+            field = (
+                "monitoring.breaker"
+                if cs.monitoring.breaker is None
+                else f"configuration_sets[{i}].monitoring.breaker"
+            )
+            found.append(
+                Problem(
+                    field,
+                    True,
+                    f"pausing configuration set {cs.name!r} needs its bounce_rate or"
+                    " complaint_rate alarm (the breaker watches their critical level): give the"
+                    " set reputation metrics and one of those alarms",
+                )
+            )
     return found
 
 

@@ -67,6 +67,9 @@ class ConfigurationSetMonitoringSpec(_Spec):
     ``ses:configuration-set``."""
     dashboard: Bool = True
     """Show the set on the dashboards. Default: ``true``."""
+    breaker: Bool | None = None
+    """Pause this set's sending when its critical bounce or complaint rate alarm fires. Default:
+    ``monitoring.breaker`` in a spec without tenants, else ``false``."""
 
 
 class NotificationsSpec(_Spec):
@@ -122,6 +125,11 @@ class MonitoringSpec(_Spec):
     tenant_minimum_sends: Annotated[Int, Field(ge=1)] = rules.TENANT_MINIMUM_SENDS
     """Sends in an hour below which a tenant's rate reads 0 (too little mail to judge).
     Default: 100."""
+    breaker: Bool = False
+    """The breaker (opt-in): pause a tenant as soon as its critical bounce or complaint rate
+    alarm fires, before SES reviews or pauses the whole account; in a spec without tenants,
+    pause the configuration set instead. Each tenant's ``breaker`` (each set's
+    ``monitoring.breaker``) overrides it. Default: ``false``."""
     thresholds: ThresholdsSpec = Field(default_factory=ThresholdsSpec)
     notifications: NotificationsSpec = Field(default_factory=NotificationsSpec)
 

@@ -22,7 +22,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 
 from ses_events import rules
-from ses_events.spec.base import _rule, _Spec
+from ses_events.spec.base import Bool, _rule, _Spec
 
 
 class TenantSuppressionSpec(_Spec):
@@ -53,6 +53,9 @@ class TenantSpec(_Spec):
     """The tenant's suppression list. Default: the account's."""
     tags: Annotated[dict[str, str], Field(default_factory=dict)]
     """Resource tags of the tenant (at most 50, with the stack's)."""
+    breaker: Bool | None = None
+    """Pause this tenant when its critical bounce or complaint rate alarm fires.
+    Default: ``monitoring.breaker``."""
 
     _name = field_validator("name")(_rule(rules.TENANT_NAME))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from aws_cdk import Duration, Stack, Tags
+from aws_cdk import Annotations, Duration, Stack, Tags
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
@@ -43,6 +43,11 @@ from ses_events.constructs.analytics import (
     EventNamedQueries,
     EventQueryWorkgroup,
 )
+from ses_events.constructs.breaker import (
+    BreakerGuard,
+    ReputationBreaker,
+    SesSendingStatusNotifications,
+)
 from ses_events.constructs.tenant_monitoring import tenant_section
 from ses_events.errors import Problem, SesEventsValidationError
 from ses_events.model import DestinationKind
@@ -53,6 +58,8 @@ from ses_events.spec import (
     SnsDestinationSpec,
     ThresholdsSpec,
     funnel_tags,
+    guarded_sets,
+    guarded_tenants,
     workgroup_name,
 )
 from ses_events.stacks.bulk import add_plain_sets, is_plain
@@ -389,14 +396,15 @@ class Monitoring(Construct):
 
         self.alarm_topic: sns.ITopic
         """The topic alarms notify (created, or the spec's ``topic_arn``)."""
+        self.alarm_topic_key: kms.IKey | None = None
+        """The created topic's customer managed key (none for the spec's ``topic_arn``)."""
         if notifications.topic_arn:
             self.alarm_topic = sns.Topic.from_topic_arn(self, "AlarmTopic", notifications.topic_arn)
             for email in notifications.emails:
                 self.alarm_topic.add_subscription(subscriptions.EmailSubscription(email))
         else:
-            self.alarm_topic = AlarmTopic(
-                self, "AlarmTopic", prefix=prefix, emails=notifications.emails
-            ).topic
+            created = AlarmTopic(self, "AlarmTopic", prefix=prefix, emails=notifications.emails)
+            self.alarm_topic, self.alarm_topic_key = created.topic, created.key
 
         self.account_alarms = (
             AccountReputationAlarms(
@@ -493,6 +501,33 @@ class Monitoring(Construct):
                     thresholds=_thresholds(monitoring.thresholds),
                     minimum_sends=monitoring.tenant_minimum_sends,
                 )
+        self.breaker: ReputationBreaker | None = None
+        """Pauses the guarded tenants and sets of this stack (``breaker``), if any."""
+        guards = self._guards(stack)
+        if guards:
+            self.breaker = ReputationBreaker(
+                self,
+                "Breaker",
+                guards=guards,
+                alarm_topic=self.alarm_topic,
+                topic_key=self.alarm_topic_key,
+            )
+        self.ses_status: SesSendingStatusNotifications | None = None
+        """SES's own sending-status events to the alarm topic (first stack, with tenants)."""
+        if spec.tenants and stack.part == 1:
+            self.ses_status = SesSendingStatusNotifications(
+                self,
+                "SesSendingStatus",
+                prefix=prefix,
+                topic=self.alarm_topic,
+                topic_key=self.alarm_topic_key,
+            )
+            if notifications.topic_arn:
+                Annotations.of(self.ses_status).add_warning(
+                    "SES's sending-status events go to the spec's topic_arn, whose policy this app"
+                    " cannot change: allow events.amazonaws.com to publish for the rule"
+                    f" {prefix}-ses-sending-status (aws:SourceArn), or the events are dropped"
+                )
         if insights > rules.MAX_METRICS_INSIGHTS_ALARMS:
             raise SesEventsValidationError(
                 f"{self.node.path} (monitoring)",
@@ -578,3 +613,25 @@ class Monitoring(Construct):
                     for row in tenant_section(tenant_alarms):
                         dashboard.add_widgets(*row)
                 self.tenant_dashboards.append(dashboard)
+
+    def _guards(self, stack: SesEventPublishingStack) -> list[BreakerGuard]:
+        """What this stack's breaker pauses: its guarded tenants (on their critical rate
+        alarms) and guarded sets (on theirs); the spec checked that each has them."""
+        spec = stack.spec
+        tenants = set(guarded_tenants(spec))
+        sets = set(guarded_sets(spec))
+        guards = [
+            BreakerGuard.tenant(name, tenant.tenant_arn, self.tenant_alarms[name].critical)
+            for name, tenant in stack.tenants.items()
+            if name in tenants and name in self.tenant_alarms
+        ]
+        guards += [
+            BreakerGuard.configuration_set(
+                self, cs.name, self.set_alarms[cs.name].reputation_critical
+            )
+            for cs in stack.hosted
+            if cs.name in sets
+            and cs.name in self.set_alarms
+            and self.set_alarms[cs.name].reputation_critical
+        ]
+        return guards

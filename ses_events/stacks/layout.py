@@ -40,10 +40,14 @@ from ses_events.spec import (
     FirehoseDestinationSpec,
     SnsDestinationSpec,
     funnel_tags,
+    guarded_sets,
+    guarded_tenants,
 )
 
 __all__ = [
     "ARCHIVE_RESOURCES",
+    "BREAKER_RESOURCES",
+    "BREAKER_RULES_PER_GUARD",
     "MAX_RESOURCES_PER_STACK",
     "MAX_TEMPLATE_BYTES",
     "TENANTS_PER_DASHBOARD",
@@ -80,6 +84,12 @@ TENANT_ALARMS = 4
 TENANTS_PER_DASHBOARD = 20
 """Tenant sections on one dashboard (4 widgets each; a dashboard holds at most 500)."""
 _TENANT_FLEET_ALARMS = 2  # bounces and complaints, Metrics Insights
+BREAKER_RESOURCES = 6
+"""The breaker of a stack that guards anything: its state machine, log group, two roles and
+their policies (:class:`ses_events.constructs.ReputationBreaker`)."""
+BREAKER_RULES_PER_GUARD = 1
+"""Each guarded tenant or set: one EventBridge rule on its alarms."""
+_SES_STATUS_RULE = 1  # SES's sending-status events to the alarm topic (first stack, with tenants)
 
 
 def resources_of_tenant(spec: EventPublishingSpec) -> int:
@@ -131,10 +141,18 @@ class _Part:
         self.shown = 0
         self.tenants = 0
         """Tenants of the stack (placed with it, or travelling with its sets)."""
+        self.guards = 0
+        """Tenants and sets of the stack its breaker guards."""
 
-    def load(self, cs: ConfigurationSetSpec | None = None, size: int = 0, tenants: int = 0) -> int:
+    def load(
+        self,
+        cs: ConfigurationSetSpec | None = None,
+        size: int = 0,
+        tenants: int = 0,
+        guards: int = 0,
+    ) -> int:
         """Resources of the stack, with ``cs`` (of ``size`` resources of its own, bringing
-        ``tenants`` new tenants) added if given."""
+        ``tenants`` new tenants and ``guards`` new guarded tenants or sets) added if given."""
         archives, topics, shown = self.archives, self.topics, self.shown
         if cs is not None:
             archives = archives | _archives(cs)
@@ -142,18 +160,22 @@ class _Part:
             shown += int(cs.monitoring.dashboard)
         shared = _shared(self.spec, archives, topics, shown, self.number)
         count = self.tenants + tenants
+        guarded = self.guards + guards
         return (
             self.own
             + size
             + shared
             + count * resources_of_tenant(self.spec)
             + tenant_dashboards(self.spec, count)
+            + guarded * BREAKER_RULES_PER_GUARD
+            + (BREAKER_RESOURCES if guarded else 0)
         )
 
-    def add(self, cs: ConfigurationSetSpec, size: int, tenants: int = 0) -> None:
+    def add(self, cs: ConfigurationSetSpec, size: int, tenants: int = 0, guards: int = 0) -> None:
         self.sets.append(cs)
         self.own += size
         self.tenants += tenants
+        self.guards += guards
         self.archives |= _archives(cs)
         self.topics |= _topics(cs)
         self.shown += int(cs.monitoring.dashboard)
@@ -197,6 +219,8 @@ def _shared(
             count += _FLEET
         if spec.tenants and monitoring.tenants != "none" and part == 1:
             count += _TENANT_FLEET_ALARMS + int(monitoring.dashboards != "none")
+        if spec.tenants and part == 1:
+            count += _SES_STATUS_RULE
         if monitoring.dashboards == "per_environment":
             count += -(-shown // _SETS_PER_DASHBOARD) if shown else 0
         elif monitoring.dashboards == "per_configuration_set":
@@ -248,6 +272,10 @@ def plan_layout(
     # a new tenant whose first set is recorded), or travelling with a new first set.
     fixed: dict[int, int] = {}
     travelling: dict[str, int] = {}
+    # the same, counting only the tenants the breaker guards
+    fixed_guards: dict[int, int] = {}
+    travelling_guards: dict[str, int] = {}
+    guarded = set(guarded_tenants(spec)) if spec.monitoring.enabled else set()
     pins: dict[str, int] = {}
     for tenant in spec.tenants:
         sets = tenant.configuration_sets
@@ -260,21 +288,31 @@ def plan_layout(
             home = 1
         else:
             home = kept_sets.get(sets[0])
+        guard = int(tenant.name in guarded)
         if home is None:
             travelling[sets[0]] = travelling.get(sets[0], 0) + 1
+            travelling_guards[sets[0]] = travelling_guards.get(sets[0], 0) + guard
         else:
             fixed[home] = fixed.get(home, 0) + 1
+            fixed_guards[home] = fixed_guards.get(home, 0) + guard
     sizes = {cs.name: resources_of_set(spec, cs) for cs in spec.configuration_sets}
+    guarded_here = set(guarded_sets(spec)) if spec.monitoring.enabled else set()
+
+    def guards_with(name: str) -> int:
+        """Guards a set brings: itself, and the guarded tenants travelling with it."""
+        return int(name in guarded_here) + travelling_guards.get(name, 0)
+
     parts: dict[int, _Part] = {}
 
     def part(number: int) -> _Part:
         if number not in parts:
             parts[number] = _Part(spec, number)
             parts[number].tenants = fixed.get(number, 0)
+            parts[number].guards = fixed_guards.get(number, 0)
         return parts[number]
 
     for name, number in sorted(kept_sets.items(), key=lambda item: item[1]):
-        part(number).add(by_name[name], sizes[name], travelling.get(name, 0))
+        part(number).add(by_name[name], sizes[name], travelling.get(name, 0), guards_with(name))
     for number in fixed:
         part(number)  # a stack holding tenants is kept, even with no set there
     problems: list[Problem] = []
@@ -286,30 +324,30 @@ def plan_layout(
     for index, cs in enumerate(spec.configuration_sets):
         if cs.name in kept_sets:
             continue
-        size, brings = sizes[cs.name], travelling.get(cs.name, 0)
+        size, brings, guards = sizes[cs.name], travelling.get(cs.name, 0), guards_with(cs.name)
         if cs.name in pins:
             number = pins[cs.name]
-            if part(number).load(cs, size, brings) > budget:
+            if part(number).load(cs, size, brings, guards) > budget:
                 problems.append(
                     Problem(
                         f"configuration_sets[{index}]",
                         cs.name,
                         f"belongs to a tenant recorded in stack {number}, which has no room for"
-                        f" it ({part(number).load(cs, size, brings)} resources, more than"
+                        f" it ({part(number).load(cs, size, brings, guards)} resources, more than"
                         f" layout.max_resources_per_stack, {budget}): raise the budget, or give"
                         " the tenant a set of another stack only after moving the tenant (README,"
                         " 'Moving a set to another stack')",
                     )
                 )
                 continue
-            part(number).add(cs, size, brings)
+            part(number).add(cs, size, brings, guards)
             continue
-        if _Part(spec, 1).load(cs, size, brings) > budget:
+        if _Part(spec, 1).load(cs, size, brings, guards) > budget:
             problems.append(
                 Problem(
                     f"configuration_sets[{index}]",
                     cs.name,
-                    f"needs {_Part(spec, 1).load(cs, size, brings)} resources with what it"
+                    f"needs {_Part(spec, 1).load(cs, size, brings, guards)} resources with what it"
                     f" shares, more than layout.max_resources_per_stack ({budget})",
                 )
             )
@@ -317,9 +355,9 @@ def plan_layout(
         while first_open in parts and parts[first_open].load() + smallest > budget:
             first_open += 1
         number = first_open
-        while number in parts and parts[number].load(cs, size, brings) > budget:
+        while number in parts and parts[number].load(cs, size, brings, guards) > budget:
             number += 1
-        part(number).add(cs, size, brings)
+        part(number).add(cs, size, brings, guards)
     placed = {cs.name: number for number, p in parts.items() for cs in p.sets}
     tenants: list[tuple[str, int]] = []
     for index, tenant in enumerate(spec.tenants):

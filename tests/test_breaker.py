@@ -22,7 +22,7 @@ from ses_events.constructs import (
     TenantAlarms,
 )
 from ses_events.rules import breaker as breaker_rules
-from ses_events.spec import EXAMPLE_SPEC, SpecError, parse_spec
+from ses_events.spec import EXAMPLE_SPEC, SpecError, guarded_sets, guarded_tenants, parse_spec
 from ses_events.stacks import SesEventPublishingStack
 from ses_events.stacks.layout import plan_layout
 
@@ -30,9 +30,17 @@ EXAMPLE: dict[str, Any] = yaml.safe_load(EXAMPLE_SPEC.read_text())
 
 
 def _data(**monitoring: Any) -> dict[str, Any]:
+    """The example, the breaker off unless ``monitoring`` turns it on."""
     data = copy.deepcopy(EXAMPLE)
-    data["monitoring"].update(monitoring)
+    data["monitoring"].update({"breaker": False, **monitoring})
     return data
+
+
+def test_the_example_guards_its_tenants() -> None:
+    spec = parse_spec(EXAMPLE)
+    assert spec.monitoring.breaker is True
+    assert guarded_tenants(spec) == ["acme", "globex"]
+    assert guarded_sets(spec) == []  # a spec with tenants guards its tenants, not its sets
 
 
 def _template(data: dict[str, Any]) -> Template:

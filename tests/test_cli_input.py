@@ -290,6 +290,10 @@ BAD_ARGUMENTS: list[tuple[list[str], str, str, str]] = [
         "'a b'",
         "a tenant name must be 1 to 64 ASCII letters, digits, '_' or '-'",
     ),
+    # tenant
+    (["tenant", "status", "a b"], "name", "'a b'", "a tenant name must be 1 to 64 ASCII letters"),
+    (["tenant", "stop", "acme"], "action", "invalid choice: 'stop'", "(choose from 'status',"),
+    (["tenant", "pause", "acme", "--region", "mars"], "--region", "'mars'", ""),
     # local-deploy
     (["local-deploy", "--port", "0"], "--port", "'0'", "from 1 to 65535"),
     (["local-deploy", "--port", "65536"], "--port", "'65536'", "from 1 to 65535"),

@@ -200,14 +200,24 @@ def test_a_single_stack_spec_writes_no_layout_file(tmp_path: Path) -> None:
 def _estimate(spec: Any, number: int, names: list[str]) -> Any:
     """Stack ``number``'s estimate as planning makes it: its sets with their tenants, and in the
     first stack the tenants without a set."""
+    from ses_events.spec import guarded_sets, guarded_tenants
     from ses_events.stacks.layout import _Part, tenant_homes
 
     homes = tenant_homes(spec)
+    guarded = set(guarded_tenants(spec))
+    guards: dict[str | None, int] = {}  # the guarded tenants of each home, and guarded sets
+    for tenant in spec.tenants:
+        home = tenant.configuration_sets[0] if tenant.configuration_sets else None
+        guards[home] = guards.get(home, 0) + int(tenant.name in guarded)
+    for name in guarded_sets(spec):
+        guards[name] = guards.get(name, 0) + 1
     by_name = {cs.name: cs for cs in spec.configuration_sets}
     part = _Part(spec, number)
     part.tenants = homes.get(None, 0) if number == 1 else 0
+    part.guards = guards.get(None, 0) if number == 1 else 0
     for name in names:
-        part.add(by_name[name], resources_of_set(spec, by_name[name]), homes.get(name, 0))
+        cs = by_name[name]
+        part.add(cs, resources_of_set(spec, cs), homes.get(name, 0), guards.get(name, 0))
     return part
 
 

@@ -180,7 +180,7 @@ def test_a_paused_tenant_cannot_send_and_a_reinstated_one_can(aws: LocalAws) -> 
     entity = sesv2.get_reputation_entity(
         ReputationEntityType="RESOURCE", ReputationEntityReference=bad_arn
     )["ReputationEntity"]
-    assert entity["CustomerManagedStatus"] == {"Status": "DISABLED"}
+    assert entity["CustomerManagedStatus"]["Status"] == "DISABLED"
     assert entity["AwsSesManagedStatus"] == {"Status": "ENABLED"}
     assert entity["SendingStatusAggregate"] == "DISABLED"
     assert sesv2.get_tenant(TenantName="bad")["Tenant"]["SendingStatus"] == "DISABLED"

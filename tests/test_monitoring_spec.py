@@ -184,7 +184,7 @@ def test_dashboard_per_configuration_set() -> None:
 
 
 def test_monitoring_can_be_turned_off_or_pointed_at_an_existing_topic() -> None:
-    off = _template(_with(lambda d: _monitoring(d).update(enabled=False)))
+    off = _template(_with(lambda d: _monitoring(d).update(enabled=False, breaker=False)))
     off.resource_count_is("AWS::CloudWatch::Alarm", 0)
     off.resource_count_is("AWS::CloudWatch::Dashboard", 0)
     arn = "arn:aws:sns:eu-west-1:123456789012:mail-ops"

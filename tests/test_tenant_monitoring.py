@@ -21,6 +21,7 @@ from tests.test_layout import _spec
 from tests.test_monitoring import dashboard_bodies
 
 EXAMPLE: dict[str, Any] = yaml.safe_load(EXAMPLE_SPEC.read_text())
+EXAMPLE["monitoring"]["breaker"] = False  # watching, not pausing (tests/test_breaker.py)
 
 
 def _template(data: dict[str, Any]) -> Template:

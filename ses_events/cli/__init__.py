@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "summary": "summary",
     "cost": "cost",
     "send-test": "send_test",
+    "tenant": "tenant",
     "layout": "layout",
     "generate-events": "generate_events",
     "query": "query",
@@ -37,6 +38,7 @@ _EXAMPLES = """examples:
                                           fail when synth would change the layout file
   ses-events local-deploy                 deploy to a local AWS, send test mail, check it all
   ses-events send-test --configuration-set marketing --from news@example.com
+  ses-events tenant status acme           a tenant's sending status (pause, reinstate: the switch)
   ses-events generate-events --out archive --messages 10000
   ses-events query funnel --archive archive --set marketing
   ses-events schema --out ses-events.schema.json

@@ -278,6 +278,13 @@ class ReputationBreaker(Construct):
         )
         """The state machine that pauses (standard: its executions are the record)."""
         policy = self.role.node.find_child("DefaultPolicy")
+        # aws-cdk-lib makes the state machine depend on its role and the role's policy; the role
+        # is already a reference (RoleArn), which cfn-lint flags (W3005): keep only the policy
+        cfn_machine = self.state_machine.node.default_child
+        assert isinstance(cfn_machine, sfn.CfnStateMachine)
+        cfn_policy = policy.node.default_child
+        assert isinstance(cfn_policy, iam.CfnPolicy)
+        cfn_machine.add_override("DependsOn", [stack.get_logical_id(cfn_policy)])
         acknowledge(
             policy,
             "AwsSolutions-IAM5[Resource::*]",

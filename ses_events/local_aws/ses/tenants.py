@@ -56,6 +56,7 @@ class LocalTenant:
     suppression: dict[str, Any] | None = None
     customer_managed_status: str = "ENABLED"
     """What the account's owner set (``UpdateReputationEntityCustomerManagedStatus``)."""
+    customer_managed_updated: datetime = field(default_factory=lambda: datetime.now(UTC))
     aws_managed_status: str = "ENABLED"
     """What SES set (under the reputation policy)."""
 
@@ -290,7 +291,10 @@ def _get_reputation_entity(self: SESV2Response) -> str:
                 "ReputationEntityReference": tenant.arn,
                 "ReputationEntityType": "RESOURCE",
                 "ReputationManagementPolicy": tenant.policy,
-                "CustomerManagedStatus": {"Status": tenant.customer_managed_status},
+                "CustomerManagedStatus": {
+                    "Status": tenant.customer_managed_status,
+                    "LastUpdatedTimestamp": tenant.customer_managed_updated.timestamp(),
+                },
                 "AwsSesManagedStatus": {"Status": tenant.aws_managed_status},
                 "SendingStatusAggregate": tenant.sending_status,
             }
@@ -305,7 +309,10 @@ def _update_customer_managed_status(self: SESV2Response) -> str:
         raise SesError(
             "BadRequestException", f"Sending status {status!r}: ENABLED, REINSTATED or DISABLED."
         )
-    tenant.customer_managed_status = "DISABLED" if status == "DISABLED" else "ENABLED"
+    # REINSTATED is kept as given ("Allow sending even if there are active reputation
+    # findings"): it sends, as ENABLED does
+    tenant.customer_managed_status = status
+    tenant.customer_managed_updated = datetime.now(UTC)
     return "{}"
 
 

@@ -290,7 +290,8 @@ def test_deploy_creates_what_the_templates_say(aws: LocalAws, deployed: dict[str
         f"arn:aws:ses:{aws.region}:{aws.account}:configuration-set/transactional",
     ]
 
-    # topics: SES may publish to the event topic, this account's alarms to the alarm topic
+    # topics: SES may publish to the event topic, this account's alarms to the alarm topic, and
+    # EventBridge (SES's sending-status events, one named rule) to the alarm topic
     sns = _client(aws, "sns")
     principals = set()
     for topic in sns.list_topics()["Topics"]:
@@ -299,7 +300,7 @@ def test_deploy_creates_what_the_templates_say(aws: LocalAws, deployed: dict[str
         for statement in json.loads(attributes["Policy"])["Statement"]:
             if statement["Effect"] == "Allow":
                 principals.add(statement["Principal"]["Service"])
-    assert principals == {"ses.amazonaws.com", "cloudwatch.amazonaws.com"}
+    assert principals == {"ses.amazonaws.com", "cloudwatch.amazonaws.com", "events.amazonaws.com"}
 
     # dashboards and alarms
     cloudwatch = _client(aws, "cloudwatch")
@@ -468,6 +469,16 @@ def test_the_main_job_deploys_checks_and_summarizes(tmp_path: Path) -> None:
     assert "bounce rate of the test mail: account 40%" in out
     assert "- ses-events-marketing-bounce-rate-critical: ALARM" in out
     assert "not evaluated" in out
+    # the breaker: globex's bouncing mail pauses globex, not acme; reinstated, it sends again
+    assert "tenant acme sends good mail, tenant globex (guarded) bouncing mail" in out
+    assert "1. sent: acme 100 delivered; globex 50 of 100 bounced" in out
+    assert "2. ses-events-tenant-globex-bounce-rate-critical: ALARM" in out
+    assert "2. ses-events-tenant-acme-bounce-rate-critical: OK" in out
+    assert "3. the breaker ran 1 time(s) for globex (SUCCEEDED); globex's customer-managed" in out
+    assert "the alarm topic was told: ses-events breaker paused tenant globex: its alarm" in out
+    assert "4. next message: globex refused, SendingPausedException; acme sent" in out
+    assert "5. ses-events tenant reinstate globex --yes: REINSTATED; its next message sent" in out
+    assert "did not go as it should" not in out
     assert out.rstrip().endswith("Stopped the local AWS.")
 
 

@@ -172,6 +172,15 @@ def test_a_paused_tenant_cannot_send_and_a_reinstated_one_can(aws: LocalAws) -> 
         sesv2.create_tenant_resource_association(TenantName=tenant, ResourceArn=_set_arn(own))
     assert {"good", "bad"} <= {t["TenantName"] for t in sesv2.list_tenants()["Tenants"]}
     mail = _mail("news@tenants.example.com")
+    # the sender's identity must be the tenant's too: its domain (or the address) associated
+    assert _refused(sesv2.send_email, ConfigurationSetName="api-bad", TenantName="bad", **mail) == (
+        "BadRequestException",
+        "Identity <news@tenants.example.com> is not associated with tenant <bad>: neither the"
+        " address nor its domain is one of the tenant's resources.",
+    )
+    domain = f"arn:aws:ses:{REGION}:{aws.account}:identity/tenants.example.com"
+    for tenant in ("good", "bad"):
+        sesv2.create_tenant_resource_association(TenantName=tenant, ResourceArn=domain)
     assert sesv2.send_email(ConfigurationSetName="api-bad", TenantName="bad", **mail)["MessageId"]
     bad_arn = sesv2.get_tenant(TenantName="bad")["Tenant"]["TenantArn"]
     sesv2.update_reputation_entity_customer_managed_status(
@@ -210,6 +219,7 @@ def test_a_paused_tenant_cannot_send_and_a_reinstated_one_can(aws: LocalAws) -> 
     assert sesv2.send_email(ConfigurationSetName="api-bad", TenantName="bad", **mail)["MessageId"]
     # associations and tenants go
     sesv2.delete_tenant_resource_association(TenantName="bad", ResourceArn=_set_arn("api-bad"))
+    sesv2.delete_tenant_resource_association(TenantName="bad", ResourceArn=domain)
     assert sesv2.list_tenant_resources(TenantName="bad")["TenantResources"] == []
     for tenant in ("good", "bad"):
         sesv2.delete_tenant(TenantName=tenant)

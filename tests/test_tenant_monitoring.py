@@ -230,7 +230,7 @@ def test_a_tenant_rate_divides_its_plain_metrics_over_an_hour(example: Template)
     alarm = _alarms(example)["ses-events-tenant-acme-bounce-rate-critical"]
     queries = {q["Id"]: q for q in alarm["Metrics"]}
     (watched,) = [q for q in queries.values() if q.get("ReturnData", True)]
-    assert watched["Expression"] == "IF(send >= 100, bounce / send, 0)"
+    assert watched["Expression"] == "IF(send >= 100, FILL(bounce, 0) / send, 0)"
     for metric_id, metric_name in (("bounce", "Bounce"), ("send", "Send")):
         stat = queries[metric_id]["MetricStat"]
         assert stat["Metric"] == {
@@ -241,7 +241,7 @@ def test_a_tenant_rate_divides_its_plain_metrics_over_an_hour(example: Template)
         assert (stat["Period"], stat["Stat"]) == (3600, "Sum")
     complaint = _alarms(example)["ses-events-tenant-globex-complaint-rate-warning"]
     expressions = [q["Expression"] for q in complaint["Metrics"] if "Expression" in q]
-    assert expressions == ["IF(send >= 100, complaint / send, 0)"]
+    assert expressions == ["IF(send >= 100, FILL(complaint, 0) / send, 0)"]
 
 
 def test_the_minimum_of_sends_and_the_thresholds_come_from_the_spec() -> None:
@@ -253,7 +253,7 @@ def test_the_minimum_of_sends_and_the_thresholds_come_from_the_spec() -> None:
     alarm = alarms["ses-events-tenant-acme-bounce-rate-critical"]
     assert alarm["Threshold"] == 0.02
     assert [q["Expression"] for q in alarm["Metrics"] if "Expression" in q] == [
-        "IF(send >= 1, bounce / send, 0)"
+        "IF(send >= 1, FILL(bounce, 0) / send, 0)"
     ]
 
 
@@ -413,4 +413,4 @@ def test_tenant_alarms_on_their_own() -> None:
     names = set(_alarms(Template.from_stack(stack)))
     assert f"mail-tenant-{'x' * 64}-bounce-rate-critical" in names
     body = json.dumps(Template.from_stack(stack).to_json())
-    assert "IF(send >= 1, bounce / send, 0)" in body
+    assert "IF(send >= 1, FILL(bounce, 0) / send, 0)" in body

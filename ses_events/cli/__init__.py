@@ -20,6 +20,7 @@ __all__ = ["COMMANDS", "main", "spec_json_schema"]
 COMMANDS: dict[str, str] = {
     "summary": "summary",
     "cost": "cost",
+    "plan": "plan",
     "send-test": "send_test",
     "tenant": "tenant",
     "layout": "layout",
@@ -34,6 +35,7 @@ _DESCRIPTION = "Amazon SES event publishing as infrastructure as code: the comma
 _EXAMPLES = """examples:
   ses-events summary cdk.out              what the synthesized templates hold
   ses-events cost cdk.out                 their monthly CloudWatch and analytics cost
+  ses-events plan cdk.out                 the SES calls a deploy makes, and the least time
   ses-events layout --spec ses-events.yaml --check
                                           fail when synth would change the layout file
   ses-events local-deploy                 deploy to a local AWS, send test mail, check it all

@@ -362,7 +362,9 @@ class ReputationBreaker(Construct):
             construct_id,
             topic=topic,
             subject=sfn.JsonPath.format(subject, sfn.JsonPath.string_at(subject_path)),
-            message=sfn.TaskInput.from_json_path_at(
+            # from_text of a JsonPath token renders "Message.$" on every release (2.160's
+            # from_json_path_at refuses a States.Format token)
+            message=sfn.TaskInput.from_text(
                 sfn.JsonPath.format(message, *(sfn.JsonPath.string_at(p) for p in message_paths))
             ),
             result_path=sfn.JsonPath.DISCARD,

@@ -81,10 +81,15 @@ def tenant_rate(
     label: str | None = None,
 ) -> cloudwatch.MathExpression:
     """``event_type`` per send for the tenant (a fraction), 0 in a period with fewer than
-    ``minimum_sends`` sends: ``IF(send >= minimum, events / send, 0)``."""
+    ``minimum_sends`` sends: ``IF(send >= minimum, FILL(events, 0) / send, 0)``.
+
+    SES publishes no data point for a period without events of a type, so a tenant that stops
+    bouncing has no ``Bounce`` point at all; ``FILL`` makes that a rate of 0 (the alarm returns
+    to OK) instead of a gap ("FILL", CloudWatch metric math functions,
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html)."""
     n = event_type.name.lower()
     return cloudwatch.MathExpression(
-        expression=f"IF(send >= {minimum_sends}, {n} / send, 0)",
+        expression=f"IF(send >= {minimum_sends}, FILL({n}, 0) / send, 0)",
         using_metrics={
             n: tenant_metric(tenant_name, event_type, period=period),
             "send": tenant_metric(tenant_name, EventType.SEND, period=period),

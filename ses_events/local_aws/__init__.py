@@ -42,11 +42,12 @@ REGION = "us-east-1"
 
 def install() -> None:
     """Extend moto with the local AWS's SES and CloudFormation support (once per process)."""
-    from ses_events.local_aws import athena, cloudformation, ses
+    from ses_events.local_aws import athena, cloudformation, eventbridge, ses
 
     ses.install()
     cloudformation.install()
     athena.install()
+    eventbridge.install()
     _requests_count_as_tls()
 
 
@@ -141,6 +142,7 @@ class LocalAws:
         self.port = port or _free_port()
         self.account = ACCOUNT
         self._server: Any = None
+        self._previous_port: int | None = None
 
     @property
     def endpoint_url(self) -> str:
@@ -171,6 +173,10 @@ class LocalAws:
                 ) from None
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
         self._server.start()
+        from ses_events.local_aws import eventbridge
+
+        # state machines started here call this local AWS from their SDK tasks
+        self._previous_port = eventbridge.use_port(self.port)
         deadline = time.monotonic() + 15
         while True:
             try:
@@ -189,6 +195,9 @@ class LocalAws:
         if self._server is not None:
             self._server.stop()
             self._server = None
+            from ses_events.local_aws import eventbridge
+
+            eventbridge.use_port(self._previous_port)
 
     def __enter__(self) -> LocalAws:
         return self.start()

@@ -593,10 +593,19 @@ def _deploy_and_check(
         print(f"Funnel over the archive (s3://{bucket}/{prefix}):", file=out)
         print(archive_funnel(aws, bucket, prefix), file=out, flush=True)
     print(_alarm_report(aws, Path("cdk.out")), file=out, flush=True)
+    from ses_events.local_aws.breaker_scenario import breaker_scenario
+
+    scenario = breaker_scenario(aws, _templates(Path("cdk.out")))
+    print(scenario.report(), file=out, flush=True)
     if sent_problems:
         print("Destinations that did not receive what their configuration says:", file=out)
         for problem in sent_problems:
             print(f"  - {problem}", file=out)
+    if scenario.problems:
+        print("The breaker scenario did not go as it should:", file=out)
+        for problem in scenario.problems:
+            print(f"  - {problem}", file=out)
+    if sent_problems or scenario.problems:
         return 1
     if keep_running:
         print(keep_running_help(aws), file=out, flush=True)

@@ -85,7 +85,8 @@ def publish(
                             "Dimensions": dimensions,
                             "Value": 1.0,
                             "Unit": "Count",
-                            "Timestamp": datetime.now(UTC),
+                            # naive UTC, as moto keeps every time stamp
+                            "Timestamp": datetime.now(UTC).replace(tzinfo=None),
                         }
                     ],
                 )

@@ -18,6 +18,7 @@ package adds, on top of moto's own configuration sets, a module per subject (the
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from moto.sesv2.responses import SESV2Response
@@ -65,6 +66,22 @@ _DESTINATIONS = _DESTINATIONS  # the store, for tests that look at it
 _installed: list[bool] = []
 
 
+def _put_sending_options(self: SESV2Response) -> str:
+    """``PUT /v2/email/configuration-sets/{name}/sending``: ``SendingEnabled`` of an existing set
+    (``NotFoundException`` otherwise)."""
+    from urllib.parse import unquote
+
+    from moto.ses.models import ses_backends
+
+    name = unquote(self.path.split("?")[0].rstrip("/").split("/")[-2])
+    sets = ses_backends[self.current_account][self.region].config_sets
+    if name not in sets:
+        raise SesError("NotFoundException", f"Configuration set <{name}> does not exist.", 404)
+    body = json.loads(self.body or "{}")
+    sets[name].enabled = bool(body.get("SendingEnabled", False))
+    return "{}"
+
+
 def install() -> None:
     """Add the operations above to moto's SES API v2 (once)."""
     if _installed:
@@ -102,6 +119,12 @@ def install() -> None:
         return shown
 
     ConfigurationSet.to_dict_v2 = to_dict_v2
+    # PutConfigurationSetSendingOptions (moto lacks it): what an operator, or the breaker of an
+    # account without tenants, pauses a set with
+    SESV2Response.put_configuration_set_sending_options = _put_sending_options
+    urls.url_paths[
+        "{0}/v2/email/configuration-sets/(?P<ConfigurationSetName>[^/]+)/sending$"
+    ] = SESV2Response.dispatch
     SESV2Response.delete_configuration_set = _delete_configuration_set
     SESV2Response.create_configuration_set = _create_configuration_set
     tenants.install()  # after the rest: it wraps SendEmail

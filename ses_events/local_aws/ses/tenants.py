@@ -159,12 +159,26 @@ def _by_arn(account: str, region: str, arn: str) -> LocalTenant:
 
 
 def check_tenant_sending(
-    account: str, region: str, tenant_name: str, configuration_set: str | None
+    account: str,
+    region: str,
+    tenant_name: str,
+    configuration_set: str | None,
+    sender: str | None = None,
 ) -> None:
-    """Refuse mail for a tenant that is unknown or disabled, or through a set not its own."""
+    """Refuse mail for a tenant that is unknown or disabled, or through a set or from an
+    identity (the sender's address, or its domain) not its own."""
     tenant = _tenant(account, region, tenant_name)
     if tenant.sending_status == "DISABLED":
         raise SesError("SendingPausedException", f"Sending is paused for tenant <{tenant_name}>.")
+    if sender:
+        address = sender.rsplit("<", 1)[-1].rstrip(">").strip()
+        identities = [address, address.rpartition("@")[2]]
+        if not any(_arn(account, region, "identity", i) in tenant.resources for i in identities):
+            raise SesError(
+                "BadRequestException",
+                f"Identity <{address}> is not associated with tenant <{tenant_name}>: neither"
+                " the address nor its domain is one of the tenant's resources.",
+            )
     if configuration_set is not None:
         arn = _arn(account, region, "configuration-set", configuration_set)
         if arn not in tenant.resources:
@@ -437,7 +451,11 @@ def _for_tenants(send: Any) -> Any:
         tenant = params.get("TenantName")
         if tenant is not None:
             check_tenant_sending(
-                self.current_account, self.region, str(tenant), params.get("ConfigurationSetName")
+                self.current_account,
+                self.region,
+                str(tenant),
+                params.get("ConfigurationSetName"),
+                params.get("FromEmailAddress"),
             )
         return send(self)
 

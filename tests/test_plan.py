@@ -1,0 +1,117 @@
+"""``ses-events plan`` (issue 21, point 5): the SES calls a deploy makes, counted from the
+templates, and the least time at SES's documented rates."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from aws_cdk import App
+
+from ses_events.plan import DOCUMENTED_RATES, SesPlan, _duration, plan_templates, ses_calls
+from ses_events.spec import EXAMPLE_SPEC, parse_spec
+from ses_events.stacks import SesEventPublishingStack
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_each_ses_resource_counts_its_calls() -> None:
+    template = {
+        "Resources": {
+            "A": {"Type": "AWS::SES::ConfigurationSet", "Properties": {"Name": "a"}},
+            "B": {"Type": "AWS::SES::ConfigurationSet"},
+            "D1": {"Type": "AWS::SES::ConfigurationSetEventDestination"},
+            "D2": {"Type": "AWS::SES::ConfigurationSetEventDestination"},
+            "D3": {"Type": "AWS::SES::ConfigurationSetEventDestination"},
+            "T": {
+                "Type": "AWS::SES::Tenant",
+                "Properties": {
+                    "TenantName": "acme",
+                    "ResourceAssociations": [{"ResourceArn": "x"}, {"ResourceArn": "y"}],
+                    "ReputationEntity": {"Policy": {"ReputationEntityPolicy": "p"}},
+                    "SuppressionAttributes": {"SuppressedReasons": ["BOUNCE"]},
+                },
+            },
+            "U": {"Type": "AWS::SES::Tenant", "Properties": {"TenantName": "bare"}},
+            "Q": {"Type": "AWS::SNS::Topic"},
+        }
+    }
+    assert ses_calls(template) == {
+        "CreateConfigurationSet": 2,
+        "CreateConfigurationSetEventDestination": 3,
+        "CreateTenant": 2,
+        "CreateTenantResourceAssociation": 2,
+        "UpdateReputationEntityPolicy": 1,
+        "PutTenantSuppressionAttributes": 1,
+    }
+
+
+def test_the_example_counts_what_its_spec_says() -> None:
+    """Counted from the synthesized template, checked against the spec's own figures."""
+    data = yaml.safe_load(EXAMPLE_SPEC.read_text())
+    spec = parse_spec(data)
+    stack = SesEventPublishingStack(App(), "SesEvents", spec=spec)
+    template = App.of(stack).synth().get_stack_by_name("SesEvents").template  # type: ignore[union-attr]
+    plan = plan_templates([("SesEvents", template)])
+    assert plan.calls["CreateConfigurationSet"] == len(spec.configuration_sets)
+    assert plan.calls["CreateConfigurationSetEventDestination"] == sum(
+        len(cs.destinations) for cs in spec.configuration_sets
+    )
+    assert plan.calls["CreateTenant"] == len(spec.tenants)
+    assert plan.calls["CreateTenantResourceAssociation"] == sum(
+        t.association_count() for t in spec.tenants
+    )
+    assert plan.calls["UpdateReputationEntityPolicy"] == sum(
+        1 for t in spec.tenants if t.reputation_policy
+    )
+
+
+def _plan(**calls: int) -> SesPlan:
+    return SesPlan(calls, {"S": calls})
+
+
+def test_the_least_time_is_the_slowest_limited_operation_and_serial_their_sum() -> None:
+    plan = _plan(
+        CreateConfigurationSet=1000,
+        CreateConfigurationSetEventDestination=3000,
+        CreateTenant=1000,  # no documented rate: counted, not timed
+    )
+    assert DOCUMENTED_RATES["CreateConfigurationSet"] == 1.0
+    assert plan.least_seconds == 3000
+    assert plan.serial_seconds == 4000
+    report = plan.report()
+    assert "SES calls a deploy from nothing makes: 5,000" in report
+    assert "CreateTenant" in report and "rate not documented" in report
+    assert "at least 50 min 00 s; one call after another 1 h 06 min" in report
+    assert _plan().least_seconds == 0
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [(0, "0 s"), (59, "59 s"), (60, "1 min 00 s"), (3599, "59 min 59 s"), (3600, "1 h 00 min")],
+)
+def test_durations(seconds: float, shown: str) -> None:
+    assert _duration(seconds) == shown
+
+
+def test_the_command_reads_a_cloud_assembly(tmp_path: Path) -> None:
+    data = copy.deepcopy(yaml.safe_load(EXAMPLE_SPEC.read_text()))
+    spec = parse_spec(data)
+    app = App(outdir=str(tmp_path))
+    SesEventPublishingStack(app, "SesEvents", spec=spec)
+    app.synth()
+    result = subprocess.run(
+        [sys.executable, "-m", "ses_events", "plan", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    sets = len(spec.configuration_sets)
+    assert f"  {'CreateConfigurationSet':<40} {sets:>8,}  (at 1/s: {sets} s)" in result.stdout
+    assert "At SES's documented rates: at least" in result.stdout

@@ -268,7 +268,9 @@ def test_without_tenants_the_breaker_pauses_the_set_and_its_mail_is_refused() ->
             for s in ("cloudformation", "cloudwatch", "sesv2")
         }
         client["cloudformation"].create_stack(
-            StackName="SetBreaker", TemplateBody=json.dumps(template), Capabilities=["CAPABILITY_IAM"]
+            StackName="SetBreaker",
+            TemplateBody=json.dumps(template),
+            Capabilities=["CAPABILITY_IAM"],
         )
         for name, rate in (("noisy", 0.05), ("quiet", 0.0499)):  # at the critical level; under
             client["cloudwatch"].put_metric_data(

@@ -122,9 +122,9 @@ def install() -> None:
     # PutConfigurationSetSendingOptions (moto lacks it): what an operator, or the breaker of an
     # account without tenants, pauses a set with
     SESV2Response.put_configuration_set_sending_options = _put_sending_options
-    urls.url_paths[
-        "{0}/v2/email/configuration-sets/(?P<ConfigurationSetName>[^/]+)/sending$"
-    ] = SESV2Response.dispatch
+    urls.url_paths["{0}/v2/email/configuration-sets/(?P<ConfigurationSetName>[^/]+)/sending$"] = (
+        SESV2Response.dispatch
+    )
     SESV2Response.delete_configuration_set = _delete_configuration_set
     SESV2Response.create_configuration_set = _create_configuration_set
     tenants.install()  # after the rest: it wraps SendEmail

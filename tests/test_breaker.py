@@ -5,6 +5,7 @@ EventBridge rule of its own and a Step Functions state machine that may change o
 from __future__ import annotations
 
 import copy
+import re
 import json
 from typing import Any
 
@@ -456,3 +457,22 @@ def test_tenant_alarms_and_tenant_work_with_the_breaker_in_a_plain_stack() -> No
     assert set(breaker.rules) == {(breaker.guards[0].kind, "acme")}
     template = Template.from_stack(stack)
     template.resource_count_is("AWS::Events::Rule", 1)
+
+
+@pytest.mark.parametrize(("length", "cut"), [(45, False), (46, True), (100, True)])
+def test_the_sending_status_rule_name_fits_eventbridge(length: int, cut: bool) -> None:
+    """45 + '-ses-sending-status' (19) is exactly 64; one more is cut and hashed, stably."""
+    from ses_events.rules.breaker import ses_status_rule_name
+
+    prefix = "p" * length
+    name = ses_status_rule_name(prefix)
+    assert len(name) <= 64
+    assert re.fullmatch(r"[.\-_A-Za-z0-9]+", name)
+    assert name.endswith("-ses-sending-status")
+    if cut:
+        assert name != prefix + "-ses-sending-status"
+        assert name == ses_status_rule_name(prefix)  # stable
+        assert name != ses_status_rule_name(prefix[:-1] + "q")  # the prefix's own
+        assert len(name) == 64
+    else:
+        assert name == prefix + "-ses-sending-status"

@@ -387,7 +387,8 @@ class SesSendingStatusNotifications(Construct):
     """Forwards SES's own "Sending Status Enabled" and "Sending Status Disabled" events (for a
     tenant, or the account) to the alarm topic, so an operator learns when SES paused one.
 
-    The rule is named ``<prefix>-ses-sending-status`` so that the topic policy (and the key
+    The rule is named ``<prefix>-ses-sending-status`` (a prefix too long for EventBridge's 64
+    characters is cut and hashed: :func:`ses_events.rules.breaker.ses_status_rule_name`) so that the topic policy (and the key
     policy) can name it without a reference: EventBridge may publish only for this rule of this
     account. The whole event is forwarded (its detail fields are not documented field by field).
 
@@ -417,13 +418,15 @@ class SesSendingStatusNotifications(Construct):
         problems.raise_if_any()
         super().__init__(scope, id)
         stack = Stack.of(self)
-        rule_name = f"{prefix}-ses-sending-status"
+        rule_name = breaker_rules.ses_status_rule_name(prefix)
         rule_arn = stack.format_arn(
             service="events",
             resource="rule",
             resource_name=rule_name,
             arn_format=ArnFormat.SLASH_RESOURCE_NAME,
         )
+        self.rule_name = rule_name
+        """The rule's name (the topic and key policies name its ARN)."""
         self.rule = events.Rule(
             self,
             "Rule",

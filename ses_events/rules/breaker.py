@@ -54,3 +54,22 @@ SES_SENDING_STATUS_EVENTS = ("Sending Status Enabled", "Sending Status Disabled"
 
 MAX_EVENT_PATTERN_CHARACTERS = 2048
 """EventBridge's default quota on one event pattern (adjustable)."""
+
+EVENT_RULE_NAME_MAX = 64
+"""An EventBridge rule's name: 1 to 64 of ``[._A-Za-z0-9-]`` (``RuleName`` in the EventBridge API
+model, botocore ``events/2014-02-03/service-2.json``)."""
+
+SES_STATUS_RULE_SUFFIX = "-ses-sending-status"
+
+
+def ses_status_rule_name(prefix: str) -> str:
+    """``<prefix>-ses-sending-status``; a prefix too long for 64 characters is cut and given 8
+    hex digits of its SHA-256, so the name stays the prefix's own and stable."""
+    name = prefix + SES_STATUS_RULE_SUFFIX
+    if len(name) <= EVENT_RULE_NAME_MAX:
+        return name
+    import hashlib
+
+    digest = hashlib.sha256(prefix.encode()).hexdigest()[:8]
+    keep = EVENT_RULE_NAME_MAX - len(SES_STATUS_RULE_SUFFIX) - len(digest) - 1
+    return f"{prefix[:keep]}-{digest}{SES_STATUS_RULE_SUFFIX}"

@@ -526,7 +526,7 @@ class Monitoring(Construct):
                 Annotations.of(self.ses_status).add_warning(
                     "SES's sending-status events go to the spec's topic_arn, whose policy this app"
                     " cannot change: allow events.amazonaws.com to publish for the rule"
-                    f" {prefix}-ses-sending-status (aws:SourceArn), or the events are dropped"
+                    f" {self.ses_status.rule_name} (aws:SourceArn), or the events are dropped"
                 )
         if insights > rules.MAX_METRICS_INSIGHTS_ALARMS:
             raise SesEventsValidationError(

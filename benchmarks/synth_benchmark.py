@@ -29,6 +29,9 @@ What is synthesized, for each of N configuration sets:
   ses-events spec with monitoring off; ``l2-shared`` writes the same with aws-cdk-lib L2s: the
   CloudWatch destination, a Firehose destination to **one** stream per stack (shared, like the
   ses-events archive) and the SNS destination; 100 sets per stack.
+- tenants (``--tenants``): ``ses-events-tenants`` is ``ses-events-plain`` with a tenant per set
+  (issue 21's platform), beside its floor ``cfn-include-tenants``: the same finished templates
+  read back with ``CfnInclude`` and synthesized.
 """
 
 from __future__ import annotations
@@ -76,6 +79,16 @@ def _spec(n: int) -> dict[str, object]:
             for i in range(n)
         ],
     }
+
+
+def _with_tenants(spec: dict[str, object], n: int) -> dict[str, object]:
+    """The plain spec with a tenant per set (issue 21's platform: a customer, a set)."""
+    spec = dict(spec)
+    spec["monitoring"] = {"enabled": False}
+    spec["tenants"] = [
+        {"name": f"customer-{i:05d}", "configuration_sets": [f"tenant-{i:05d}"]} for i in range(n)
+    ]
+    return spec
 
 
 def _synth_ses_events(spec_path: str, outdir: str) -> None:
@@ -214,7 +227,7 @@ def _synth_included(templates_dir: str, outdir: str) -> None:
 def _child(kind: str, n: int, outdir: str) -> None:
     if kind == "empty-app":
         _synth_empty(outdir)
-    elif kind == "cfn-include":
+    elif kind.startswith("cfn-include"):
         _synth_included(str(Path(outdir).parent / "templates"), outdir)
     elif kind.startswith("ses-events"):
         # the spec, written by the parent before the clock started (a team's spec exists already)
@@ -229,11 +242,13 @@ def measure(kind: str, n: int) -> dict[str, float | int]:
     """Run one synth in a fresh process; return its time, peak memory and assembly figures."""
     with tempfile.TemporaryDirectory() as work:
         outdir = str(Path(work) / "cdk.out")
-        if kind == "cfn-include":  # the templates to read back, made before the clock starts
+        if kind.startswith("cfn-include"):  # the templates to read back, made before the clock
             import yaml
 
             spec = _spec(n)
             spec["monitoring"] = {"enabled": False}
+            if kind == "cfn-include-tenants":
+                spec = _with_tenants(spec, n)
             (Path(work) / "bench.yaml").write_text(yaml.safe_dump(spec))
             _run_child("ses-events-plain", n, str(Path(work) / "templates"))
         if kind.startswith("ses-events"):
@@ -242,6 +257,8 @@ def measure(kind: str, n: int) -> dict[str, float | int]:
             spec = _spec(n)
             if kind == "ses-events-plain":
                 spec["monitoring"] = {"enabled": False}
+            if kind == "ses-events-tenants":
+                spec = _with_tenants(spec, n)
             dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
             (Path(work) / "bench.yaml").write_text(yaml.dump(spec, Dumper=dumper))
         seconds, peak, done = run_measured(
@@ -260,7 +277,16 @@ def measure(kind: str, n: int) -> dict[str, float | int]:
         }
 
 
-KINDS = ("ses-events", "baseline", "ses-events-plain", "l2-shared", "cfn-include", "empty-app")
+KINDS = (
+    "ses-events",
+    "baseline",
+    "ses-events-plain",
+    "l2-shared",
+    "cfn-include",
+    "empty-app",
+    "ses-events-tenants",
+    "cfn-include-tenants",
+)
 
 
 def median_of(runs: int, kind: str, n: int) -> dict[str, float | int]:
@@ -314,6 +340,12 @@ def main() -> int:
         choices=KINDS,
         help="only these rows (default: all that the other options ask for)",
     )
+    parser.add_argument(
+        "--tenants",
+        action="store_true",
+        help="also measure a tenant per set (monitoring off) beside its floor, CfnInclude of"
+        " the same templates",
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -332,6 +364,7 @@ def main() -> int:
         "ses-events-plain": "l2-shared",
         "cfn-include": "l2-shared",
         "empty-app": "l2-shared",
+        "ses-events-tenants": "cfn-include-tenants",
     }
     for n in args.sizes:
         kinds = ["ses-events"]
@@ -342,6 +375,8 @@ def main() -> int:
             kinds.append("l2-shared")
         if args.floor:
             kinds += ["cfn-include", "empty-app"]
+        if args.tenants:
+            kinds += ["ses-events-tenants", "cfn-include-tenants"]
         if args.kinds:
             kinds = [k for k in KINDS if k in args.kinds]
         results = {kind: median_of(args.repeat, kind, n) for kind in kinds}

@@ -49,7 +49,9 @@ def ses_calls(template: Mapping[str, Any]) -> Counter[str]:
             calls["CreateConfigurationSetEventDestination"] += 1
         elif kind == "AWS::SES::Tenant":
             calls["CreateTenant"] += 1
-            calls["CreateTenantResourceAssociation"] += len(props.get("ResourceAssociations") or [])
+            associations = len(props.get("ResourceAssociations") or [])
+            if associations:  # no zero entries: the report lists what is called
+                calls["CreateTenantResourceAssociation"] += associations
             if props.get("ReputationEntity"):
                 calls["UpdateReputationEntityPolicy"] += 1
             if props.get("SuppressionAttributes"):

@@ -5,8 +5,8 @@ EventBridge rule of its own and a Step Functions state machine that may change o
 from __future__ import annotations
 
 import copy
-import re
 import json
+import re
 from typing import Any
 
 import pytest
@@ -274,7 +274,22 @@ def test_a_guarded_set_needs_a_rate_alarm() -> None:
 def test_the_breaker_needs_monitoring() -> None:
     ((field, value, rule),) = _problems(_data(breaker=True, enabled=False))
     assert (field, value) == ("monitoring.enabled", False)
-    assert "the breaker needs the alarms it watches" in rule
+    assert rule == (
+        "the breaker needs the alarms it watches: enable monitoring, or turn the breaker off"
+    )
+
+
+def test_a_set_guarded_by_the_default_is_named_by_the_default() -> None:
+    data = _data(breaker=True)
+    del data["tenants"]
+    data["configuration_sets"][1]["monitoring"] = {"alarms": ["rendering_failures"]}
+    ((field, value, rule),) = _problems(data)
+    assert (field, value) == ("monitoring.breaker", True)
+    assert rule == (
+        "pausing configuration set 'transactional' needs its bounce_rate or complaint_rate alarm"
+        " (the breaker watches their critical level): give the set reputation metrics and one"
+        " of those alarms"
+    )
 
 
 # -- SES's own sending-status events --------------------------------------------------------

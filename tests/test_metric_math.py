@@ -52,6 +52,21 @@ def test_the_tenant_rate(send: float | None, bounce: float | None, rate: float |
         ("missing + 1", None),
         ("FILL(missing, 7) + a", 9.0),
         ("1.5e1 + .5", 15.5),
+        ("a + 1   ", 3.0),  # trailing blanks
+        ("a > 2 AND a < 3", 0.0),
+        ("a > 1 OR a > 3", 1.0),
+        ("a > 1 && a < 3", 1.0),
+        ("a > 1 || a > 5", 1.0),
+        ("-missing", None),
+        ("NOT missing", None),
+        ("(a > 3 OR a == 2) * 5", 5.0),  # a whole expression inside parentheses
+        ("IF(a > 3 OR a == 2, 10, 20)", 10.0),  # ... as IF's condition
+        ("IF(1, a > 3 OR a == 2, 0)", 1.0),  # ... and branches
+        ("IF(0, 0, a > 3 OR a == 2)", 1.0),
+        ("IF(a > 5, 1, a)", 2.0),  # the else branch reads the metrics
+        ("FILL(missing, a)", 2.0),  # so does FILL's value
+        ("FILL(a > 3 OR a == 2, 0)", 1.0),
+        ("FILL(missing, 0 OR 1)", 1.0),
     ],
 )
 def test_operators(expression: str, value: float | None) -> None:
@@ -75,6 +90,32 @@ def test_operators(expression: str, value: float | None) -> None:
 def test_what_it_does_not_know_is_refused(expression: str) -> None:
     with pytest.raises(Unsupported):
         evaluate(expression, {"a": 1.0})
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("(a 2", "expected ), found 2"),  # a separator or a parenthesis is what it must be
+        ("IF(a ) 1, 2)", "expected ,, found )"),
+        ("IF(a, 1 ) 2)", "expected ,, found )"),
+        ("IF(a, 1, 2 ,", "expected ), found ,"),
+        ("FILL(a ) 7)", "expected ,, found )"),
+        ("FILL(a, 7 ,", "expected ), found ,"),
+        ("IF(a, 1", "expected ,, found the end"),
+        ("a +", "expected more, found the end"),
+        ("a $ 2", "cannot read ' $ 2'"),
+        ("a 2", "unexpected '2'"),
+        (")", "unexpected ')'"),
+        ("_a + 1", "cannot read '_a + 1'"),  # a metric id starts with a letter
+        ("b + 1", "'b' is not a metric of the alarm"),
+        ("RATE(a)", "the function RATE is not evaluated here"),
+        ("FILL(a, repeat)", "FILL with REPEAT"),
+    ],
+)
+def test_what_is_refused_says_why(expression: str, message: str) -> None:
+    with pytest.raises(Unsupported) as refused:
+        evaluate(expression, {"a": 1.0})
+    assert str(refused.value) == message
 
 
 # -- the input transformer, as EventBridge applies it -------------------------------------------

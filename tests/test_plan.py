@@ -37,16 +37,20 @@ def test_each_ses_resource_counts_its_calls() -> None:
                 },
             },
             "U": {"Type": "AWS::SES::Tenant", "Properties": {"TenantName": "bare"}},
+            "V": {
+                "Type": "AWS::SES::Tenant",
+                "Properties": {"TenantName": "kept", "SuppressionAttributes": {"x": 1}},
+            },
             "Q": {"Type": "AWS::SNS::Topic"},
         }
     }
     assert ses_calls(template) == {
         "CreateConfigurationSet": 2,
         "CreateConfigurationSetEventDestination": 3,
-        "CreateTenant": 2,
+        "CreateTenant": 3,
         "CreateTenantResourceAssociation": 2,
         "UpdateReputationEntityPolicy": 1,
-        "PutTenantSuppressionAttributes": 1,
+        "PutTenantSuppressionAttributes": 2,
     }
 
 
@@ -112,6 +116,65 @@ def test_the_command_reads_a_cloud_assembly(tmp_path: Path) -> None:
         cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
+    from ses_events.plan import plan_assembly
+
+    plan = plan_assembly(tmp_path)  # what the command printed, read in this process
+    assert list(plan.by_stack) == ["SesEvents"]
+    assert plan.calls["CreateConfigurationSet"] == len(spec.configuration_sets)
+    assert plan.report() == result.stdout.rstrip("\n")
     sets = len(spec.configuration_sets)
     assert f"  {'CreateConfigurationSet':<40} {sets:>8,}  (at 1/s: {sets} s)" in result.stdout
     assert "At SES's documented rates: at least" in result.stdout
+
+
+def test_the_report_in_full() -> None:
+    """Most calls first (ties by name), each timed at its rate or said to have none; the stacks
+    listed when there are several."""
+    plan = plan_templates(
+        [
+            (
+                "Mail",
+                {
+                    "Resources": {
+                        **{f"S{i}": {"Type": "AWS::SES::ConfigurationSet"} for i in range(90)},
+                        **{
+                            f"D{i}": {"Type": "AWS::SES::ConfigurationSetEventDestination"}
+                            for i in range(150)
+                        },
+                    }
+                },
+            ),
+            (
+                "Mail-2",
+                {
+                    "Resources": {
+                        "T": {"Type": "AWS::SES::Tenant"},
+                        "S": {"Type": "AWS::SES::ConfigurationSet"},
+                    }
+                },
+            ),
+        ]
+    )
+    assert plan.by_stack == {
+        "Mail": {"CreateConfigurationSet": 90, "CreateConfigurationSetEventDestination": 150},
+        "Mail-2": {"CreateTenant": 1, "CreateConfigurationSet": 1},
+    }
+    assert plan.report().splitlines() == [
+        "SES calls a deploy from nothing makes: 242",
+        "  CreateConfigurationSetEventDestination        150  (at 1/s: 2 min 30 s)",
+        "  CreateConfigurationSet                         91  (at 1/s: 1 min 31 s)",
+        "  CreateTenant                                    1  (rate not documented)",
+        "At SES's documented rates: at least 2 min 30 s; one call after another 4 min 01 s."
+        " The rates are the account's in the Region: more stacks at once do not shorten it"
+        " (README, 'Deploying thousands').",
+        "By stack:",
+        "  Mail: 240 calls",
+        "  Mail-2: 2 calls",
+    ]
+    one = plan_templates([("Mail", {"Resources": {"S": {"Type": "AWS::SES::ConfigurationSet"}}})])
+    assert "By stack:" not in one.report()  # one stack: nothing to break down
+
+
+def test_operations_with_as_many_calls_are_listed_by_name() -> None:
+    report = _plan(CreateTenant=5, CreateConfigurationSet=5).report().splitlines()
+    assert [line.split()[0] for line in report[1:3]] == ["CreateConfigurationSet", "CreateTenant"]

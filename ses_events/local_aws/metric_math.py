@@ -31,7 +31,7 @@ Node = Callable[[Mapping[str, Value]], Value]
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<number>\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)"
-    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<name>[A-Za-z][A-Za-z0-9_]*)"
     r"|(?P<op>>=|<=|==|!=|&&|\|\||[-+*/()<>,!]))"
 )
 # binding power of each binary operator, loosest first
@@ -50,7 +50,7 @@ class _Tokens:
 
     def take(self, expected: str | None = None) -> str:
         token = self.peek()
-        if token is None or (expected is not None and token.upper() != expected):
+        if token is None or (expected is not None and token != expected):
             raise Unsupported(f"expected {expected or 'more'}, found {token or 'the end'}")
         self.at += 1
         return token
@@ -114,7 +114,7 @@ def _operand(tokens: _Tokens) -> Node:
     if token[0].isdigit() or token[0] == ".":
         number = float(token)
         return lambda _v: number
-    if token[0].isalpha() or token[0] == "_":
+    if token[0].isalpha():  # a metric id starts with a letter
         if tokens.peek() == "(":
             return _function(upper, tokens)
         return lambda v: _metric(v, token)

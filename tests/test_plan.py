@@ -178,3 +178,44 @@ def test_the_report_in_full() -> None:
 def test_operations_with_as_many_calls_are_listed_by_name() -> None:
     report = _plan(CreateTenant=5, CreateConfigurationSet=5).report().splitlines()
     assert [line.split()[0] for line in report[1:3]] == ["CreateConfigurationSet", "CreateTenant"]
+
+
+def test_an_assembly_is_read_stack_by_stack_by_display_name(tmp_path: Path) -> None:
+    """Only the stacks of the manifest count (a tree or an asset is no stack), named as the
+    CDK CLI shows them; a manifest without artifacts plans nothing."""
+    import json
+
+    from ses_events.plan import plan_assembly
+
+    one = {"Resources": {"S": {"Type": "AWS::SES::ConfigurationSet"}}}
+    (tmp_path / "A.template.json").write_text(json.dumps(one))
+    (tmp_path / "C.template.json").write_text(json.dumps({"Resources": {}}))
+    manifest = {
+        "artifacts": {
+            "A": {
+                "type": "aws:cloudformation:stack",
+                "displayName": "Stage/A",
+                "properties": {"templateFile": "A.template.json"},
+            },
+            "B-tree": {"type": "cdk:tree", "properties": {"file": "tree.json"}},
+            "C": {
+                "type": "aws:cloudformation:stack",
+                "properties": {"templateFile": "C.template.json"},
+            },
+        }
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    plan = plan_assembly(tmp_path)
+    assert plan.by_stack == {"Stage/A": {"CreateConfigurationSet": 1}, "C": {}}
+    assert plan.calls == {"CreateConfigurationSet": 1}
+    (tmp_path / "manifest.json").write_text(json.dumps({"version": "1"}))
+    assert plan_assembly(tmp_path).calls == {}
+
+
+def test_the_time_is_the_calls_over_the_rate(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ses_events.plan as plan_module
+
+    monkeypatch.setitem(plan_module.DOCUMENTED_RATES, "CreateConfigurationSet", 2.0)  # type: ignore[index]
+    plan = _plan(CreateConfigurationSet=100)
+    assert plan.least_seconds == 50
+    assert "(at 2/s: 50 s)" in plan.report()

@@ -59,14 +59,14 @@ class _Tokens:
 def _tokens(expression: str) -> _Tokens:
     items: list[str] = []
     at = 0
-    while at < len(expression):
-        found = _TOKEN.match(expression, at)
-        if found is None or found.end() == at:
-            if expression[at:].strip():
-                raise Unsupported(f"cannot read {expression[at:]!r}")
-            break
-        items.append(found.group(found.lastgroup or 0))
+    for found in _TOKEN.finditer(expression):
+        if found.start() != at:
+            break  # something between two tokens that is none
+        assert found.lastgroup is not None  # every alternative is a named group
+        items.append(found.group(found.lastgroup))
         at = found.end()
+    if expression[at:].strip():
+        raise Unsupported(f"cannot read {expression[at:]!r}")
     return _Tokens(items)
 
 
@@ -132,7 +132,7 @@ def _function(name: str, tokens: _Tokens) -> Node:
         return _fill(tokens)
     if name != "IF":
         raise Unsupported(f"the function {name} is not evaluated here")
-    tokens.take("(")
+    tokens.take()  # the "(" the caller saw
     condition = _expression(tokens, 0)
     tokens.take(",")
     then = _expression(tokens, 0)
@@ -152,11 +152,11 @@ def _function(name: str, tokens: _Tokens) -> Node:
 def _fill(tokens: _Tokens) -> Node:
     """``FILL(m, value)``: ``m``, or ``value`` where ``m`` has no data point (a number; FILL's
     ``REPEAT`` and ``LINEAR`` need the series around the gap and are not evaluated here)."""
-    tokens.take("(")
+    tokens.take()  # the "(" the caller saw
     series = _expression(tokens, 0)
     tokens.take(",")
-    with_what = tokens.peek() or ""
-    if with_what.upper() in ("REPEAT", "LINEAR"):
+    with_what = tokens.peek()
+    if with_what is not None and with_what.upper() in ("REPEAT", "LINEAR"):
         raise Unsupported(f"FILL with {with_what.upper()}")
     value = _expression(tokens, 0)
     tokens.take(")")

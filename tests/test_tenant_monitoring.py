@@ -414,3 +414,20 @@ def test_tenant_alarms_on_their_own() -> None:
     assert f"mail-tenant-{'x' * 64}-bounce-rate-critical" in names
     body = json.dumps(Template.from_stack(stack).to_json())
     assert "IF(send >= 1, FILL(bounce, 0) / send, 0)" in body
+
+
+@pytest.mark.parametrize("tenants", ["per_tenant", "fleet", "none"])
+def test_the_layout_counts_each_way_of_watching_exactly(tenants: str) -> None:
+    """The budget that is exactly the template's resource count keeps one stack; one less
+    does not (the fleet's alarms and dashboard are counted only when tenants are watched)."""
+    from ses_events import SesEventsValidationError
+
+    data = _with(tenants=tenants)
+    count = len(_template(data).to_json()["Resources"])
+    data["layout"] = {"max_resources_per_stack": count}
+    assert len(plan_layout(parse_spec(data)).parts) == 1
+    data["layout"] = {"max_resources_per_stack": count - 1}
+    try:
+        assert len(plan_layout(parse_spec(data)).parts) == 2
+    except SesEventsValidationError:
+        pass  # refused: it did not fit either

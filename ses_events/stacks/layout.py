@@ -222,7 +222,7 @@ def _shared(
         if spec.tenants and part == 1:
             count += _SES_STATUS_RULE
         if monitoring.dashboards == "per_environment":
-            count += -(-shown // _SETS_PER_DASHBOARD) if shown else 0
+            count += -(-shown // _SETS_PER_DASHBOARD)  # 0 when none is shown
         elif monitoring.dashboards == "per_configuration_set":
             count += shown
     return count

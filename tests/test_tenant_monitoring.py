@@ -3,6 +3,7 @@ destination, a dashboard section per tenant, and a Metrics Insights fleet view f
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 from typing import Any
@@ -427,7 +428,5 @@ def test_the_layout_counts_each_way_of_watching_exactly(tenants: str) -> None:
     data["layout"] = {"max_resources_per_stack": count}
     assert len(plan_layout(parse_spec(data)).parts) == 1
     data["layout"] = {"max_resources_per_stack": count - 1}
-    try:
+    with contextlib.suppress(SesEventsValidationError):  # refused: it did not fit either
         assert len(plan_layout(parse_spec(data)).parts) == 2
-    except SesEventsValidationError:
-        pass  # refused: it did not fit either

@@ -41,11 +41,10 @@ def _tag(text: str) -> tuple[str, str]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from ses_events.cli.arguments import (
+        add_ses_client_arguments,
         configuration_set_name,
         email_address,
-        endpoint_url,
         pattern,
-        region,
         spec_file,
     )
 
@@ -91,14 +90,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="with --spec, fail instead of warning about a missing dimension tag",
     )
-    parser.add_argument(
-        "--region", type=region, help="AWS Region (default: from the AWS configuration)"
-    )
-    parser.add_argument(
-        "--endpoint-url",
-        type=endpoint_url,
-        help="SES endpoint, for example the local AWS (default: AWS, or $AWS_ENDPOINT_URL)",
-    )
+    add_ses_client_arguments(parser)
 
 
 def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None) -> int:

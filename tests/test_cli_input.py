@@ -72,6 +72,8 @@ BAD_ARGUMENTS: list[tuple[list[str], str, str, str]] = [
     ),
     # cost
     (["cost", "missing"], "outdir", "'missing'", "does not exist"),
+    (["plan", "missing"], "outdir", "'missing'", "does not exist: expected a cloud assembly"),
+    (["plan", "empty-dir"], "outdir", "'empty-dir'", "has no manifest.json"),
     (["cost", "bad-assembly"], "outdir", "'bad-assembly'", "Stack.template.json is not JSON"),
     (["cost", "--events-per-month", "-1"], "--events-per-month", "'-1'", "0 or more"),
     (["cost", "--events-per-month", "many"], "--events-per-month", "'many'", "a whole number"),

@@ -144,6 +144,18 @@ def endpoint_url(text: str) -> str:
     return text
 
 
+def add_ses_client_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--region`` and ``--endpoint-url``: where the SES client of a command goes."""
+    parser.add_argument(
+        "--region", type=region, help="AWS Region (default: from the AWS configuration)"
+    )
+    parser.add_argument(
+        "--endpoint-url",
+        type=endpoint_url,
+        help="SES endpoint, for example the local AWS (default: AWS, or $AWS_ENDPOINT_URL)",
+    )
+
+
 def instant(text: str) -> str:
     """An ISO 8601 date or time, such as ``2026-11-01`` or ``2026-11-01T12:00:00Z``."""
     from ses_events.analytics.engines import parse_instant

@@ -34,7 +34,7 @@ _TARGET = {"pause": breaker_rules.PAUSED, "reinstate": breaker_rules.REINSTATED}
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from ses_events import rules
-    from ses_events.cli.arguments import endpoint_url, pattern, region
+    from ses_events.cli.arguments import add_ses_client_arguments, pattern
 
     parser.add_argument("action", choices=["status", "pause", "reinstate"], help="what to do")
     parser.add_argument(
@@ -43,14 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--yes", action="store_true", help="pause or reinstate without asking (for scripts)"
     )
-    parser.add_argument(
-        "--region", type=region, help="AWS Region (default: from the AWS configuration)"
-    )
-    parser.add_argument(
-        "--endpoint-url",
-        type=endpoint_url,
-        help="SES endpoint, for example the local AWS (default: AWS, or $AWS_ENDPOINT_URL)",
-    )
+    add_ses_client_arguments(parser)
 
 
 def run(args: argparse.Namespace, stdin: TextIO | None = None) -> int:

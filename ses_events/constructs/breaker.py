@@ -189,14 +189,10 @@ class ReputationBreaker(Construct):
             self, "Log", retention=log_retention, removal_policy=RemovalPolicy.RETAIN
         )
         """Every execution, with its input (which tenant, which alarm, why): the log of pauses."""
-        self.role = iam.Role(
-            self,
+        self.role = self._role(
             "Role",
-            assumed_by=iam.ServicePrincipal(
-                "states.amazonaws.com",
-                conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
-            ),
-            description="Pauses the SES tenants and configuration sets its breaker guards",
+            "states.amazonaws.com",
+            "Pauses the SES tenants and configuration sets its breaker guards",
         )
         """The state machine's role: the guarded tenants and sets, the topic, its logs."""
 
@@ -299,14 +295,8 @@ class ReputationBreaker(Construct):
             " what the state machine publishes",
         )
 
-        self.events_role = iam.Role(
-            self,
-            "EventsRole",
-            assumed_by=iam.ServicePrincipal(
-                "events.amazonaws.com",
-                conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
-            ),
-            description="Lets the breaker's rules start its state machine",
+        self.events_role = self._role(
+            "EventsRole", "events.amazonaws.com", "Lets the breaker's rules start its state machine"
         )
         """The role EventBridge starts the state machine with (only that state machine)."""
         self.rules: dict[tuple[GuardedKind, str], events.Rule] = {}
@@ -347,6 +337,18 @@ class ReputationBreaker(Construct):
                 )
             )
             self.rules[(guard.kind, guard.name)] = rule
+
+    def _role(self, construct_id: str, service: str, description: str) -> iam.Role:
+        """A role ``service`` may assume for this account only (``aws:SourceAccount``)."""
+        return iam.Role(
+            self,
+            construct_id,
+            assumed_by=iam.ServicePrincipal(
+                service,
+                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+            ),
+            description=description,
+        )
 
     def _publish(
         self,

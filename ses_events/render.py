@@ -14,7 +14,7 @@ import functools
 import hashlib
 import inspect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ses_events.model import SetModel
@@ -314,6 +314,43 @@ def destination_construct_id(set_name: str, destination_name: str) -> str:
 def destination_path(set_name: str, destination_name: str) -> list[str]:
     """Path of a destination's ``AWS::SES::ConfigurationSetEventDestination``."""
     return [destination_construct_id(set_name, destination_name), RESOURCE_ID]
+
+
+def tenant_construct_id(tenant_name: str) -> str:
+    """The id of a tenant construct the stack builds (in the stack)."""
+    return f"Tenant-{tenant_name}"
+
+
+def tenant_path(tenant_name: str) -> list[str]:
+    """Path of a tenant's ``AWS::SES::Tenant``."""
+    return [tenant_construct_id(tenant_name), RESOURCE_ID]
+
+
+def tenant(
+    tenant_name: str,
+    *,
+    arns: Sequence[Any],
+    policy_arn: Any | None,
+    suppression_reasons: Sequence[str] | None,
+    suppression_scope: str | None,
+    tags: Mapping[str, str] | None,
+) -> Properties:
+    """The properties of an ``AWS::SES::Tenant`` (CloudFormation's spelling), for the
+    :class:`~ses_events.constructs.Tenant` construct and the bulk path alike: ``arns`` are the
+    associated resources' ARNs, ``policy_arn`` the reputation policy's, already rendered."""
+    properties: Properties = {"TenantName": tenant_name}
+    if arns:
+        properties["ResourceAssociations"] = [{"ResourceArn": arn} for arn in arns]
+    if policy_arn is not None:
+        properties["ReputationEntity"] = {"Policy": {"ReputationEntityPolicy": policy_arn}}
+    if suppression_reasons is not None or suppression_scope is not None:
+        properties["SuppressionAttributes"] = {
+            "SuppressedReasons": list(suppression_reasons or ()),
+            "SuppressionScope": suppression_scope or "ACCOUNT",
+        }
+    if tags:
+        properties["Tags"] = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
+    return properties
 
 
 MAX_LOGICAL_ID_LENGTH = 255

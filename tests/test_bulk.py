@@ -6,12 +6,14 @@ import hashlib
 from typing import Any
 
 import pytest
+from aws_cdk import Environment
 from aws_cdk.assertions import Template
 
+from ses_events.constructs import Tenant
 from ses_events.render import logical_id
 from ses_events.spec import parse_spec
 from ses_events.stacks import SesEventPublishingStack
-from ses_events.stacks.bulk import BULK_CONSTRUCT_ID, is_plain
+from ses_events.stacks.bulk import BULK_CONSTRUCT_ID, IncludedTenant, is_plain, is_plain_tenant
 from tests.conftest import new_app
 
 # Every option of a set, on one set or another (rendered by render.configuration_set both ways).
@@ -75,8 +77,39 @@ SPEC: dict[str, Any] = {
 }
 
 
-def _resources(bulk: bool) -> dict[str, Any]:
-    stack = SesEventPublishingStack(new_app(), "Tenants", spec=parse_spec(SPEC), bulk=bulk)
+# Every option of a tenant, on one tenant or another (rendered by render.tenant both ways).
+TENANTS: list[dict[str, Any]] = [
+    {"name": "bare"},
+    {"name": "one", "configuration_sets": ["tenant-0"]},
+    {
+        "name": "many",
+        "configuration_sets": ["tenant-2", "tenant-1"],
+        "identities": [
+            "mail.example.com",
+            "news@example.com",
+            "arn:aws:ses:eu-west-1:123456789012:identity/other.example",
+        ],
+        "templates": ["welcome", "arn:aws:ses:eu-west-1:123456789012:template/receipt"],
+        "resource_arns": ["arn:aws:ses:eu-west-1:123456789012:dedicated-ip-pool/pool-1"],
+        "reputation_policy": "strict",
+    },
+    {
+        "name": "suppressed",
+        "configuration_sets": ["tenant-1"],
+        "suppression": {"reasons": ["BOUNCE"], "scope": "TENANT"},
+        "reputation_policy": "none",
+    },
+    {"name": "empty-list", "suppression": {"reasons": []}},
+]
+
+
+def _resources(
+    bulk: bool, *, env: Environment | None = None, tenants: bool = True
+) -> dict[str, Any]:
+    document = {**SPEC, "tenants": TENANTS} if tenants else SPEC
+    stack = SesEventPublishingStack(
+        new_app(), "Tenants", spec=parse_spec(document), bulk=bulk, env=env
+    )
     assert (stack.plain_sets is not None) is bulk
     resources: dict[str, Any] = Template.from_stack(stack).to_json()["Resources"]
     return resources
@@ -89,8 +122,10 @@ def test_bulk_and_constructs_give_the_same_resources_and_logical_ids() -> None:
         assert in_bulk[logical] == resource, logical
     # and the sets really came through the include, tags of the stack included
     kinds = [r["Type"] for r in in_bulk.values()]
+    assert kinds.count("AWS::SES::Tenant") == len(TENANTS)
     assert kinds.count("AWS::SES::ConfigurationSet") == 6
-    assert kinds.count("AWS::SES::ConfigurationSetEventDestination") == 24
+    # four a set, and per-tenant monitoring's metrics destination on each tenant's set (0, 1, 2)
+    assert kinds.count("AWS::SES::ConfigurationSetEventDestination") == 24 + 3
     # with their options (every CloudFormation property of a set is on one of them; Tags are
     # the stack's)
     sets = [r["Properties"] for r in in_bulk.values() if r["Type"] == "AWS::SES::ConfigurationSet"]
@@ -106,6 +141,58 @@ def test_bulk_and_constructs_give_the_same_resources_and_logical_ids() -> None:
         "VdmOptions",
         "Tags",
     }
+
+
+@pytest.mark.parametrize(
+    "env",
+    [Environment(account="123456789012", region="eu-west-1"), Environment(region="us-east-1")],
+    ids=["account-and-region", "region-only"],
+)
+def test_tenants_in_bulk_match_the_constructs_in_a_stack_with_an_environment(
+    env: Environment,
+) -> None:
+    by_construct, in_bulk = _resources(bulk=False, env=env), _resources(bulk=True, env=env)
+    tenants = {k: r for k, r in by_construct.items() if r["Type"] == "AWS::SES::Tenant"}
+    assert len(tenants) == len(TENANTS)
+    for logical, resource in tenants.items():
+        assert in_bulk[logical] == resource, logical
+    many = next(r for r in tenants.values() if r["Properties"]["TenantName"] == "many")
+    associations = [a["ResourceArn"] for a in many["Properties"]["ResourceAssociations"]]
+    if env.account:  # a stack with an account and Region writes its ARNs as text
+        assert associations[0] == "arn:aws:ses:eu-west-1:123456789012:configuration-set/tenant-2"
+    else:
+        assert "Fn::Join" in associations[0]
+
+
+def test_plain_tenants_go_in_bulk_and_the_others_as_constructs() -> None:
+    document = {
+        **SPEC,
+        "tenants": [
+            {"name": "plain", "configuration_sets": ["tenant-0"]},
+            {"name": "tagged", "configuration_sets": ["tenant-0"], "tags": {"team": "a"}},
+            {"name": "mixed", "configuration_sets": ["tenant-0", "alarmed"]},
+        ],
+        "configuration_sets": [
+            *SPEC["configuration_sets"],
+            {"name": "alarmed", "monitoring": {"dashboard": False}},
+        ],
+    }
+    spec = parse_spec(document)
+    plain = {cs.name for cs in spec.configuration_sets if is_plain(spec, cs)}
+    assert [is_plain_tenant(t, plain) for t in spec.tenants] == [True, False, False]
+    stack = SesEventPublishingStack(new_app(), "S", spec=spec)
+    assert isinstance(stack.tenants["plain"], IncludedTenant)
+    assert isinstance(stack.tenants["tagged"], Tenant)
+    assert isinstance(stack.tenants["mixed"], Tenant)
+    assert list(stack.tenants) == ["plain", "tagged", "mixed"]  # spec order
+    template = Template.from_stack(stack)
+    resources = template.to_json()["Resources"]
+    included = stack.tenants["plain"]
+    assert resources[included.logical_id]["Properties"]["TenantName"] == "plain"
+    assert stack.resolve(included.tenant_arn) == {"Fn::GetAtt": [included.logical_id, "Arn"]}
+    assert included.resource.cfn_resource_type == "AWS::SES::Tenant"
+    tagged = resources[logical_id(["Tenant-tagged", "Resource"])]
+    assert {"Key": "team", "Value": "a"} in tagged["Properties"]["Tags"]
 
 
 def test_sets_with_alarms_a_dashboard_section_or_tags_are_built_as_constructs() -> None:

@@ -43,11 +43,13 @@ print(json.dumps(stack.template))
 """
 
 
-def example_stack_template(python: str | Path, cwd: Path) -> dict[str, Any]:
-    """The example spec's stack as ``python``'s ses-events and aws-cdk-lib synthesize it."""
+def example_stack_template(
+    python: str | Path, cwd: Path, spec: Path = ROOT / "ses_events" / "examples" / "ses-events.yaml"
+) -> dict[str, Any]:
+    """The ``spec``'s stack (default: the example's) as ``python``'s ses-events and aws-cdk-lib
+    synthesize it."""
     script = cwd / "example_stack.py"
     script.write_text(EXAMPLE_STACK_APP, encoding="utf-8")
-    spec = ROOT / "ses_events" / "examples" / "ses-events.yaml"
     result = subprocess.run(
         [str(python), str(script), str(spec)],
         cwd=cwd,
@@ -171,6 +173,23 @@ def test_the_example_stack_is_the_same_on_every_release(consumer: dict[str, Any]
     assert marketing["TrackingOptions"]["HttpsPolicy"] == "REQUIRE"
     kinds = {r["Type"] for r in there_template["Resources"].values()}
     assert {"AWS::KinesisFirehose::DeliveryStream", "AWS::CloudWatch::Alarm"} <= kinds
+
+
+@pytest.mark.consumer
+def test_tenants_written_in_bulk_are_the_same_on_every_release(consumer: dict[str, Any]) -> None:
+    """Plain sets and their tenants go through one ``CfnInclude`` (2.160 has no ``CfnTenant``:
+    the include must still take ``AWS::SES::Tenant``, newer properties and all)."""
+    from tests.test_bulk import SPEC, TENANTS
+
+    spec = consumer["work"] / "tenants.json"
+    document = {**SPEC, "tags": {}, "tenants": TENANTS}
+    spec.write_text(json.dumps(document), encoding="utf-8")
+    here = _ses_resources(example_stack_template(sys.executable, consumer["work"], spec))
+    there = _ses_resources(example_stack_template(consumer["python"], consumer["work"], spec))
+    assert there == here
+    tenants = [p for p in there.values() if "TenantName" in p]
+    assert len(tenants) == len(TENANTS)
+    assert any("ReputationEntity" in p for p in tenants)
 
 
 @pytest.mark.consumer

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 import aws_cdk
 from aws_cdk import ArnFormat, Fn, Stack, Token
 from aws_cdk import aws_ses as ses
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from ses_events import render, rules
 from ses_events.compat import acknowledge
@@ -26,7 +26,14 @@ from ses_events.constructs.configuration_set import (
 from ses_events.constructs.identity_ref import IdentityLike, identity_arn, identity_name
 from ses_events.errors import Problems
 
-__all__ = ["ReputationPolicy", "Tenant", "TenantSuppressionScope"]
+__all__ = [
+    "TENANT_TYPE",
+    "ReputationPolicy",
+    "Tenant",
+    "TenantSuppressionScope",
+    "acknowledge_newer_properties",
+    "policy_arn_template",
+]
 
 TENANT_TYPE = "AWS::SES::Tenant"
 _CFN_TENANT: type | None = getattr(ses, "CfnTenant", None)
@@ -151,20 +158,14 @@ class Tenant(Construct):
             *(self._template_arn(stack, t) for t in templates),
             *resource_arns,
         ]
-        properties: render.Properties = {"TenantName": tenant_name}
-        if arns:
-            properties["ResourceAssociations"] = [{"ResourceArn": arn} for arn in arns]
-        if policy is not None:
-            properties["ReputationEntity"] = {
-                "Policy": {"ReputationEntityPolicy": _policy_arn(policy)}
-            }
-        if suppression_reasons is not None or scope_value is not None:
-            properties["SuppressionAttributes"] = {
-                "SuppressedReasons": list(suppression_reasons or ()),
-                "SuppressionScope": scope_value or TenantSuppressionScope.ACCOUNT.value,
-            }
-        if tags:
-            properties["Tags"] = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
+        properties = render.tenant(
+            tenant_name,
+            arns=arns,
+            policy_arn=None if policy is None else _policy_arn(policy),
+            suppression_reasons=suppression_reasons,
+            suppression_scope=scope_value,
+            tags=tags,
+        )
         self.resource: aws_cdk.CfnResource = (
             render.l1_resource(_CFN_TENANT, self, render.RESOURCE_ID, properties)
             if _CFN_TENANT is not None
@@ -173,15 +174,7 @@ class Tenant(Construct):
             )
         )
         """The ``AWS::SES::Tenant`` resource (``CfnTenant``, or a ``CfnResource`` before it)."""
-        newer = [name for name in _NEWER_PROPERTIES if name in properties]
-        if newer:
-            acknowledge(
-                self.resource,
-                _SCHEMA_FINDING,
-                f"{' and '.join(newer)} belong to AWS::SES::Tenant in CloudFormation's registry"
-                " schema (cfn-lint checks them) and aws-cdk-lib's CfnTenant renders them, but"
-                " the schema its template validation uses lacks them (aws-cdk-lib 2.275.0)",
-            )
+        acknowledge_newer_properties(self.resource, [properties])
         self.tenant_name: str = tenant_name
         """The tenant's name (what senders pass as ``TenantName``)."""
         self.tenant_arn: str = Token.as_string(self.resource.get_att("Arn"))
@@ -219,9 +212,30 @@ class Tenant(Construct):
 
 
 _NEWER_PROPERTIES = ("ReputationEntity", "SuppressionAttributes")
+
+
+def acknowledge_newer_properties(scope: IConstruct, tenants: Sequence[render.Properties]) -> None:
+    """Acknowledge, on ``scope``, aws-cdk-lib's template validation finding about the newer
+    properties of the ``tenants`` (their properties), if any has them."""
+    newer = [name for name in _NEWER_PROPERTIES if any(name in p for p in tenants)]
+    if newer:
+        acknowledge(
+            scope,
+            _SCHEMA_FINDING,
+            f"{' and '.join(newer)} belong to AWS::SES::Tenant in CloudFormation's registry"
+            " schema (cfn-lint checks them) and aws-cdk-lib's CfnTenant renders them, but"
+            " the schema its template validation uses lacks them (aws-cdk-lib 2.275.0)",
+        )
+
+
 _SCHEMA_FINDING = "CloudFormation-Validate::F3002"
 """aws-cdk-lib's template validation ("@aws-cdk/core:validateAgainstDefaultRules"): "Additional
 properties are not allowed"."""
+
+
+def policy_arn_template(policy: str) -> str:
+    """The ``Fn::Sub`` string of the reputation policy ``policy``'s ARN."""
+    return rules.REPUTATION_POLICY_ARN.replace("{policy}", policy)
 
 
 def _policy_arn(policy: str) -> str:
@@ -231,4 +245,4 @@ def _policy_arn(policy: str) -> str:
         return Fn.sub(
             rules.REPUTATION_POLICY_ARN.replace("{policy}", "${Policy}"), {"Policy": policy}
         )
-    return Fn.sub(rules.REPUTATION_POLICY_ARN.replace("{policy}", policy))
+    return Fn.sub(policy_arn_template(policy))

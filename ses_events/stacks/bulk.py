@@ -16,21 +16,33 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import ArnFormat, Stack
+import aws_cdk
+from aws_cdk import ArnFormat, Stack, Token
 from aws_cdk import cloudformation_include as cfn_include
 
 from ses_events import render, rules
 from ses_events.constructs import FirehoseEventArchive, SnsEventTopic
 from ses_events.constructs.stack_facts import StackFacts
+from ses_events.constructs.tenant import (
+    TENANT_TYPE,
+    acknowledge_newer_properties,
+    policy_arn_template,
+)
 from ses_events.model import DestinationKind
 from ses_events.render import logical_id
-from ses_events.spec import ConfigurationSetSpec, EventPublishingSpec
+from ses_events.spec import ConfigurationSetSpec, EventPublishingSpec, TenantSpec
 
-__all__ = ["BULK_CONSTRUCT_ID", "add_plain_sets", "is_plain"]
+__all__ = [
+    "BULK_CONSTRUCT_ID",
+    "IncludedTenant",
+    "add_plain_sets",
+    "is_plain",
+    "is_plain_tenant",
+]
 
 BULK_CONSTRUCT_ID = "ses-events.plain-sets"
 """Id of the ``CfnInclude`` (a dot: no configuration set name can take it)."""
@@ -47,14 +59,114 @@ def is_plain(spec: EventPublishingSpec, cs: ConfigurationSetSpec) -> bool:
     return not model.options.tags and not shown and not alarms
 
 
+def is_plain_tenant(tenant: TenantSpec, plain_sets: Set[str]) -> bool:
+    """Whether the tenant can be written in bulk: every set it sends with is (``plain_sets``:
+    their names), and it has no tags of its own (as for sets: :func:`is_plain`)."""
+    return not tenant.tags and all(name in plain_sets for name in tenant.configuration_sets)
+
+
+class IncludedTenant:
+    """A spec tenant written in bulk: what the stack's monitoring and breaker ask of a
+    :class:`~ses_events.constructs.Tenant`, its resource looked up only when asked."""
+
+    def __init__(self, included: cfn_include.CfnInclude, tenant: TenantSpec) -> None:
+        self._included = included
+        self.tenant_name: str = tenant.name
+        """The tenant's name (what senders pass as ``TenantName``)."""
+        self.identity_names: tuple[str, ...] = tuple(
+            i for i in tenant.identities if not i.startswith("arn:")
+        )
+        """The identities it sends from, by name (those given by ARN left out, as there)."""
+        self.logical_id: str = logical_id(render.tenant_path(tenant.name))
+        """The logical id of its ``AWS::SES::Tenant`` (the construct's)."""
+
+    @property
+    def resource(self) -> aws_cdk.CfnResource:
+        """The included ``AWS::SES::Tenant``."""
+        return self._included.get_resource(self.logical_id)
+
+    @property
+    def tenant_arn(self) -> str:
+        """The tenant's ARN (``Fn::GetAtt [..., Arn]``): what the breaker pauses."""
+        return Token.as_string(self.resource.get_att("Arn"))
+
+
+_PLACEHOLDER = "SESEVENTSBULKPLACEHOLDER"
+
+
+class _Arns:
+    """ARNs of SES resources in the stack as CloudFormation writes them (``Fn::Join`` of the
+    pseudo parameters, or text for a stack with an environment): each kind resolved once, with
+    a placeholder name, then filled in (aws-cdk-lib's ``format_arn``, one jsii call a kind)."""
+
+    def __init__(self, stack: Stack) -> None:
+        self._stack = stack
+        self._resolved: dict[str, Any] = {}
+
+    def __call__(self, resource: str, name: str) -> Any:
+        if resource not in self._resolved:
+            self._resolved[resource] = self._stack.resolve(
+                self._stack.format_arn(
+                    service="ses",
+                    resource=resource,
+                    resource_name=_PLACEHOLDER,
+                    arn_format=ArnFormat.SLASH_RESOURCE_NAME,
+                )
+            )
+        return _fill(self._resolved[resource], name)
+
+
+def _fill(value: Any, name: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(_PLACEHOLDER, name)
+    if isinstance(value, list):
+        return [_fill(v, name) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, name) for k, v in value.items()}
+    return value
+
+
+def _tenant_resource(tenant: TenantSpec, arn: _Arns) -> dict[str, Any]:
+    """The ``AWS::SES::Tenant`` the :class:`~ses_events.constructs.Tenant` construct renders for
+    ``tenant`` (its associations in the same order: sets, identities, templates, ARNs)."""
+    identities = [i for i in tenant.identities if not i.startswith("arn:")]
+    arns = [
+        *(arn("configuration-set", name) for name in tenant.configuration_sets),
+        *(arn("identity", name) for name in identities),
+        *(t if t.startswith("arn:") else arn("template", t) for t in tenant.templates),
+        *(i for i in tenant.identities if i.startswith("arn:")),
+        *tenant.resource_arns,
+    ]
+    suppression = tenant.suppression
+    properties = render.tenant(
+        tenant.name,
+        arns=arns,
+        policy_arn=None
+        if tenant.reputation_policy is None
+        else {"Fn::Sub": policy_arn_template(tenant.reputation_policy)},
+        suppression_reasons=suppression.reasons if suppression else None,
+        suppression_scope=suppression.scope if suppression else None,
+        tags=None,
+    )
+    resource: dict[str, Any] = {"Type": TENANT_TYPE, "Properties": properties}
+    if tenant.configuration_sets:
+        # associated once its sets exist (their names are text, not a Ref)
+        resource["DependsOn"] = [
+            logical_id(render.configuration_set_path(name)) for name in tenant.configuration_sets
+        ]
+    return resource
+
+
 def add_plain_sets(
     stack: Stack,
     sets: Sequence[ConfigurationSetSpec],
     *,
     archives: Mapping[str, FirehoseEventArchive],
     topics: Mapping[str, SnsEventTopic],
+    tenants: Sequence[TenantSpec] = (),
 ) -> cfn_include.CfnInclude:
-    """Add ``sets`` (all plain) to ``stack`` in one ``CfnInclude``; returns it."""
+    """Add ``sets`` (all plain) and ``tenants`` (all plain: :func:`is_plain_tenant`) to
+    ``stack`` in one ``CfnInclude``; returns it."""
     facts = StackFacts.of(stack)
     parameters: dict[str, str] = {}
     declared: dict[str, Any] = {}
@@ -119,10 +231,16 @@ def add_plain_sets(
                     "EventDestination": destination,
                 },
             }
+    arns = _Arns(stack)
+    for tenant in tenants:
+        resources[logical_id(render.tenant_path(tenant.name))] = _tenant_resource(tenant, arns)
     with tempfile.TemporaryDirectory() as work:
         path = Path(work) / "plain-sets.json"
         path.write_text(json.dumps({"Parameters": declared, "Resources": resources}))
         included = cfn_include.CfnInclude(
             stack, BULK_CONSTRUCT_ID, template_file=str(path), parameters=parameters
         )
+    acknowledge_newer_properties(
+        included, [r["Properties"] for r in resources.values() if r["Type"] == TENANT_TYPE]
+    )
     return included

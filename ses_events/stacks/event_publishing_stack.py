@@ -56,13 +56,14 @@ from ses_events.spec import (
     EventPublishingSpec,
     FirehoseDestinationSpec,
     SnsDestinationSpec,
+    TenantSpec,
     ThresholdsSpec,
     funnel_tags,
     guarded_sets,
     guarded_tenants,
     workgroup_name,
 )
-from ses_events.stacks.bulk import add_plain_sets, is_plain
+from ses_events.stacks.bulk import IncludedTenant, add_plain_sets, is_plain, is_plain_tenant
 from ses_events.stacks.layout import TENANTS_PER_DASHBOARD
 
 __all__ = ["SesEventPublishingStack"]
@@ -193,19 +194,32 @@ class SesEventPublishingStack(Stack):
         self.configuration_sets: dict[str, EventPublishingConfigurationSet] = {}
         """Configuration set constructs, by name (the plain sets built in bulk are not here)."""
         plain = [cs for cs in self.hosted if bulk and is_plain(spec, cs)]
+        plain_names = {cs.name for cs in plain}  # (names: comparing pydantic models is slow)
         for cs in self.hosted:
-            if cs not in plain:
+            if cs.name not in plain_names:
                 self.configuration_sets[cs.name] = self._configuration_set(cs)
+        held = self._held_tenants(None if tenants is None else set(tenants))
+        plain_tenants = [t for t in held if bulk and is_plain_tenant(t, plain_names)]
+        in_bulk = {t.name for t in plain_tenants}
         self.plain_sets: cfn_include.CfnInclude | None = (
-            add_plain_sets(self, plain, archives=self.archives, topics=self.topics)
-            if plain
+            add_plain_sets(
+                self, plain, archives=self.archives, topics=self.topics, tenants=plain_tenants
+            )
+            if plain or plain_tenants
             else None
         )
-        """The plain sets' resources, added in one ``CfnInclude`` (see :mod:`.bulk`)."""
+        """The plain sets' and tenants' resources, added in one ``CfnInclude`` (see
+        :mod:`.bulk`)."""
 
-        self.tenants: dict[str, Tenant] = {}
-        """The spec's tenants this stack holds, by name."""
-        self._tenants(None if tenants is None else set(tenants))
+        self.tenants: dict[str, Tenant | IncludedTenant] = {}
+        """The spec's tenants this stack holds, by name, in spec order: a :class:`Tenant`
+        construct, or for a tenant written in bulk with its sets an :class:`.IncludedTenant`."""
+        for tenant in held:
+            self.tenants[tenant.name] = (
+                IncludedTenant(self.plain_sets, tenant)
+                if tenant.name in in_bulk and self.plain_sets is not None
+                else self._tenant(tenant)
+            )
 
         self.analytics: EventQueryWorkgroup | EventNamedQueries | None = None
         """The Athena workgroup and named queries (spec ``analytics``); from the second stack of
@@ -222,7 +236,9 @@ class SesEventPublishingStack(Stack):
         )
         """Dashboards and alarms (the spec's ``monitoring``), unless turned off."""
 
-    def _tenants(self, chosen: set[str] | None) -> None:
+    def _held_tenants(self, chosen: set[str] | None) -> list[TenantSpec]:
+        """The spec's tenants this stack builds: ``chosen``, else those whose first set it
+        holds (tenants without a set: the first stack). Each with all its sets here."""
         hosted = {cs.name for cs in self.hosted}
         problems: list[Problem] = []
         known = {t.name for t in self.spec.tenants}
@@ -230,6 +246,7 @@ class SesEventPublishingStack(Stack):
             Problem("tenants", name, "is not a tenant of the spec")
             for name in sorted((chosen or set()) - known)
         ]
+        held: list[TenantSpec] = []
         for index, tenant in enumerate(self.spec.tenants):
             sets = tenant.configuration_sets
             if chosen is not None:
@@ -248,35 +265,38 @@ class SesEventPublishingStack(Stack):
                             " layout file says which stack holds which set and tenant)",
                         )
                     )
-            if problems:
-                continue
-            construct = Tenant(
-                self,
-                f"Tenant-{tenant.name}",
-                tenant_name=tenant.name,
-                configuration_sets=[self._set_for_tenant(name) for name in sets],
-                identities=[i for i in tenant.identities if not i.startswith("arn:")],
-                templates=tenant.templates,
-                resource_arns=[
-                    *(i for i in tenant.identities if i.startswith("arn:")),
-                    *tenant.resource_arns,
-                ],
-                reputation_policy=tenant.reputation_policy,
-                suppression_reasons=tenant.suppression.reasons if tenant.suppression else None,
-                suppression_scope=tenant.suppression.scope if tenant.suppression else None,
-                tags=tenant.tags,
-            )
-            for name in sets:
-                if name not in self.configuration_sets and self.plain_sets is not None:
-                    # a set built in bulk: the tenant is associated once the set exists
-                    construct.resource.add_dependency(
-                        self.plain_sets.get_resource(
-                            render.logical_id(render.configuration_set_path(name))
-                        )
-                    )
-            self.tenants[tenant.name] = construct
+            held.append(tenant)
         if problems:
             raise SesEventsValidationError(self.node.path, problems)
+        return held
+
+    def _tenant(self, tenant: TenantSpec) -> Tenant:
+        sets = tenant.configuration_sets
+        construct = Tenant(
+            self,
+            render.tenant_construct_id(tenant.name),
+            tenant_name=tenant.name,
+            configuration_sets=[self._set_for_tenant(name) for name in sets],
+            identities=[i for i in tenant.identities if not i.startswith("arn:")],
+            templates=tenant.templates,
+            resource_arns=[
+                *(i for i in tenant.identities if i.startswith("arn:")),
+                *tenant.resource_arns,
+            ],
+            reputation_policy=tenant.reputation_policy,
+            suppression_reasons=tenant.suppression.reasons if tenant.suppression else None,
+            suppression_scope=tenant.suppression.scope if tenant.suppression else None,
+            tags=tenant.tags,
+        )
+        for name in sets:
+            if name not in self.configuration_sets and self.plain_sets is not None:
+                # a set built in bulk: the tenant is associated once the set exists
+                construct.resource.add_dependency(
+                    self.plain_sets.get_resource(
+                        render.logical_id(render.configuration_set_path(name))
+                    )
+                )
+        return construct
 
     def _set_for_tenant(self, name: str) -> EventPublishingConfigurationSet | str:
         return self.configuration_sets.get(name, name)

@@ -187,6 +187,7 @@ class _Reader:
         self.sources: list[Iterator[Any]] = [events]
         self.recordings: list[list[Any]] = []
         self.anchors: dict[str, list[Any]] = {}
+        self.tags: dict[tuple[str, tuple[bool, bool]], str] = {}
 
     def next(self) -> Any:
         event = next(self.sources[-1])
@@ -231,7 +232,9 @@ class _Reader:
     def scalar(self, event: Any, path: Path, *, key: bool = False) -> Any:
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
+            tag = self._resolve(event.value, event.implicit)
+        if tag == _STR:  # text, as SafeConstructor reads it (most of a spec: nothing to do)
+            return event.value
         node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             value = self.constructor.construct_object(node)
@@ -246,7 +249,7 @@ class _Reader:
         where = location(path) + (" (a key)" if key else "")
         if key:
             path = (*path, value, "[key]")  # where pydantic reports a bad key
-        if not event.style and tag != _STR:  # plain: None in PyYAML, '' in libyaml
+        if not event.style:  # plain: None in PyYAML, '' in libyaml
             kind = _KINDS.get(tag, tag)
             line = _line(event)
             self.plain[location(path)] = PlainScalar(line, event.value, kind)
@@ -260,6 +263,15 @@ class _Reader:
                     )
                 )
         return value
+
+    def _resolve(self, value: str, implicit: tuple[bool, bool]) -> str:
+        """The tag YAML gives an untagged scalar (remembered: a spec repeats its words)."""
+        known = self.tags.get((value, implicit))
+        if known is None:
+            known = self.tags[(value, implicit)] = self.resolver.resolve(
+                ScalarNode, value, implicit
+            )
+        return str(known)
 
     def mapping(self, path: Path) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -313,7 +325,7 @@ class _Reader:
     def _is_merge(self, event: Any) -> bool:
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
+            tag = self._resolve(event.value, event.implicit)
         return bool(tag == _MERGE)
 
 

@@ -252,10 +252,11 @@ def _tenant_problems(spec: EventPublishingSpec) -> list[Problem]:
             Problem(f"tenants[{names.index(name)}].name", name, "tenant names must be unique")
         )
     sets = [cs.name for cs in spec.configuration_sets]
+    known = set(sets)
     for i, tenant in enumerate(spec.tenants):
         where = f"tenants[{i}]"
         for j, name in enumerate(tenant.configuration_sets):
-            if name not in sets:
+            if name not in known:
                 found.append(
                     Problem(
                         f"{where}.configuration_sets[{j}]",

@@ -377,7 +377,16 @@ def test_generate_events_and_query_commands(
         line.startswith("marketing,") for line in lines[1:]
     )
     assert cli(["query", "funnel", "--archive", str(archive), "--show-sql"]) == 0
-    assert "read_json" in capsys.readouterr().out.lower()
+    shown = capsys.readouterr()
+    assert "read_json" in shown.out.lower() and "reading" not in shown.err
+    window = ["--since", "2026-11-02", "--until", "2026-11-03", "--show-sql"]
+    assert cli(["query", "funnel", "--archive", str(archive), *window, "--slack-days", "0"]) == 0
+    shown = capsys.readouterr()
+    assert shown.err == (
+        "ses-events query: reading hour partitions 2026-11-01T23:00Z to 2026-11-02T23:00Z (UTC,"
+        " as Firehose received the records)\n"
+    )
+    assert "day = 2" in shown.out and "hour >= 23" in shown.out
     assert cli(["query", "nope", "--archive", str(archive)]) == 2
     assert cli(["query", "funnel", "--archive", str(tmp_path / "missing")]) == 2
     assert cli(["query", "funnel", "--engine", "athena", "--assembly", str(tmp_path)]) == 2

@@ -167,6 +167,18 @@ BAD_ARGUMENTS: list[tuple[list[str], str, str, str]] = [
         "expected a time later than --since 2026-11-01",
     ),
     (
+        ["query", "funnel", "--archive", "archive", "--slack-days", "367"],
+        "--slack-days",
+        "'367'",
+        "expected a whole number from 0 to 366",
+    ),
+    (
+        ["query", "funnel", "--archive", "archive", "--slack-days", "-1"],
+        "--slack-days",
+        "'-1'",
+        "expected a whole number from 0 to 366",
+    ),
+    (
         ["query", "funnel", "--archive", "archive", "--since", "yesterday"],
         "--since",
         "'yesterday'",

@@ -6,6 +6,7 @@ mutmut run over ses_events/analytics/engines.py (scripts/mutation.sh query-filte
 from __future__ import annotations
 
 import gzip
+import re
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -85,13 +86,20 @@ def test_the_condition_is_the_filter_in_trino() -> None:
     assert condition is not None
     assert condition.sql(dialect="trino") == (
         "configuration_set IN ('a', 'b-2')"
+        # the partitions: the hour before since (Firehose buffering) to 7 days after until
+        " AND ((year = 2026 AND month = 10 AND day = 31 AND hour >= 23)"
+        " OR (year = 2026 AND month = 11 AND day BETWEEN 1 AND 8))"
         " AND FROM_ISO8601_TIMESTAMP(mail.timestamp) >= FROM_ISO8601_TIMESTAMP('2026-11-01')"
         " AND FROM_ISO8601_TIMESTAMP(mail.timestamp) < FROM_ISO8601_TIMESTAMP('2026-11-02T00:00:00Z')"
     )
-    only_until = QueryFilter(until="2026-11-02").condition()
+    unpruned = QueryFilter(("a",), "2026-11-01", "2026-11-02", prune=False).condition()
+    assert unpruned is not None and "year" not in unpruned.sql(dialect="trino")
+    only_until = QueryFilter(until="2026-11-02", slack_days=0).condition()
     assert only_until is not None
     assert only_until.sql(dialect="trino") == (
-        "FROM_ISO8601_TIMESTAMP(mail.timestamp) < FROM_ISO8601_TIMESTAMP('2026-11-02')"
+        "(year < 2026 OR (year = 2026 AND (month < 11 OR (month = 11 AND (day < 1 OR"
+        " (day = 1 AND hour <= 23))))))"
+        " AND FROM_ISO8601_TIMESTAMP(mail.timestamp) < FROM_ISO8601_TIMESTAMP('2026-11-02')"
     )
     with pytest.raises(SesEventsValidationError):
         QueryFilter(("bad name",)).condition()  # checked before any SQL is made
@@ -152,13 +160,19 @@ def test_duckdb_storage_formats(tmp_path: Path) -> None:
     assert caught.value.where == "DuckDB engine"
     parquet = DuckDBEngine(f"{tmp_path}/", storage_format="parquet")
     assert parquet.archive == str(tmp_path)
+    # the partition columns typed as the Glue table types them
+    hive_types = (
+        "hive_types = {'configuration_set': 'VARCHAR', 'year': 'INTEGER', 'month': 'INTEGER',"
+        " 'day': 'INTEGER', 'hour': 'INTEGER'}"
+    )
     assert parquet.source() == (
-        f"read_parquet('{tmp_path}/**/*.parquet', hive_partitioning = true, union_by_name = true)"
+        f"read_parquet('{tmp_path}/**/*.parquet', hive_partitioning = true, {hive_types},"
+        " union_by_name = true)"
     )
     json_source = DuckDBEngine(tmp_path).source()
     assert json_source.startswith(
         f"read_json('{tmp_path}/**/*.gz', format = 'newline_delimited', compression = 'gzip',"
-        " hive_partitioning = true, columns = {"
+        f" hive_partitioning = true, {hive_types}, columns = {{"
     )
     timezone = DuckDBEngine(tmp_path).connection.execute("SELECT current_setting('TimeZone')")
     assert timezone.fetchone() == ("UTC",)
@@ -372,6 +386,11 @@ def test_parquet_is_written_with_the_chosen_compression(
     assert codecs == [(codec,)]
     parquet = DuckDBEngine(tmp_path / "parquet", storage_format="parquet")
     assert parquet.run("funnel").rows == DuckDBEngine(archive).run("funnel").rows
+    # the keys as Firehose writes them (two digits), read back as numbers by the window
+    folders = {str(f.parent.relative_to(tmp_path / "parquet")) for f in files}
+    assert all(re.search(r"/year=\d{4}/month=\d\d/day=\d\d/hour=\d\d$", f) for f in folders)
+    window = QueryFilter(since="2026-11-02", until="2026-11-03")
+    assert parquet.run("funnel", window).rows == DuckDBEngine(archive).run("funnel", window).rows
 
 
 def test_parquet_refuses_another_compression(tmp_path: Path) -> None:
@@ -467,3 +486,32 @@ def test_an_athena_failure_without_a_reason_says_the_state() -> None:
     assert [(p.field, p.value, p.rule) for p in caught.value.problems] == [
         ("state", "CANCELLED", "CANCELLED")
     ]
+
+
+def test_download_archive_copies_only_the_hours_a_window_reads(tmp_path: Path) -> None:
+    hour = "ses-events/configuration_set=a/year=2026/month={:02d}/day={:02d}/hour={:02d}/r.gz"
+    keys = [
+        hour.format(10, 31, 22),  # before the hour before since: left
+        hour.format(10, 31, 23),  # the hour before since (Firehose buffering): copied
+        hour.format(11, 1, 0),
+        hour.format(11, 8, 23),  # the last hour of the 7 days' slack after until: copied
+        hour.format(11, 9, 0),  # past it: left
+        "ses-events/configuration_set=a/unpartitioned.gz",  # not in an hour: left
+    ]
+    with mock_aws():
+        s3 = boto3.client(
+            "s3", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+        )
+        s3.create_bucket(Bucket="ses-archive")
+        for key in keys:
+            s3.put_object(Bucket="ses-archive", Key=key, Body=gzip.compress(b"{}\n"))
+        window = QueryFilter(since="2026-11-01", until="2026-11-02")
+        files, _ = download_archive(
+            "s3://ses-archive/ses-events/", tmp_path / "w", client=s3, where=window
+        )
+        copied = sorted(str(p.relative_to(tmp_path / "w")) for p in (tmp_path / "w").rglob("*.gz"))
+        assert copied == sorted(keys[1:4]) and files == 3
+        everything, _ = download_archive(
+            "s3://ses-archive/ses-events/", tmp_path / "all", client=s3, where=QueryFilter()
+        )
+        assert everything == len(keys)

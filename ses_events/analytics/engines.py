@@ -23,7 +23,7 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +31,16 @@ import sqlglot
 from sqlglot import exp
 
 from ses_events import rules
+from ses_events.analytics.partitions import (
+    DEFAULT_SLACK,
+    MAX_SLACK_DAYS,
+    describe_range,
+    key_in_range,
+    partition_condition,
+    read_range,
+)
 from ses_events.analytics.queries import QUERIES, SOURCE_DIALECT, over_table, with_events
-from ses_events.analytics.schema import duckdb_columns
+from ses_events.analytics.schema import PARTITION_KEYS, duckdb_columns
 from ses_events.errors import Problem, SesEventsValidationError
 
 __all__ = [
@@ -62,14 +70,47 @@ def parse_instant(text: str) -> datetime | None:
 class QueryFilter:
     """Which records a query reads: configuration sets (all when empty) and a time range of the
     message's send time, ISO 8601 (``2026-11-01`` or ``2026-11-01T12:00:00Z``), ``until``
-    exclusive."""
+    exclusive.
+
+    A time range also limits the partitions read (:mod:`ses_events.analytics.partitions`): from
+    just before ``since`` to ``slack_days`` after ``until`` (default 7: engagement events arrive
+    after the send), unless ``prune`` is false (every partition read; the same answer for any
+    event that arrived within the slack).
+    """
 
     configuration_sets: Sequence[str] = ()
     since: str | None = None
     until: str | None = None
+    slack_days: int = DEFAULT_SLACK.days
+    prune: bool = True
+
+    def read_range(self) -> tuple[datetime | None, datetime | None]:
+        """The first and last hour partition read (``None``: an open end)."""
+        self.check()
+        if not self.prune:
+            return None, None
+        since = None if self.since is None else parse_instant(self.since)
+        until = None if self.until is None else parse_instant(self.until)
+        return read_range(since, until, timedelta(days=self.slack_days))
+
+    def described_range(self) -> str:
+        """What :meth:`read_range` reads, in words (the report and the CLI say it)."""
+        return describe_range(*self.read_range())
 
     def check(self) -> None:
         problems: list[Problem] = []
+        if (
+            isinstance(self.slack_days, bool)
+            or not isinstance(self.slack_days, int)
+            or not 0 <= self.slack_days <= MAX_SLACK_DAYS
+        ):
+            problems.append(
+                Problem(
+                    "slack_days",
+                    self.slack_days,
+                    f"must be a whole number of days from 0 to {MAX_SLACK_DAYS}",
+                )
+            )
         for name in self.configuration_sets:
             violation = rules.CONFIGURATION_SET_NAME.violation(name)
             if violation is not None:
@@ -95,12 +136,16 @@ class QueryFilter:
             raise SesEventsValidationError("query filter", problems)
 
     def condition(self) -> exp.Expression | None:
-        """The filter as a Trino condition on ``configuration_set`` and ``mail.timestamp``."""
+        """The filter as a Trino condition on ``configuration_set``, the time partitions and
+        ``mail.timestamp``."""
         self.check()
         parts: list[str] = []
         if self.configuration_sets:
             names = ", ".join(exp.Literal.string(n).sql() for n in self.configuration_sets)
             parts.append(f"configuration_set IN ({names})")
+        partitions = partition_condition(*self.read_range())
+        if partitions is not None:
+            parts.append(partitions)
         sent = "from_iso8601_timestamp(mail.timestamp)"
         if self.since is not None:
             parts.append(
@@ -178,7 +223,8 @@ def download_archive(
 ) -> tuple[int, int]:
     """Copy the record files of an archive in S3 (``s3://bucket/prefix/``) to ``destination``,
     keeping their keys, so that DuckDB can read them (the local AWS's bucket, say); only the
-    chosen sets' partitions when ``where`` names sets. Returns (files, bytes)."""
+    chosen sets' partitions when ``where`` names sets, and only the hours its window reads
+    (:meth:`QueryFilter.read_range`). Returns (files, bytes)."""
     if not url.startswith("s3://"):
         raise SesEventsValidationError("archive", [Problem("url", url, "must start with s3://")])
     bucket, _, prefix = url.removeprefix("s3://").partition("/")
@@ -191,6 +237,7 @@ def download_archive(
         if where is not None and where.configuration_sets
         else [prefix]
     )
+    first, last = (None, None) if where is None else where.read_range()
     files = size = 0
     root = Path(destination)
     for each in prefixes:
@@ -198,12 +245,27 @@ def download_archive(
             for item in page.get("Contents", []):
                 if not item["Key"].endswith((".gz", ".parquet")):
                     continue
+                if not key_in_range(item["Key"], first, last):
+                    continue  # outside the window's partitions: the query would not read it
                 target = root / item["Key"]
                 target.parent.mkdir(parents=True, exist_ok=True)
                 client.download_file(bucket, item["Key"], str(target))
                 files += 1
                 size += int(item["Size"])
     return files, size
+
+
+_HIVE_TYPES = (
+    "{"
+    + ", ".join(
+        f"'{key}': '{'VARCHAR' if key == 'configuration_set' else 'INTEGER'}'"
+        for key in PARTITION_KEYS
+    )
+    + "}"
+)
+"""The partition columns' types, as the Glue table declares them (``int`` for the time parts):
+without them DuckDB guesses per value, and reads ``day=05`` as text but ``month=11`` as a
+number."""
 
 
 class DuckDBEngine:
@@ -237,7 +299,10 @@ class DuckDBEngine:
         ``read_parquet``, whose files carry them)."""
         if self.storage_format == "parquet":
             pattern = exp.Literal.string(f"{self.archive}/**/*.parquet").sql()
-            return f"read_parquet({pattern}, hive_partitioning = true, union_by_name = true)"
+            return (
+                f"read_parquet({pattern}, hive_partitioning = true, hive_types = {_HIVE_TYPES},"
+                " union_by_name = true)"
+            )
         pattern = f"{self.archive}/**/*.gz"
         columns = (
             "{"
@@ -249,7 +314,8 @@ class DuckDBEngine:
         )
         return (
             f"read_json({exp.Literal.string(pattern).sql()}, format = 'newline_delimited',"
-            f" compression = 'gzip', hive_partitioning = true, columns = {columns})"
+            f" compression = 'gzip', hive_partitioning = true, hive_types = {_HIVE_TYPES},"
+            f" columns = {columns})"
         )
 
     def sql(self, name: str, where: QueryFilter | None = None, **parameters: str) -> str:
@@ -286,8 +352,13 @@ def convert_to_parquet(
         )
     engine = DuckDBEngine(archive)
     target = exp.Literal.string(str(destination)).sql()
+    padded = ", ".join(
+        f"lpad(CAST({key} AS VARCHAR), {4 if key == 'year' else 2}, '0') AS {key}"
+        for key in PARTITION_KEYS[1:]
+    )  # keys as Firehose writes them: month=05, not month=5
     engine.connection.execute(
-        f"COPY (SELECT * FROM {engine.source()}) TO {target} (FORMAT parquet, COMPRESSION"
+        f"COPY (SELECT * REPLACE ({padded}) FROM {engine.source()}) TO {target} (FORMAT parquet,"
+        " COMPRESSION"
         f" {compression}, PARTITION_BY (configuration_set, year, month, day, hour),"
         " OVERWRITE_OR_IGNORE)"
     )

@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ses_events import rules
+from ses_events.analytics.partitions import DEFAULT_SLACK, MAX_SLACK_DAYS
 from ses_events.cli.arguments import (
     UsageError,
     configuration_set_name,
     endpoint_url,
     instant,
     pattern,
+    whole_number,
 )
 
 if TYPE_CHECKING:
@@ -59,6 +61,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--since", type=instant, help="send time from, ISO 8601")
     parser.add_argument("--until", type=instant, help="send time before (not including), ISO 8601")
+    parser.add_argument(
+        "--slack-days",
+        type=whole_number(0, MAX_SLACK_DAYS),
+        default=DEFAULT_SLACK.days,
+        help="with --since/--until, read partitions up to this many days after --until:"
+        " engagement events arrive after the send (default: %(default)s)",
+    )
     parser.add_argument(
         "--tag",
         type=pattern(rules.DIMENSION_NAME, "message tag name"),
@@ -179,7 +188,7 @@ def run(args: argparse.Namespace) -> int:
 def _where(args: argparse.Namespace) -> QueryFilter:
     from ses_events.analytics.engines import QueryFilter
 
-    return QueryFilter(tuple(args.sets), args.since, args.until)
+    return QueryFilter(tuple(args.sets), args.since, args.until, slack_days=args.slack_days)
 
 
 def _parameters(args: argparse.Namespace) -> dict[str, str]:
@@ -282,6 +291,8 @@ def _show_or_run(
 ) -> QueryResult | None:
     """Print the query's SQL (``--show-sql``; returns ``None``), or run it and print the result."""
     where = _where(args)
+    if args.since is not None or args.until is not None:
+        print(f"ses-events query: reading {where.described_range()}", file=sys.stderr)
     if args.show_sql:
         print(engine.sql(args.name, where, **_parameters(args)))
         return None

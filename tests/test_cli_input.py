@@ -361,7 +361,11 @@ def test_an_empty_result_says_why_it_is_empty(work: Path) -> None:
     late = _run(work, "query", "funnel", "--archive", "archive", "--since", "2027-01-01")
     assert late.returncode == 0, late.stderr
     assert "(0 rows)" in late.stdout
-    line = _one_line(late)
+    reading, line = late.stderr.strip().splitlines()  # the partitions read, then why
+    assert reading == (
+        "ses-events query: reading hour partitions 2026-12-31T23:00Z to the last (UTC, as"
+        " Firehose received the records)"
+    )
     assert "no record matches --since 2027-01-01" in line
     total = sum(1 for _ in generate_events(CorpusSpec(messages=20)))
     assert f"the archive holds {total} records of marketing, transactional, sent 2026-11-01" in line
